@@ -1,0 +1,412 @@
+//! Raw serde types for the top level of the config, and the one function that validates them.
+
+use std::collections::BTreeMap;
+use std::net::{SocketAddr, ToSocketAddrs};
+use std::time::Duration;
+
+use serde::Deserialize;
+
+use super::{
+    parse_component, ByteSize, Config, ConfigError, DurationStr, GrpcServerConfig,
+    HttpServerConfig, PipelineConfig, ReceiverConfig, TelemetryConfig,
+};
+use crate::pipeline::Signal;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    #[serde(default)]
+    receivers: BTreeMap<String, serde_yaml::Value>,
+    #[serde(default)]
+    processors: BTreeMap<String, serde_yaml::Value>,
+    #[serde(default)]
+    exporters: BTreeMap<String, serde_yaml::Value>,
+    #[serde(default)]
+    extensions: BTreeMap<String, serde_yaml::Value>,
+    service: ServiceRaw,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ServiceRaw {
+    #[serde(default)]
+    extensions: Vec<String>,
+    pipelines: BTreeMap<String, PipelineRaw>,
+    #[serde(default)]
+    telemetry: TelemetryRaw,
+    /// How long a graceful shutdown may take before spotter gives up on what is left.
+    #[serde(default)]
+    shutdown_timeout: Option<DurationStr>,
+}
+
+/// One entry of `service.pipelines`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PipelineRaw {
+    #[serde(default)]
+    pub receivers: Vec<String>,
+    #[serde(default)]
+    pub processors: Vec<String>,
+    #[serde(default)]
+    pub exporters: Vec<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TelemetryRaw {
+    #[serde(default)]
+    metrics: MetricsRaw,
+    #[serde(default)]
+    logs: LogsRaw,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MetricsRaw {
+    /// `host:port` of the Prometheus endpoint; `none` (or an empty string) turns it off.
+    #[serde(default = "default_metrics_address")]
+    address: String,
+}
+
+impl Default for MetricsRaw {
+    fn default() -> Self {
+        MetricsRaw {
+            address: default_metrics_address(),
+        }
+    }
+}
+
+fn default_metrics_address() -> String {
+    "127.0.0.1:8888".to_string()
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LogsRaw {
+    #[serde(default = "default_log_level")]
+    level: String,
+    #[serde(default)]
+    encoding: LogEncoding,
+}
+
+impl Default for LogsRaw {
+    fn default() -> Self {
+        LogsRaw {
+            level: default_log_level(),
+            encoding: LogEncoding::default(),
+        }
+    }
+}
+
+fn default_log_level() -> String {
+    "info".to_string()
+}
+
+/// How spotter's own logs are written.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogEncoding {
+    #[default]
+    Console,
+    Json,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct GrpcRaw {
+    endpoint: Option<String>,
+    /// Largest accepted message, in MiB (the Collector's key). Default 16.
+    max_recv_msg_size_mib: Option<u64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct HttpRaw {
+    endpoint: Option<String>,
+    /// Largest accepted request body as sent (compressed). Default 20MiB.
+    max_request_body_size: Option<ByteSize>,
+    /// Largest body after decompression; guards against compression bombs. Default 64MiB.
+    max_decompressed_body_size: Option<ByteSize>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct HealthCheckRaw {
+    endpoint: Option<String>,
+}
+
+const DEFAULT_GRPC: &str = "127.0.0.1:4317";
+const DEFAULT_HTTP: &str = "127.0.0.1:4318";
+const DEFAULT_HEALTH: &str = "127.0.0.1:13133";
+const DEFAULT_GRPC_MSG_MIB: u64 = 16;
+const DEFAULT_HTTP_BODY: u64 = 20 << 20;
+const DEFAULT_HTTP_DECOMPRESSED: u64 = 64 << 20;
+
+/// Parse `host:port`, resolving `localhost` without touching DNS for anything else.
+pub fn parse_endpoint(value: &str, path: &str) -> Result<SocketAddr, ConfigError> {
+    let value = value.trim();
+    let value = value
+        .strip_prefix("http://")
+        .or_else(|| value.strip_prefix("https://"))
+        .unwrap_or(value);
+    if let Ok(addr) = value.parse::<SocketAddr>() {
+        return Ok(addr);
+    }
+    if let Some(port) = value.strip_prefix("localhost:") {
+        if let Ok(port) = port.parse::<u16>() {
+            return Ok(SocketAddr::from(([127, 0, 0, 1], port)));
+        }
+    }
+    if let Some(port) = value.strip_prefix(':') {
+        if let Ok(port) = port.parse::<u16>() {
+            return Ok(SocketAddr::from(([0, 0, 0, 0], port)));
+        }
+    }
+    value
+        .to_socket_addrs()
+        .ok()
+        .and_then(|mut a| a.next())
+        .ok_or_else(|| {
+            ConfigError::invalid(
+                path,
+                format!("invalid endpoint {value:?}, expected host:port such as 127.0.0.1:4317"),
+            )
+        })
+}
+
+fn parse_top(text: &str) -> Result<RawConfig, ConfigError> {
+    let de = serde_yaml::Deserializer::from_str(text);
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        let line = inner.location().map(|l| l.line());
+        let message = super::strip_location(&inner.to_string());
+        if path == "." || path.is_empty() {
+            ConfigError::Syntax { line, message }
+        } else {
+            ConfigError::Invalid {
+                path,
+                line,
+                message,
+            }
+        }
+    })
+}
+
+pub(super) fn resolve(text: &str) -> Result<Config, ConfigError> {
+    let raw = parse_top(text)?;
+
+    let mut receivers = Vec::new();
+    for (id, options) in &raw.receivers {
+        receivers.push(resolve_receiver(id, options)?);
+    }
+
+    for (id, options) in &raw.processors {
+        crate::processor::build(id, options, &format!("processors.{id}"))?;
+    }
+    for (id, options) in &raw.exporters {
+        crate::exporter::validate(id, options, &format!("exporters.{id}"))?;
+    }
+
+    let mut health_endpoint = None;
+    for (id, options) in &raw.extensions {
+        let path = format!("extensions.{id}");
+        let kind = id.split('/').next().unwrap_or(id);
+        if kind != "health_check" {
+            return Err(ConfigError::UnknownComponent {
+                path,
+                kind: kind.to_string(),
+                family: "extension",
+            });
+        }
+        let hc: HealthCheckRaw = parse_component(options, &path)?;
+        if raw.service.extensions.iter().any(|e| e == id) {
+            let endpoint = hc.endpoint.as_deref().unwrap_or(DEFAULT_HEALTH);
+            health_endpoint = Some(parse_endpoint(endpoint, &format!("{path}.endpoint"))?);
+        }
+    }
+    for (i, id) in raw.service.extensions.iter().enumerate() {
+        if !raw.extensions.contains_key(id) {
+            return Err(ConfigError::invalid(
+                format!("service.extensions[{i}]"),
+                format!("extension {id:?} is not defined under `extensions`"),
+            ));
+        }
+    }
+
+    if raw.service.pipelines.is_empty() {
+        return Err(ConfigError::invalid(
+            "service.pipelines",
+            "at least one pipeline is required",
+        ));
+    }
+    let mut pipelines = Vec::new();
+    for (id, p) in &raw.service.pipelines {
+        let path = format!("service.pipelines.{id}");
+        let signal = match id.split('/').next().unwrap_or(id) {
+            "traces" => Signal::Traces,
+            "logs" => Signal::Logs,
+            other => {
+                return Err(ConfigError::invalid(
+                    path,
+                    format!("unsupported pipeline signal {other:?}, expected traces or logs"),
+                ))
+            }
+        };
+        check_refs(&path, "receivers", &p.receivers, |r| {
+            raw.receivers.contains_key(r)
+        })?;
+        check_refs(&path, "processors", &p.processors, |r| {
+            raw.processors.contains_key(r)
+        })?;
+        check_refs(&path, "exporters", &p.exporters, |r| {
+            raw.exporters.contains_key(r)
+        })?;
+        if p.receivers.is_empty() {
+            return Err(ConfigError::invalid(
+                format!("{path}.receivers"),
+                "a pipeline needs at least one receiver",
+            ));
+        }
+        if p.exporters.is_empty() {
+            return Err(ConfigError::invalid(
+                format!("{path}.exporters"),
+                "a pipeline needs at least one exporter",
+            ));
+        }
+        pipelines.push(PipelineConfig {
+            id: id.clone(),
+            signal,
+            receivers: p.receivers.clone(),
+            processors: p.processors.clone(),
+            exporters: p.exporters.clone(),
+        });
+    }
+
+    let metrics_address = match raw.service.telemetry.metrics.address.trim() {
+        "" | "none" => None,
+        a => Some(parse_endpoint(a, "service.telemetry.metrics.address")?),
+    };
+    let level = raw.service.telemetry.logs.level.to_ascii_lowercase();
+    if !["trace", "debug", "info", "warn", "error"].contains(&level.as_str()) {
+        return Err(ConfigError::invalid(
+            "service.telemetry.logs.level",
+            format!("unknown log level {level:?}, expected debug, info, warn or error"),
+        ));
+    }
+
+    Ok(Config {
+        receivers,
+        processors: raw.processors,
+        exporters: raw.exporters,
+        pipelines,
+        health_endpoint,
+        telemetry: TelemetryConfig {
+            metrics_address,
+            log_level: level,
+            log_encoding: raw.service.telemetry.logs.encoding,
+        },
+        shutdown_timeout: raw
+            .service
+            .shutdown_timeout
+            .map(|d| d.0)
+            .unwrap_or(Duration::from_secs(30)),
+        source: text.to_string(),
+    })
+}
+
+fn check_refs(
+    path: &str,
+    family: &str,
+    names: &[String],
+    exists: impl Fn(&str) -> bool,
+) -> Result<(), ConfigError> {
+    for (i, name) in names.iter().enumerate() {
+        if !exists(name) {
+            return Err(ConfigError::invalid(
+                format!("{path}.{family}[{i}]"),
+                format!("{name:?} is not defined under `{family}`"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn resolve_receiver(id: &str, options: &serde_yaml::Value) -> Result<ReceiverConfig, ConfigError> {
+    let path = format!("receivers.{id}");
+    let kind = id.split('/').next().unwrap_or(id);
+    if kind != "otlp" {
+        return Err(ConfigError::UnknownComponent {
+            path,
+            kind: kind.to_string(),
+            family: "receiver",
+        });
+    }
+    #[derive(Debug, Default, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct OtlpRaw {
+        #[serde(default)]
+        protocols: BTreeMap<String, serde_yaml::Value>,
+    }
+    let raw: OtlpRaw = parse_component(options, &path)?;
+    let mut grpc = None;
+    let mut http = None;
+    for (proto, opts) in &raw.protocols {
+        let ppath = format!("{path}.protocols.{proto}");
+        match proto.as_str() {
+            "grpc" => {
+                let g: GrpcRaw = parse_component(opts, &ppath)?;
+                let mib = g.max_recv_msg_size_mib.unwrap_or(DEFAULT_GRPC_MSG_MIB);
+                if mib == 0 {
+                    return Err(ConfigError::invalid(
+                        format!("{ppath}.max_recv_msg_size_mib"),
+                        "must be at least 1",
+                    ));
+                }
+                grpc = Some(GrpcServerConfig {
+                    endpoint: parse_endpoint(
+                        g.endpoint.as_deref().unwrap_or(DEFAULT_GRPC),
+                        &format!("{ppath}.endpoint"),
+                    )?,
+                    max_recv_msg_size: (mib as usize) << 20,
+                });
+            }
+            "http" => {
+                let h: HttpRaw = parse_component(opts, &ppath)?;
+                http = Some(HttpServerConfig {
+                    endpoint: parse_endpoint(
+                        h.endpoint.as_deref().unwrap_or(DEFAULT_HTTP),
+                        &format!("{ppath}.endpoint"),
+                    )?,
+                    max_request_body_size: h
+                        .max_request_body_size
+                        .map(|b| b.0)
+                        .unwrap_or(DEFAULT_HTTP_BODY)
+                        as usize,
+                    max_decompressed_body_size: h
+                        .max_decompressed_body_size
+                        .map(|b| b.0)
+                        .unwrap_or(DEFAULT_HTTP_DECOMPRESSED)
+                        as usize,
+                });
+            }
+            other => {
+                return Err(ConfigError::invalid(
+                    ppath,
+                    format!("unknown protocol {other:?}, expected grpc or http"),
+                ))
+            }
+        }
+    }
+    if grpc.is_none() && http.is_none() {
+        return Err(ConfigError::invalid(
+            format!("{path}.protocols"),
+            "enable at least one of grpc or http",
+        ));
+    }
+    Ok(ReceiverConfig {
+        id: id.to_string(),
+        grpc,
+        http,
+    })
+}

@@ -1,0 +1,104 @@
+//! The unit of work that flows through a pipeline.
+
+use std::time::Instant;
+
+use opentelemetry_proto::tonic::collector::logs::v1::ExportLogsServiceRequest;
+use opentelemetry_proto::tonic::collector::trace::v1::ExportTraceServiceRequest;
+use prost::Message;
+
+/// Which signal a pipeline carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Signal {
+    Traces,
+    Logs,
+}
+
+impl Signal {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Signal::Traces => "traces",
+            Signal::Logs => "logs",
+        }
+    }
+}
+
+/// Decoded OTLP data of one signal.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Payload {
+    Traces(ExportTraceServiceRequest),
+    Logs(ExportLogsServiceRequest),
+}
+
+/// A decoded batch on its way through a pipeline.
+///
+/// `received` is the arrival time of the oldest data in the batch, so exporters can measure the
+/// latency spotter added, batching included.
+#[derive(Debug, Clone)]
+pub struct Batch {
+    pub payload: Payload,
+    pub received: Instant,
+}
+
+impl Batch {
+    pub fn traces(req: ExportTraceServiceRequest, received: Instant) -> Self {
+        Batch {
+            payload: Payload::Traces(req),
+            received,
+        }
+    }
+
+    pub fn logs(req: ExportLogsServiceRequest, received: Instant) -> Self {
+        Batch {
+            payload: Payload::Logs(req),
+            received,
+        }
+    }
+
+    pub fn signal(&self) -> Signal {
+        match self.payload {
+            Payload::Traces(_) => Signal::Traces,
+            Payload::Logs(_) => Signal::Logs,
+        }
+    }
+
+    /// Spans or log records in the batch.
+    pub fn items(&self) -> usize {
+        match &self.payload {
+            Payload::Traces(r) => r
+                .resource_spans
+                .iter()
+                .flat_map(|rs| &rs.scope_spans)
+                .map(|ss| ss.spans.len())
+                .sum(),
+            Payload::Logs(r) => r
+                .resource_logs
+                .iter()
+                .flat_map(|rl| &rl.scope_logs)
+                .map(|sl| sl.log_records.len())
+                .sum(),
+        }
+    }
+
+    /// Encoded protobuf size, the unit queues and batches are sized in.
+    pub fn encoded_len(&self) -> usize {
+        match &self.payload {
+            Payload::Traces(r) => r.encoded_len(),
+            Payload::Logs(r) => r.encoded_len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        match &self.payload {
+            Payload::Traces(r) => r.resource_spans.is_empty(),
+            Payload::Logs(r) => r.resource_logs.is_empty(),
+        }
+    }
+
+    /// The trace request, if this batch carries traces.
+    pub fn traces_mut(&mut self) -> Option<&mut ExportTraceServiceRequest> {
+        match &mut self.payload {
+            Payload::Traces(r) => Some(r),
+            Payload::Logs(_) => None,
+        }
+    }
+}

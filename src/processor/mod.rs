@@ -1,0 +1,90 @@
+//! Processors: small types behind one trait, run in the order a pipeline lists them.
+//!
+//! Each processor module holds its YAML options (`Config`, with `deny_unknown_fields`), its
+//! documentation and its unit tests. [`build`] turns a component id and its YAML into a boxed
+//! processor; the type is the part of the id before `/` (`attributes/env` is an `attributes`).
+
+pub mod attributes;
+pub mod batch;
+
+use std::time::Instant;
+
+use serde::de::DeserializeOwned;
+
+use crate::config::ConfigError;
+use crate::pipeline::Batch;
+use crate::summary::SessionSummary;
+
+/// What a pipeline asks of a processor.
+///
+/// Contract:
+/// - `process` takes ownership of a batch and pushes zero or more batches to `out`. It may change
+///   attributes, status and events of spans, and may add spans; it must not drop spans unless its
+///   documentation says so (counted by the pipeline as incoming minus outgoing).
+/// - A processor may hold data back (batching, session grouping). It then reports, through
+///   `next_deadline`, when it next wants `on_tick`, and must release held data no later than the
+///   wait its documentation promises.
+/// - `shutdown` releases everything still held; it is called once, when the pipeline drains.
+/// - Processors are driven by one task per pipeline, so they need no locking of their own state,
+///   and must never block or await.
+/// - Session-aware processors may emit finished sessions in `poll_summaries`; every processor of
+///   the pipeline then gets to add what it knows in `enrich_summary`, in pipeline order.
+pub trait Processor: Send {
+    /// The component id, e.g. `batch` or `attributes/env`.
+    fn id(&self) -> &str;
+
+    fn process(&mut self, batch: Batch, now: Instant, out: &mut Vec<Batch>);
+
+    /// When this processor next needs `on_tick`, if it holds anything.
+    fn next_deadline(&self) -> Option<Instant> {
+        None
+    }
+
+    /// Release whatever is due at `now`.
+    fn on_tick(&mut self, _now: Instant, _out: &mut Vec<Batch>) {}
+
+    /// Release everything still held; the pipeline is draining.
+    fn shutdown(&mut self, _out: &mut Vec<Batch>) {}
+
+    /// Move finished sessions to `out`.
+    fn poll_summaries(&mut self, _now: Instant, _out: &mut Vec<SessionSummary>) {}
+
+    /// Add this processor's knowledge to a finished session.
+    fn enrich_summary(&mut self, _summary: &mut SessionSummary) {}
+}
+
+/// Build one processor from its component id and YAML options.
+///
+/// `path` is the config path of the options (`processors.batch`), for error messages.
+pub fn build(
+    id: &str,
+    options: &serde_yaml::Value,
+    path: &str,
+) -> Result<Box<dyn Processor>, ConfigError> {
+    let kind = id.split('/').next().unwrap_or(id);
+    match kind {
+        "batch" => Ok(Box::new(batch::BatchProcessor::new(
+            id,
+            parse_options(options, path)?,
+        ))),
+        "attributes" | "resource" => Ok(Box::new(attributes::AttributesProcessor::new(
+            id,
+            parse_options(options, path)?,
+            path,
+        )?)),
+        other => Err(ConfigError::UnknownComponent {
+            path: path.to_string(),
+            kind: other.to_string(),
+            family: "processor",
+        }),
+    }
+}
+
+/// Deserialize a component's options, naming the offending key path on error.
+/// A missing or `null` options block means all defaults.
+pub fn parse_options<T: DeserializeOwned + Default>(
+    options: &serde_yaml::Value,
+    path: &str,
+) -> Result<T, ConfigError> {
+    crate::config::parse_component(options, path)
+}

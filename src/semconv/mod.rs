@@ -1,0 +1,1 @@
+//! Attribute keys of every agent instrumentation convention, and typed views over spans.

@@ -1,0 +1,93 @@
+//! The record a session leaves behind when it ends.
+//!
+//! The `session` processor decides when a session ends (inactivity, an explicit end marker,
+//! eviction or shutdown) and creates a [`SessionSummary`]. The pipeline then hands the summary to
+//! every processor of the pipeline, in order, through
+//! [`crate::processor::Processor::enrich_summary`], so each can add what it knows (findings, cost,
+//! outcome). Finally the pipeline publishes it to the [`SummaryHub`] subscribers (metrics, file
+//! and OTLP exporters).
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+
+use serde::Serialize;
+
+/// Why a session was closed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EndReason {
+    Inactivity,
+    EndMarker,
+    Evicted,
+    Shutdown,
+}
+
+/// One finding a processor made about a session.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Finding {
+    /// `auth_rot`, `schema_drift`, `silent_failure`, `tool_loop`, ...
+    pub kind: String,
+    /// The first turn (1-based) the finding appeared in.
+    pub first_turn: u32,
+    /// The tool concerned, when there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tool: Option<String>,
+    pub detail: String,
+}
+
+/// Everything spotter knows about a finished session.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct SessionSummary {
+    pub session_id: String,
+    pub workflow: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+    /// Start of the first span, Unix nanoseconds.
+    pub first_seen_unix_nano: u64,
+    /// End of the last span, Unix nanoseconds.
+    pub last_seen_unix_nano: u64,
+    pub turns: u32,
+    pub spans: u64,
+    pub llm_calls: u64,
+    pub tool_calls: u64,
+    /// Tool calls by outcome class (`ok`, `auth`, ...).
+    pub tool_outcomes: BTreeMap<String, u64>,
+    pub input_tokens: u64,
+    pub output_tokens: u64,
+    pub cost_usd: f64,
+    pub findings: Vec<Finding>,
+    /// `success`, `failure` or `unknown`; empty until a processor decides.
+    pub outcome: String,
+    pub outcome_reasons: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end_reason: Option<EndReason>,
+    /// The trace id (hex) and root span id (hex) of the session's last turn, for summary spans.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_trace_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_root_span_id: Option<String>,
+}
+
+/// Receives finished session summaries.
+pub trait SummarySink: Send + Sync {
+    fn publish(&self, summary: &SessionSummary);
+}
+
+/// The subscribers of one spotter instance. Cloning shares the subscriber list.
+#[derive(Clone, Default)]
+pub struct SummaryHub {
+    sinks: Arc<Mutex<Vec<Arc<dyn SummarySink>>>>,
+}
+
+impl SummaryHub {
+    pub fn subscribe(&self, sink: Arc<dyn SummarySink>) {
+        self.sinks.lock().expect("summary hub lock").push(sink);
+    }
+
+    pub fn publish(&self, summary: &SessionSummary) {
+        let sinks = self.sinks.lock().expect("summary hub lock").clone();
+        for sink in sinks {
+            sink.publish(summary);
+        }
+    }
+}

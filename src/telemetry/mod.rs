@@ -1,0 +1,1 @@
+//! spotter's own telemetry: metric names, the Prometheus and health listeners, logging.
