@@ -57,7 +57,9 @@ const TRACES_PATH: &str = "/opentelemetry.proto.collector.trace.v1.TraceService/
 const LOGS_PATH: &str = "/opentelemetry.proto.collector.logs.v1.LogsService/Export";
 
 pub struct OtlpGrpcExporter {
-    channel: Channel,
+    endpoint: Endpoint,
+    /// Connected lazily on first export, inside the runtime (validation builds exporters too).
+    channel: std::sync::OnceLock<Channel>,
     headers: Vec<(AsciiMetadataKey, AsciiMetadataValue)>,
     compression: Option<CompressionEncoding>,
 }
@@ -90,10 +92,7 @@ pub fn build(config: Config, path: &str) -> Result<Built, ConfigError> {
             .tls_config(ClientTlsConfig::new().with_webpki_roots())
             .map_err(|e| invalid(&e))?;
     }
-    let channel = ep
-        .connect_timeout(Duration::from_secs(5))
-        .tcp_nodelay(true)
-        .connect_lazy();
+    let endpoint = ep.connect_timeout(Duration::from_secs(5)).tcp_nodelay(true);
     let mut headers = Vec::new();
     for (k, v) in &config.headers {
         let key =
@@ -112,7 +111,8 @@ pub fn build(config: Config, path: &str) -> Result<Built, ConfigError> {
     };
     Ok(Built {
         exporter: Box::new(OtlpGrpcExporter {
-            channel,
+            endpoint,
+            channel: std::sync::OnceLock::new(),
             headers,
             compression,
         }),
@@ -153,8 +153,11 @@ impl Exporter for OtlpGrpcExporter {
                 Payload::Traces(r) => (r.encode_to_vec(), TRACES_PATH),
                 Payload::Logs(r) => (r.encode_to_vec(), LOGS_PATH),
             };
-            let mut grpc =
-                tonic::client::Grpc::new(self.channel.clone()).max_decoding_message_size(4 << 20);
+            let channel = self
+                .channel
+                .get_or_init(|| self.endpoint.connect_lazy())
+                .clone();
+            let mut grpc = tonic::client::Grpc::new(channel).max_decoding_message_size(4 << 20);
             if let Some(c) = self.compression {
                 grpc = grpc.send_compressed(c);
             }
