@@ -10,7 +10,8 @@ use spotter::telemetry::{logging, server, Health};
 use tokio::signal::unix::{signal, SignalKind};
 
 const USAGE: &str = "usage:
-  spotter [run] [--config FILE]      run the daemon (default: the embedded config)
+  spotter [run] [--config FILE]      run the daemon (default: $SPOTTER_CONFIG, else the
+                                     embedded config)
   spotter validate [--config FILE]   check a config; exit 0 or name the offending key
   spotter healthcheck [--config FILE | --endpoint HOST:PORT]
                                      exit 0 when the local /readyz answers ready";
