@@ -393,7 +393,10 @@ mod property {
 
     /// (sessions → turns → spans per trace, which span carries the session id), a permutation
     /// seed and batch sizes.
-    fn scenario() -> impl Strategy<Value = (Vec<Vec<(u8, u8)>>, Vec<usize>, Vec<usize>)> {
+    /// Per session, per turn: (spans in the trace, which span carries the session id).
+    type Sessions = Vec<Vec<(u8, u8)>>;
+
+    fn scenario() -> impl Strategy<Value = (Sessions, Vec<usize>, Vec<usize>)> {
         let trace = (1u8..5).prop_flat_map(|n| (Just(n), 0..n));
         let session = prop::collection::vec(trace, 1..5);
         let sessions = prop::collection::vec(session, 1..5);
