@@ -13,4 +13,5 @@ mod fixtures;
 mod harness;
 mod lifecycle;
 mod metrics;
+mod sessions;
 mod sink;
