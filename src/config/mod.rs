@@ -144,6 +144,25 @@ pub struct ReceiverConfig {
     pub id: String,
     pub grpc: Option<GrpcServerConfig>,
     pub http: Option<HttpServerConfig>,
+    pub limits: ReceiverLimits,
+}
+
+/// `receivers.<id>.limits`: applied to every request before it is queued.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReceiverLimits {
+    /// String attribute values longer than this are cut, with a marker saying how much.
+    pub max_attribute_value_size: usize,
+    /// Spans beyond this many in one request are rejected (partial success).
+    pub max_spans_per_request: usize,
+}
+
+impl Default for ReceiverLimits {
+    fn default() -> Self {
+        ReceiverLimits {
+            max_attribute_value_size: 256 << 10,
+            max_spans_per_request: 50_000,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -185,6 +204,8 @@ pub struct Config {
     pub exporters: BTreeMap<String, serde_yaml::Value>,
     pub pipelines: Vec<PipelineConfig>,
     pub health_endpoint: Option<SocketAddr>,
+    /// The memory guard's budget of bytes in flight (`extensions.memory_limiter.limit_mib`).
+    pub memory_limit: usize,
     pub telemetry: TelemetryConfig,
     /// Graceful shutdown limit.
     pub shutdown_timeout: std::time::Duration,

@@ -8,7 +8,7 @@ use serde::Deserialize;
 
 use super::{
     parse_component, ByteSize, Config, ConfigError, DurationStr, GrpcServerConfig,
-    HttpServerConfig, PipelineConfig, ReceiverConfig, TelemetryConfig,
+    HttpServerConfig, PipelineConfig, ReceiverConfig, ReceiverLimits, TelemetryConfig,
 };
 use crate::pipeline::Signal;
 
@@ -135,6 +135,23 @@ struct HealthCheckRaw {
     endpoint: Option<String>,
 }
 
+/// `extensions.memory_limiter`: spotter counts bytes in flight instead of sampling the heap.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MemoryLimiterRaw {
+    /// Budget of request bytes in flight, in MiB. Default 256.
+    limit_mib: Option<u64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LimitsRaw {
+    max_attribute_value_size: Option<ByteSize>,
+    max_spans_per_request: Option<usize>,
+}
+
+const DEFAULT_MEMORY_LIMIT_MIB: u64 = 256;
+
 const DEFAULT_GRPC: &str = "127.0.0.1:4317";
 const DEFAULT_HTTP: &str = "127.0.0.1:4318";
 const DEFAULT_HEALTH: &str = "127.0.0.1:13133";
@@ -209,20 +226,38 @@ pub(super) fn resolve(text: &str) -> Result<Config, ConfigError> {
     }
 
     let mut health_endpoint = None;
+    let mut memory_limit = (DEFAULT_MEMORY_LIMIT_MIB << 20) as usize;
     for (id, options) in &raw.extensions {
         let path = format!("extensions.{id}");
-        let kind = id.split('/').next().unwrap_or(id);
-        if kind != "health_check" {
-            return Err(ConfigError::UnknownComponent {
-                path,
-                kind: kind.to_string(),
-                family: "extension",
-            });
-        }
-        let hc: HealthCheckRaw = parse_component(options, &path)?;
-        if raw.service.extensions.iter().any(|e| e == id) {
-            let endpoint = hc.endpoint.as_deref().unwrap_or(DEFAULT_HEALTH);
-            health_endpoint = Some(parse_endpoint(endpoint, &format!("{path}.endpoint"))?);
+        let enabled = raw.service.extensions.iter().any(|e| e == id);
+        match id.split('/').next().unwrap_or(id) {
+            "health_check" => {
+                let hc: HealthCheckRaw = parse_component(options, &path)?;
+                if enabled {
+                    let endpoint = hc.endpoint.as_deref().unwrap_or(DEFAULT_HEALTH);
+                    health_endpoint = Some(parse_endpoint(endpoint, &format!("{path}.endpoint"))?);
+                }
+            }
+            "memory_limiter" => {
+                let ml: MemoryLimiterRaw = parse_component(options, &path)?;
+                let mib = ml.limit_mib.unwrap_or(DEFAULT_MEMORY_LIMIT_MIB);
+                if mib == 0 {
+                    return Err(ConfigError::invalid(
+                        format!("{path}.limit_mib"),
+                        "must be at least 1",
+                    ));
+                }
+                if enabled {
+                    memory_limit = (mib << 20) as usize;
+                }
+            }
+            kind => {
+                return Err(ConfigError::UnknownComponent {
+                    path,
+                    kind: kind.to_string(),
+                    family: "extension",
+                })
+            }
         }
     }
     for (i, id) in raw.service.extensions.iter().enumerate() {
@@ -301,6 +336,7 @@ pub(super) fn resolve(text: &str) -> Result<Config, ConfigError> {
         exporters: raw.exporters,
         pipelines,
         health_endpoint,
+        memory_limit,
         telemetry: TelemetryConfig {
             metrics_address,
             log_level: level,
@@ -347,6 +383,8 @@ fn resolve_receiver(id: &str, options: &serde_yaml::Value) -> Result<ReceiverCon
     struct OtlpRaw {
         #[serde(default)]
         protocols: BTreeMap<String, serde_yaml::Value>,
+        #[serde(default)]
+        limits: LimitsRaw,
     }
     let raw: OtlpRaw = parse_component(options, &path)?;
     let mut grpc = None;
@@ -404,9 +442,27 @@ fn resolve_receiver(id: &str, options: &serde_yaml::Value) -> Result<ReceiverCon
             "enable at least one of grpc or http",
         ));
     }
+    let defaults = ReceiverLimits::default();
+    let limits = ReceiverLimits {
+        max_attribute_value_size: raw
+            .limits
+            .max_attribute_value_size
+            .map_or(defaults.max_attribute_value_size, |b| b.0 as usize),
+        max_spans_per_request: raw
+            .limits
+            .max_spans_per_request
+            .unwrap_or(defaults.max_spans_per_request),
+    };
+    if limits.max_attribute_value_size < 64 {
+        return Err(ConfigError::invalid(
+            format!("{path}.limits.max_attribute_value_size"),
+            "must be at least 64 bytes",
+        ));
+    }
     Ok(ReceiverConfig {
         id: id.to_string(),
         grpc,
         http,
+        limits,
     })
 }

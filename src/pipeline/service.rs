@@ -13,6 +13,7 @@ use tokio::task::JoinHandle;
 
 use super::engine::Engine;
 use super::intake::Intake;
+use super::MemoryGuard;
 use super::{Batch, Signal};
 use crate::config::{Config, ConfigError};
 use crate::exporter::{self, ExporterRunner};
@@ -104,6 +105,7 @@ impl Service {
             pipeline_tasks.push(tokio::spawn(engine.run(rx, stop_pipe_rx.clone())));
         }
 
+        let guard = MemoryGuard::new(config.memory_limit);
         let mut listener_tasks = Vec::new();
         for r in &config.receivers {
             let mut traces = Vec::new();
@@ -118,7 +120,7 @@ impl Service {
             if traces.is_empty() && logs.is_empty() {
                 continue;
             }
-            let intake = Intake::new(traces, logs, closed.clone());
+            let intake = Intake::new(traces, logs, closed.clone(), guard.clone(), r.limits);
             if let Some(g) = &r.grpc {
                 let (addr, task) =
                     receiver::otlp_grpc::serve(&r.id, g, intake.clone(), stop_rx.clone())

@@ -167,6 +167,17 @@ async fn handle(state: &State, req: Request<Incoming>) -> Response<Full<Bytes>> 
             &format!("no pipeline takes {}", signal.as_str()),
         );
     }
+    if state.intake.saturated() {
+        return with_retry_after(
+            error(
+                StatusCode::TOO_MANY_REQUESTS,
+                format,
+                8,
+                "spotter's memory budget is used up, retry later",
+            ),
+            crate::pipeline::RETRY_AFTER.as_secs(),
+        );
+    }
     let encoding = req
         .headers()
         .get(http::header::CONTENT_ENCODING)

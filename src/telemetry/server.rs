@@ -15,7 +15,7 @@ use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
-use super::Health;
+use super::{events, Health};
 
 static RECORDER: OnceLock<PrometheusHandle> = OnceLock::new();
 
@@ -102,8 +102,11 @@ pub async fn serve(
     let local = listener.local_addr()?;
     if let Some(handle) = metrics.clone() {
         let mut stop_upkeep = stop.clone();
+        let started = std::time::Instant::now();
+        metrics::gauge!(events::BUILD_INFO, "version" => env!("CARGO_PKG_VERSION")).set(1.0);
         tokio::spawn(async move {
             loop {
+                metrics::counter!(events::PROCESS_UPTIME).absolute(started.elapsed().as_secs());
                 tokio::select! {
                     _ = tokio::time::sleep(Duration::from_secs(5)) => handle.run_upkeep(),
                     _ = crate::pipeline::stopped(&mut stop_upkeep) => break,

@@ -12,6 +12,7 @@ mod delivery;
 mod fixtures;
 mod harness;
 mod lifecycle;
+mod memory;
 mod metrics;
 mod sessions;
 mod sink;
