@@ -145,6 +145,7 @@ pub struct ReceiverConfig {
     pub grpc: Option<GrpcServerConfig>,
     pub http: Option<HttpServerConfig>,
     pub limits: ReceiverLimits,
+    pub auth: Option<BearerAuth>,
 }
 
 /// `receivers.<id>.limits`: applied to every request before it is queued.
@@ -169,6 +170,7 @@ impl Default for ReceiverLimits {
 pub struct GrpcServerConfig {
     pub endpoint: SocketAddr,
     pub max_recv_msg_size: usize,
+    pub tls: Option<TlsServerSettings>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -176,6 +178,27 @@ pub struct HttpServerConfig {
     pub endpoint: SocketAddr,
     pub max_request_body_size: usize,
     pub max_decompressed_body_size: usize,
+    pub tls: Option<TlsServerSettings>,
+}
+
+/// `tls` options of a receiver protocol: PEM files of the certificate chain and private key.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TlsServerSettings {
+    pub cert_file: String,
+    pub key_file: String,
+}
+
+/// `receivers.<id>.auth`: clients must send `Authorization: Bearer <token>`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct BearerAuth {
+    pub token: String,
+}
+
+impl std::fmt::Debug for BearerAuth {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("BearerAuth([redacted])")
+    }
 }
 
 /// A pipeline after validation: every component it names exists.

@@ -7,8 +7,9 @@ use std::time::Duration;
 use serde::Deserialize;
 
 use super::{
-    parse_component, ByteSize, Config, ConfigError, DurationStr, GrpcServerConfig,
+    parse_component, BearerAuth, ByteSize, Config, ConfigError, DurationStr, GrpcServerConfig,
     HttpServerConfig, PipelineConfig, ReceiverConfig, ReceiverLimits, TelemetryConfig,
+    TlsServerSettings,
 };
 use crate::pipeline::Signal;
 
@@ -115,6 +116,7 @@ pub enum LogEncoding {
 #[serde(deny_unknown_fields)]
 struct GrpcRaw {
     endpoint: Option<String>,
+    tls: Option<TlsServerSettings>,
     /// Largest accepted message, in MiB (the Collector's key). Default 16.
     max_recv_msg_size_mib: Option<u64>,
 }
@@ -123,6 +125,7 @@ struct GrpcRaw {
 #[serde(deny_unknown_fields)]
 struct HttpRaw {
     endpoint: Option<String>,
+    tls: Option<TlsServerSettings>,
     /// Largest accepted request body as sent (compressed). Default 20MiB.
     max_request_body_size: Option<ByteSize>,
     /// Largest body after decompression; guards against compression bombs. Default 64MiB.
@@ -141,6 +144,14 @@ struct HealthCheckRaw {
 struct MemoryLimiterRaw {
     /// Budget of request bytes in flight, in MiB. Default 256.
     limit_mib: Option<u64>,
+}
+
+/// `auth`: a bearer token given inline or, better, in a file (trailing whitespace ignored).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AuthRaw {
+    bearer_token: Option<String>,
+    bearer_token_file: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -385,6 +396,8 @@ fn resolve_receiver(id: &str, options: &serde_yaml::Value) -> Result<ReceiverCon
         protocols: BTreeMap<String, serde_yaml::Value>,
         #[serde(default)]
         limits: LimitsRaw,
+        #[serde(default)]
+        auth: Option<AuthRaw>,
     }
     let raw: OtlpRaw = parse_component(options, &path)?;
     let mut grpc = None;
@@ -407,6 +420,7 @@ fn resolve_receiver(id: &str, options: &serde_yaml::Value) -> Result<ReceiverCon
                         &format!("{ppath}.endpoint"),
                     )?,
                     max_recv_msg_size: (mib as usize) << 20,
+                    tls: check_tls(g.tls, &ppath)?,
                 });
             }
             "http" => {
@@ -426,6 +440,7 @@ fn resolve_receiver(id: &str, options: &serde_yaml::Value) -> Result<ReceiverCon
                         .map(|b| b.0)
                         .unwrap_or(DEFAULT_HTTP_DECOMPRESSED)
                         as usize,
+                    tls: check_tls(h.tls, &ppath)?,
                 });
             }
             other => {
@@ -459,10 +474,59 @@ fn resolve_receiver(id: &str, options: &serde_yaml::Value) -> Result<ReceiverCon
             "must be at least 64 bytes",
         ));
     }
+    let auth = match raw.auth {
+        None => None,
+        Some(a) => Some(resolve_auth(a, &format!("{path}.auth"))?),
+    };
     Ok(ReceiverConfig {
         id: id.to_string(),
         grpc,
         http,
         limits,
+        auth,
     })
+}
+
+fn check_tls(
+    tls: Option<TlsServerSettings>,
+    path: &str,
+) -> Result<Option<TlsServerSettings>, ConfigError> {
+    if let Some(t) = &tls {
+        crate::receiver::listener::tls_acceptor(t, path)?;
+    }
+    Ok(tls)
+}
+
+fn resolve_auth(a: AuthRaw, path: &str) -> Result<BearerAuth, ConfigError> {
+    let token = match (a.bearer_token, a.bearer_token_file) {
+        (Some(t), None) => t,
+        (None, Some(f)) => std::fs::read_to_string(&f)
+            .map_err(|e| {
+                ConfigError::invalid(
+                    format!("{path}.bearer_token_file"),
+                    format!("cannot read {f:?}: {e}"),
+                )
+            })?
+            .trim_end()
+            .to_string(),
+        (Some(_), Some(_)) => {
+            return Err(ConfigError::invalid(
+                path,
+                "give bearer_token or bearer_token_file, not both",
+            ))
+        }
+        (None, None) => {
+            return Err(ConfigError::invalid(
+                path,
+                "bearer_token or bearer_token_file is required",
+            ))
+        }
+    };
+    if token.len() < 16 {
+        return Err(ConfigError::invalid(
+            path,
+            "the bearer token must be at least 16 characters",
+        ));
+    }
+    Ok(BearerAuth { token })
 }

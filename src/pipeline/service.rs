@@ -122,26 +122,36 @@ impl Service {
             }
             let intake = Intake::new(traces, logs, closed.clone(), guard.clone(), r.limits);
             if let Some(g) = &r.grpc {
-                let (addr, task) =
-                    receiver::otlp_grpc::serve(&r.id, g, intake.clone(), stop_rx.clone())
-                        .await
-                        .map_err(|source| StartError::Bind {
-                            what: format!("receivers.{}.protocols.grpc", r.id),
-                            addr: g.endpoint,
-                            source,
-                        })?;
+                let (addr, task) = receiver::otlp_grpc::serve(
+                    &r.id,
+                    g,
+                    r.auth.clone(),
+                    intake.clone(),
+                    stop_rx.clone(),
+                )
+                .await
+                .map_err(|source| StartError::Bind {
+                    what: format!("receivers.{}.protocols.grpc", r.id),
+                    addr: g.endpoint,
+                    source,
+                })?;
                 bound.grpc.insert(r.id.clone(), addr);
                 listener_tasks.push(task);
             }
             if let Some(h) = &r.http {
-                let (addr, task) =
-                    receiver::otlp_http::serve(&r.id, h, intake.clone(), stop_rx.clone())
-                        .await
-                        .map_err(|source| StartError::Bind {
-                            what: format!("receivers.{}.protocols.http", r.id),
-                            addr: h.endpoint,
-                            source,
-                        })?;
+                let (addr, task) = receiver::otlp_http::serve(
+                    &r.id,
+                    h,
+                    r.auth.clone(),
+                    intake.clone(),
+                    stop_rx.clone(),
+                )
+                .await
+                .map_err(|source| StartError::Bind {
+                    what: format!("receivers.{}.protocols.http", r.id),
+                    addr: h.endpoint,
+                    source,
+                })?;
                 bound.http.insert(r.id.clone(), addr);
                 listener_tasks.push(task);
             }

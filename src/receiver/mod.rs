@@ -3,6 +3,7 @@
 //! shared pipeline [`Intake`].
 
 pub mod decode;
+pub mod listener;
 pub mod otlp_grpc;
 pub mod otlp_http;
 

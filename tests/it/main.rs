@@ -14,5 +14,6 @@ mod harness;
 mod lifecycle;
 mod memory;
 mod metrics;
+mod security;
 mod sessions;
 mod sink;
