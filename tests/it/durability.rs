@@ -194,3 +194,63 @@ async fn a_graceful_restart_with_the_downstream_down_keeps_the_backlog() {
 fn wal_dir_keep(name: &str) -> PathBuf {
     std::env::temp_dir().join(format!("spotter-wal-it-{name}-{}", std::process::id()))
 }
+
+/// A downstream outage at a steady load: the client (like the OTel SDKs) retries what spotter
+/// refuses, and every acknowledged span arrives once the downstream is back. The default suite
+/// runs a 5-second outage; `SPOTTER_OUTAGE_SECS=600` runs the 10-minute one.
+#[tokio::test]
+async fn a_downstream_outage_at_steady_load_loses_nothing() {
+    let outage = Duration::from_secs(
+        std::env::var("SPOTTER_OUTAGE_SECS").ok().and_then(|v| v.parse().ok()).unwrap_or(5),
+    );
+    let probe = Sink::start().await;
+    let sink_addr = probe.addr;
+    probe.stop().await;
+    let wal = wal_dir("outage");
+    let daemon = Daemon::start_with("outage", durable_config(sink_addr, &wal, "2GiB")).await;
+    let url = format!("http://127.0.0.1:{}/v1/traces", daemon.http);
+    let acked = Arc::new(Mutex::new(Vec::new()));
+    let refused = Arc::new(AtomicU32::new(0));
+    let (a, r, u) = (acked.clone(), refused.clone(), url.clone());
+    // 50 requests/s of 10 spans, each retried until acknowledged.
+    let sender = tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_millis(20));
+        let started = tokio::time::Instant::now();
+        let mut seq = 0u32;
+        let mut retry: Vec<u32> = Vec::new();
+        while started.elapsed() < outage + Duration::from_secs(2) {
+            tick.tick().await;
+            let s = retry.pop().unwrap_or_else(|| {
+                seq += 1;
+                seq
+            });
+            let reply = harness::post(&u, "application/x-protobuf", None, unique_request(s, 10).encode_to_vec()).await;
+            match reply.status {
+                200 => a.lock().unwrap().push(s),
+                429 => {
+                    r.fetch_add(1, Ordering::SeqCst);
+                    retry.push(s);
+                }
+                other => panic!("unexpected {other}"),
+            }
+        }
+        retry
+    });
+    tokio::time::sleep(outage).await;
+    let recorded = Arc::new(Recorded::default());
+    let sink = Sink::start_at(sink_addr, recorded.clone()).await;
+    let unsent = sender.await.unwrap();
+    let acked = acked.lock().unwrap().clone();
+    let want = acked.len() * 10;
+    let got = sink.wait_for_spans(want, Duration::from_secs(120)).await;
+    let ids = recorded.span_ids();
+    let unique: HashSet<_> = ids.iter().collect();
+    println!(
+        "outage {}s: {} requests acknowledged ({} spans), {} refused with 429 and retried, {} still unsent at the end, {} spans received, {} duplicates",
+        outage.as_secs(), acked.len(), want, refused.load(Ordering::SeqCst), unsent.len(), got, ids.len() - unique.len()
+    );
+    assert_eq!(unique.len(), want, "every acknowledged span arrives");
+    drop(sink);
+    drop(daemon);
+    let _ = std::fs::remove_dir_all(&wal);
+}
