@@ -371,7 +371,7 @@ fn max_rate(
     };
     println!("\n== max rate, {label} export ==");
     println!(
-        "  {spans} spans in {wall:.2} s: {raw:.0} spans/s raw; spotter CPU {cpu:.2} s \
+        "  {spans} spans in {wall:.2} s: {raw:.0} spans/s raw; CPU {cpu:.2} s \
          ({:.0}% of one core) -> {:.0} spans/s per core",
         util * 100.0,
         raw / util.max(1e-9)
@@ -425,7 +425,7 @@ fn steady(
         gzip_label(args)
     );
     println!(
-        "  sent {sent} spans at {rate:.0} spans/s in requests of {}; spotter CPU {cpu:.2} s \
+        "  sent {sent} spans at {rate:.0} spans/s in requests of {}; CPU {cpu:.2} s \
          ({:.1}% of one core) -> {:.0} spans/s per core",
         args.steady_batch,
         util * 100.0,
