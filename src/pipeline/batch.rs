@@ -44,6 +44,9 @@ pub struct Batch {
     pub payload: Payload,
     pub received: Instant,
     pub tickets: Vec<Arc<Ticket>>,
+    /// The encoded size when known (the request body it was decoded from), so queues and the
+    /// batch processor need not walk the whole message again; 0 when unknown.
+    pub size_hint: usize,
 }
 
 impl Batch {
@@ -52,6 +55,7 @@ impl Batch {
             payload: Payload::Traces(req),
             received,
             tickets: Vec::new(),
+            size_hint: 0,
         }
     }
 
@@ -60,6 +64,7 @@ impl Batch {
             payload: Payload::Logs(req),
             received,
             tickets: Vec::new(),
+            size_hint: 0,
         }
     }
 
@@ -88,8 +93,12 @@ impl Batch {
         }
     }
 
-    /// Encoded protobuf size, the unit queues and batches are sized in.
+    /// Encoded protobuf size, the unit queues and batches are sized in: the size hint when
+    /// there is one, else computed by walking the message.
     pub fn encoded_len(&self) -> usize {
+        if self.size_hint > 0 {
+            return self.size_hint;
+        }
         match &self.payload {
             Payload::Traces(r) => r.encoded_len(),
             Payload::Logs(r) => r.encoded_len(),

@@ -102,7 +102,8 @@ pub async fn ingest(
     body: Bytes,
 ) -> Result<Accepted, IngestError> {
     let received = Instant::now();
-    let mut ticket = match intake.admit(body.len()) {
+    let body_len = body.len();
+    let mut ticket = match intake.admit(body_len) {
         Ok(t) => t,
         Err(e) => {
             events::receiver_request(receiver, transport, "refused");
@@ -164,6 +165,9 @@ pub async fn ingest(
         }
     }
     batch.tickets.push(Arc::new(ticket));
+    if format == Format::Protobuf && rejected.count == 0 && limited.truncated_values == 0 {
+        batch.size_hint = body_len;
+    }
     match intake.submit(batch) {
         Ok(()) => {
             events::receiver_accepted(receiver, transport, signal, items);

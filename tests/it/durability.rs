@@ -201,7 +201,10 @@ fn wal_dir_keep(name: &str) -> PathBuf {
 #[tokio::test]
 async fn a_downstream_outage_at_steady_load_loses_nothing() {
     let outage = Duration::from_secs(
-        std::env::var("SPOTTER_OUTAGE_SECS").ok().and_then(|v| v.parse().ok()).unwrap_or(5),
+        std::env::var("SPOTTER_OUTAGE_SECS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(5),
     );
     let probe = Sink::start().await;
     let sink_addr = probe.addr;
@@ -224,7 +227,13 @@ async fn a_downstream_outage_at_steady_load_loses_nothing() {
                 seq += 1;
                 seq
             });
-            let reply = harness::post(&u, "application/x-protobuf", None, unique_request(s, 10).encode_to_vec()).await;
+            let reply = harness::post(
+                &u,
+                "application/x-protobuf",
+                None,
+                unique_request(s, 10).encode_to_vec(),
+            )
+            .await;
             match reply.status {
                 200 => a.lock().unwrap().push(s),
                 429 => {
