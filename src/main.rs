@@ -9,11 +9,6 @@ use spotter::pipeline::Service;
 use spotter::telemetry::{logging, server, Health};
 use tokio::signal::unix::{signal, SignalKind};
 
-/// mimalloc: decoding OTLP allocates many small strings; it measurably beats the system
-/// allocator on the pass-through benchmark.
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 const USAGE: &str = "usage:
   spotter [run] [--config FILE]      run the daemon (default: $SPOTTER_CONFIG, else the
                                      embedded config)

@@ -238,7 +238,7 @@ async fn handle(state: &State, req: Request<Incoming>) -> Response<Full<Bytes>> 
         TRANSPORT,
         signal,
         format,
-        Bytes::from(plain),
+        plain,
     )
     .await
     {
