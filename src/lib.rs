@@ -21,6 +21,7 @@
 pub mod config;
 pub mod exporter;
 pub mod pipeline;
+pub mod pricing;
 pub mod processor;
 pub mod receiver;
 pub mod semconv;
