@@ -76,11 +76,14 @@ impl<T: Entry> Tier<T> {
     }
 }
 
+/// A look-up key (reported model, reported provider) and its result (user tier?, index).
+type LookupCache = LruCache<(String, Option<String>), Option<(bool, usize)>>;
+
 /// User entries and default entries, with a bounded cache of recent look-ups.
 pub struct Catalog<T> {
     user: Tier<T>,
     defaults: Tier<T>,
-    cache: LruCache<(String, Option<String>), Option<(bool, usize)>>,
+    cache: LookupCache,
 }
 
 impl<T: Entry> Catalog<T> {
