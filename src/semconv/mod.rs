@@ -13,6 +13,7 @@
 //! Processors never search attributes by string themselves: they ask the view, or pass one of
 //! the key constants to [`SpanView::str_attr`] and friends.
 
+mod cost;
 pub mod keys;
 mod messages;
 mod role;
