@@ -4,8 +4,11 @@
 //! documentation and its unit tests. [`build`] turns a component id and its YAML into a boxed
 //! processor; the type is the part of the id before `/` (`attributes/env` is an `attributes`).
 
+pub mod agent_metrics;
 pub mod attributes;
 pub mod batch;
+pub mod cost;
+pub mod outcome;
 
 use std::time::Instant;
 

@@ -33,5 +33,7 @@ pub const CONTEXT_SATURATED: &str = "spotter.context.saturated";
 /// Set to true on a model call whose input stopped growing near the context window while its
 /// session went on; also the name of the span event that says so.
 pub const CONTEXT_TRUNCATION_SUSPECTED: &str = "spotter.context.truncation_suspected";
+/// Context window (tokens) of the model, on spotter's context events.
+pub const CONTEXT_WINDOW: &str = "spotter.context.window";
 /// An explicit outcome an agent may send for its session (`success`, `failure`, a score...).
 pub const SESSION_OUTCOME: &str = "spotter.session.outcome";

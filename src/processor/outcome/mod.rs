@@ -1,0 +1,3 @@
+//! `outcome`: decides whether each finished session succeeded.
+
+pub mod policy;
