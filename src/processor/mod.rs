@@ -9,6 +9,7 @@ pub mod attributes;
 pub mod batch;
 pub mod cost;
 pub mod outcome;
+pub mod session;
 
 use std::time::Instant;
 
@@ -71,6 +72,11 @@ pub fn build(
             parse_options(options, path)?,
         ))),
         "attributes" | "resource" => Ok(Box::new(attributes::AttributesProcessor::new(
+            id,
+            parse_options(options, path)?,
+            path,
+        )?)),
+        "session" => Ok(Box::new(session::SessionProcessor::new(
             id,
             parse_options(options, path)?,
             path,
