@@ -76,6 +76,16 @@ pub fn build(
             parse_options(options, path)?,
             path,
         )?)),
+        "cost" => Ok(Box::new(cost::CostProcessor::new(
+            id,
+            parse_options(options, path)?,
+            path,
+        )?)),
+        "outcome" => Ok(Box::new(outcome::OutcomeProcessor::new(
+            id,
+            parse_options(options, path)?,
+            path,
+        )?)),
         "session" => Ok(Box::new(session::SessionProcessor::new(
             id,
             parse_options(options, path)?,
