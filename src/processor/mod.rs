@@ -71,6 +71,11 @@ pub fn build(
             id,
             parse_options(options, path)?,
         ))),
+        "agent_metrics" => Ok(Box::new(agent_metrics::AgentMetricsProcessor::new(
+            id,
+            parse_options(options, path)?,
+            path,
+        )?)),
         "attributes" | "resource" => Ok(Box::new(attributes::AttributesProcessor::new(
             id,
             parse_options(options, path)?,
