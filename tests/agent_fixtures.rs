@@ -320,3 +320,41 @@ fn check_with_promtool(text: &str) -> Result<()> {
     );
     Ok(())
 }
+
+/// Throughput of the agent processors over the fixtures, beside the session processor alone.
+/// Run in release: `cargo test --release --test agent_fixtures -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn throughput_with_cost_outcome_and_metrics() -> Result<()> {
+    let mut all = Vec::new();
+    for library in LIBRARIES {
+        all.extend(requests(library)?);
+    }
+    let spans_per_round: usize = all.iter().map(|r| spans(r).count()).sum();
+    let recorder = names::with_buckets(PrometheusBuilder::new())?.build_recorder();
+    let rounds = 200;
+    let mut rates = Vec::new();
+    for pipeline in [
+        "session: { wait: 0s }",
+        "session: { wait: 0s }\ncost: {}\noutcome: {}\nagent_metrics: {}",
+    ] {
+        let rate = metrics::with_local_recorder(&recorder, || -> Result<f64> {
+            let mut chain = Chain::new(pipeline)?;
+            let start = Instant::now();
+            for _ in 0..rounds {
+                let now = Instant::now();
+                for req in &all {
+                    chain.forward(0, vec![Batch::traces(req.clone(), now)], now);
+                }
+            }
+            Ok((spans_per_round * rounds) as f64 / start.elapsed().as_secs_f64())
+        })?;
+        eprintln!("{pipeline:?}: {rate:.0} spans/s");
+        rates.push(rate);
+    }
+    eprintln!(
+        "agent processors keep {:.0}% of the session-only throughput",
+        100.0 * rates[1] / rates[0]
+    );
+    Ok(())
+}

@@ -35,8 +35,9 @@
 //! - `cost_precedence`: `reported` (default: an SDK's cost wins) or `computed`;
 //! - `saturation_threshold`: default `0.85`; `truncation_near`: default `0.75`;
 //! - `max_sessions`: sessions tracked at once (default 10000);
-//! - `max_models`, `max_workflows`: label caps of this processor's metrics (default 200 and
-//!   100); later values are recorded as `other`.
+//! - `max_models`, `max_workflows`: label caps of this processor's metrics (default 100 and
+//!   50, as in `agent_metrics`, so both admit the same values); later values are recorded as
+//!   `other`.
 //!
 //! Example:
 //! ```yaml
@@ -100,8 +101,8 @@ impl Default for Config {
             saturation_threshold: 0.85,
             truncation_near: 0.75,
             max_sessions: 10_000,
-            max_models: 200,
-            max_workflows: 100,
+            max_models: 100,
+            max_workflows: 50,
         }
     }
 }
