@@ -14,6 +14,7 @@
 //! the key constants to [`SpanView::str_attr`] and friends.
 
 mod cost;
+mod finish;
 pub mod keys;
 mod messages;
 mod role;
