@@ -336,6 +336,9 @@ fn throughput_with_cost_outcome_and_metrics() -> Result<()> {
     let mut rates = Vec::new();
     for pipeline in [
         "session: { wait: 0s }",
+        "session: { wait: 0s }\ncost: {}",
+        "session: { wait: 0s }\noutcome: {}",
+        "session: { wait: 0s }\nagent_metrics: {}",
         "session: { wait: 0s }\ncost: {}\noutcome: {}\nagent_metrics: {}",
     ] {
         let rate = metrics::with_local_recorder(&recorder, || -> Result<f64> {
@@ -354,7 +357,7 @@ fn throughput_with_cost_outcome_and_metrics() -> Result<()> {
     }
     eprintln!(
         "agent processors keep {:.0}% of the session-only throughput",
-        100.0 * rates[1] / rates[0]
+        100.0 * rates[rates.len() - 1] / rates[0]
     );
     Ok(())
 }

@@ -13,7 +13,8 @@
 //! - **model errors**: turns whose last model call failed (a failed call that was retried
 //!   successfully in the same turn does not count);
 //! - **the last turn's answer**: the last turn is answered when its last model call succeeded
-//!   and did not just ask for tools (the agent gave up mid-loop or was cut off otherwise); a
+//!   and did not just ask for tools (by its finish reason, else by the tool calls in its
+//!   output; the agent gave up mid-loop or was cut off otherwise); a
 //!   turn without model calls is answered when its agent span did not fail.
 //!
 //! The decision is made in `enrich_summary`, so the processors that add findings (tool outcome,
@@ -310,7 +311,11 @@ impl OutcomeProcessor {
         };
         let llm = (role == SpanRole::Llm).then(|| {
             let failed = view.status_is_error();
-            let asked_tools = !failed && !view.requested_tool_calls().is_empty();
+            // Finish reasons are cheap to read; the output messages are parsed only without them.
+            let asked_tools = !failed
+                && view
+                    .stopped_for_tools()
+                    .unwrap_or_else(|| !view.requested_tool_calls().is_empty());
             (failed, asked_tools)
         });
         let agent_failed = (role == SpanRole::Agent).then(|| view.status_is_error());
