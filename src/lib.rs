@@ -21,6 +21,7 @@
 
 pub mod config;
 pub mod exporter;
+pub mod grpc;
 pub mod pipeline;
 pub mod pricing;
 pub mod processor;

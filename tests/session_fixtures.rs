@@ -238,3 +238,40 @@ fn every_fixture_library_gets_labelled_sessions_turns_and_roles() -> Result<()> 
     }
     Ok(())
 }
+
+#[test]
+fn openinference_fixture_through_langfuse_profile_carries_langfuse_session_and_type() -> Result<()>
+{
+    use spotter::semconv::keys::langfuse;
+    use spotter::semconv::profile::{apply, Profile};
+    let labels = labels("openinference")?;
+    let mut seen = 0;
+    for mut req in requests("openinference")? {
+        apply(Profile::Langfuse, &mut req);
+        for v in spans(&req) {
+            let session = v
+                .str_attr(langfuse::SESSION_ID)
+                .context("langfuse.session.id")?;
+            assert!(labels.contains_key(session), "unknown session {session}");
+            let want = match expected_role(v.name()) {
+                SpanRole::Llm => "generation",
+                SpanRole::Agent => "agent",
+                SpanRole::Tool => "tool",
+                other => panic!("no OpenInference span should be {other}"),
+            };
+            assert_eq!(
+                v.str_attr(langfuse::OBSERVATION_TYPE),
+                Some(want),
+                "{}",
+                v.name()
+            );
+            assert!(
+                v.str_attr("openinference.span.kind").is_some(),
+                "originals kept"
+            );
+            seen += 1;
+        }
+    }
+    assert_eq!(seen, 127);
+    Ok(())
+}

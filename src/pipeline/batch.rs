@@ -1,10 +1,13 @@
 //! The unit of work that flows through a pipeline.
 
+use std::sync::Arc;
 use std::time::Instant;
 
 use opentelemetry_proto::tonic::collector::logs::v1::ExportLogsServiceRequest;
 use opentelemetry_proto::tonic::collector::trace::v1::ExportTraceServiceRequest;
 use prost::Message;
+
+use super::admission::Ticket;
 
 /// Which signal a pipeline carries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -33,10 +36,14 @@ pub enum Payload {
 ///
 /// `received` is the arrival time of the oldest data in the batch, so exporters can measure the
 /// latency spotter added, batching included.
+///
+/// `tickets` hold the memory guard's admission for the data in the batch; they are merged, split
+/// and cloned with it, and give their bytes back when the last batch holding them is dropped.
 #[derive(Debug, Clone)]
 pub struct Batch {
     pub payload: Payload,
     pub received: Instant,
+    pub tickets: Vec<Arc<Ticket>>,
 }
 
 impl Batch {
@@ -44,6 +51,7 @@ impl Batch {
         Batch {
             payload: Payload::Traces(req),
             received,
+            tickets: Vec::new(),
         }
     }
 
@@ -51,6 +59,7 @@ impl Batch {
         Batch {
             payload: Payload::Logs(req),
             received,
+            tickets: Vec::new(),
         }
     }
 
@@ -91,6 +100,15 @@ impl Batch {
         match &self.payload {
             Payload::Traces(r) => r.resource_spans.is_empty(),
             Payload::Logs(r) => r.resource_logs.is_empty(),
+        }
+    }
+
+    /// Take over the admission tickets of a batch merged into this one.
+    pub fn absorb_tickets(&mut self, tickets: Vec<Arc<Ticket>>) {
+        for t in tickets {
+            if !self.tickets.iter().any(|h| Arc::ptr_eq(h, &t)) {
+                self.tickets.push(t);
+            }
         }
     }
 

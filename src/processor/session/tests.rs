@@ -1,3 +1,4 @@
+use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use opentelemetry_proto::tonic::collector::trace::v1::ExportTraceServiceRequest;
@@ -384,4 +385,87 @@ fn hundred_thousand_sessions_with_a_cap_of_ten_thousand_stay_bounded() {
     assert_eq!(stats.sessions_started, 100_000);
     assert_eq!(stats.sessions_evicted, 90_000);
     assert_eq!(stats.sessions_ended, 100_000);
+}
+
+mod property {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// (sessions → turns → spans per trace, which span carries the session id), a permutation
+    /// seed and batch sizes.
+    /// Per session, per turn: (spans in the trace, which span carries the session id).
+    type Sessions = Vec<Vec<(u8, u8)>>;
+
+    fn scenario() -> impl Strategy<Value = (Sessions, Vec<usize>, Vec<usize>)> {
+        let trace = (1u8..5).prop_flat_map(|n| (Just(n), 0..n));
+        let session = prop::collection::vec(trace, 1..5);
+        let sessions = prop::collection::vec(session, 1..5);
+        sessions.prop_flat_map(|s| {
+            let total: usize = s.iter().flatten().map(|(n, _)| *n as usize).sum();
+            (
+                Just(s),
+                Just((0..total).collect::<Vec<usize>>()).prop_shuffle(),
+                prop::collection::vec(1usize..6, 1..20),
+            )
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(128))]
+        #[test]
+        fn every_span_gets_its_session_and_turns_do_not_depend_on_arrival(
+            (sessions, order, sizes) in scenario()
+        ) {
+            // Build spans: trace id = (session, turn), span 1 is the root.
+            let mut all = Vec::new();
+            let mut want = HashMap::new();
+            let mut trace_no = 0u8;
+            for (si, turns) in sessions.iter().enumerate() {
+                for (ti, (n, carrier)) in turns.iter().enumerate() {
+                    trace_no += 1;
+                    let base = 1_000 * (ti as u64 + 1);
+                    for k in 0..*n {
+                        let mut attrs = Vec::new();
+                        if k == *carrier {
+                            attrs.push(kv("session.id", &format!("s{si}")));
+                        }
+                        let parent = if k == 0 { 0 } else { 1 };
+                        let mut s = span(trace_no, k + 1, parent, base + u64::from(k), attrs);
+                        s.span_id = vec![trace_no, k + 1, 0, 0, 0, 0, 0, 0];
+                        if parent != 0 {
+                            s.parent_span_id = vec![trace_no, 1, 0, 0, 0, 0, 0, 0];
+                        }
+                        want.insert((trace_no, k + 1), (format!("s{si}"), ti as u32 + 1));
+                        all.push(s);
+                    }
+                }
+            }
+            let mut shuffled: Vec<Span> = order.iter().map(|i| all[*i].clone()).collect();
+            let mut p = processor("wait: 10s");
+            let t0 = Instant::now();
+            let mut out = Vec::new();
+            let mut i = 0;
+            while !shuffled.is_empty() {
+                let n = sizes[i % sizes.len()].min(shuffled.len());
+                let chunk: Vec<Span> = shuffled.drain(..n).collect();
+                let now = t0 + Duration::from_millis(i as u64);
+                p.process(batch(chunk, now), now, &mut out);
+                i += 1;
+            }
+            p.on_tick(t0 + Duration::from_secs(20), &mut out);
+            let mut seen = 0;
+            for b in &out {
+                let crate::pipeline::Payload::Traces(r) = &b.payload else { continue };
+                for v in spans(r) {
+                    let id = (v.span_id()[0], v.span_id()[1]);
+                    let (session, turn) = &want[&id];
+                    prop_assert_eq!(v.str_attr(spotter::SESSION_ID), Some(session.as_str()));
+                    prop_assert_eq!(v.turn(), Some(*turn));
+                    seen += 1;
+                }
+            }
+            prop_assert_eq!(seen, all.len());
+            prop_assert_eq!(p.stats().spans_without_session, 0);
+        }
+    }
 }
