@@ -6,6 +6,7 @@
 
 pub mod attributes;
 pub mod batch;
+pub mod tool;
 
 use std::time::Instant;
 
