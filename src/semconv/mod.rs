@@ -1,1 +1,27 @@
-//! Attribute keys of every agent instrumentation convention, and typed views over spans.
+//! Attribute keys of every agent instrumentation convention, and the typed view over spans that
+//! every processor reads through.
+//!
+//! - [`keys`]: one module per convention (OTel GenAI current and old, OpenInference,
+//!   OpenLLMetry/Traceloop, Langfuse, Pydantic AI/Logfire, Laminar, other vendors) plus spotter's
+//!   canonical keys, each constant with its source;
+//! - [`SpanView`]: one view over an OTLP span with one recogniser per concept, each walking the
+//!   conventions in a documented precedence: identity (session, user, agent, model, provider,
+//!   errors) in `view.rs`, the span role in `role.rs`, token usage in `usage.rs`, tools in
+//!   `tool.rs`, messages in `messages.rs`;
+//! - [`value`]: reading and writing OTLP attribute values;
+//!
+//! Processors never search attributes by string themselves: they ask the view, or pass one of
+//! the key constants to [`SpanView::str_attr`] and friends.
+
+pub mod keys;
+mod messages;
+mod role;
+mod tool;
+mod usage;
+pub mod value;
+mod view;
+
+pub use role::SpanRole;
+pub use tool::ToolCall;
+pub use usage::Usage;
+pub use view::{normalise_provider, spans, SpanView, SESSION_ID_KEYS, USER_ID_KEYS};
