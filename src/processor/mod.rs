@@ -6,6 +6,7 @@
 
 pub mod attributes;
 pub mod batch;
+pub mod session;
 pub mod tool;
 
 use std::time::Instant;
@@ -69,6 +70,11 @@ pub fn build(
             parse_options(options, path)?,
         ))),
         "attributes" | "resource" => Ok(Box::new(attributes::AttributesProcessor::new(
+            id,
+            parse_options(options, path)?,
+            path,
+        )?)),
+        "session" => Ok(Box::new(session::SessionProcessor::new(
             id,
             parse_options(options, path)?,
             path,

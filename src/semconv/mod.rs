@@ -9,12 +9,14 @@
 //!   errors) in `view.rs`, the span role in `role.rs`, token usage in `usage.rs`, tools in
 //!   `tool.rs`, messages in `messages.rs`;
 //! - [`value`]: reading and writing OTLP attribute values;
+//! - [`profile`]: vendor profiles that add the keys a backend reads;
 //!
 //! Processors never search attributes by string themselves: they ask the view, or pass one of
 //! the key constants to [`SpanView::str_attr`] and friends.
 
 pub mod keys;
 mod messages;
+pub mod profile;
 mod role;
 mod tool;
 mod usage;
