@@ -20,6 +20,7 @@
 
 pub mod config;
 pub mod exporter;
+pub mod grpc;
 pub mod pipeline;
 pub mod processor;
 pub mod receiver;

@@ -79,3 +79,24 @@ fn invalid_yaml_reports_line() {
         .to_string();
     assert!(err.contains("line"), "{err}");
 }
+
+#[test]
+fn every_shipped_example_config_is_valid() {
+    let mut e = env();
+    e.insert("LANGFUSE_AUTH".into(), "cGs6c2s=".into());
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("config");
+    let mut checked = 0;
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().and_then(|x| x.to_str()) != Some("yaml") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        if !text.contains("service:") {
+            continue; // pricing and model tables
+        }
+        Config::from_yaml(&text, &e).unwrap_or_else(|err| panic!("{}: {err}", path.display()));
+        checked += 1;
+    }
+    assert!(checked >= 4, "default, otlp, langfuse and phoenix examples");
+}

@@ -1,17 +1,117 @@
-//! Exporters: the exporter trait, sending queues with retry, and the otlp, otlphttp, file and
-//! debug exporters.
+//! Exporters: the [`Exporter`] trait, sending queues with retry, and the `otlp` (gRPC),
+//! `otlphttp`, `file` and `debug` exporters.
+//!
+//! An exporter only sends; queueing, retry, backoff and self-metrics live once, in
+//! [`runner::ExporterRunner`], which wraps any exporter. Each exporter id gets one runner with
+//! its own queue, shared by every pipeline that names it.
 
-use crate::config::ConfigError;
+pub mod debug;
+pub mod file;
+pub mod otlp_grpc;
+pub mod otlp_http;
+pub mod queue;
+pub mod retry;
+pub mod runner;
+mod settings;
 
-/// Check an exporter's options without starting it.
-pub fn validate(id: &str, _options: &serde_yaml::Value, path: &str) -> Result<(), ConfigError> {
-    let kind = id.split('/').next().unwrap_or(id);
-    match kind {
-        "otlp" | "otlphttp" | "file" | "debug" => Ok(()),
+use std::time::Duration;
+
+use futures::future::BoxFuture;
+
+pub use runner::ExporterRunner;
+pub use settings::{Compression, TlsSettings};
+
+use crate::config::{parse_component, ConfigError};
+use crate::pipeline::Batch;
+
+/// Whether a failed export may be tried again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// The downstream may accept later (429, 502, 503, 504, UNAVAILABLE, RESOURCE_EXHAUSTED,
+    /// connection errors, timeouts).
+    Retryable,
+    /// Sending again would fail again (400, INVALID_ARGUMENT, ...); counted as failed.
+    Permanent,
+}
+
+/// An export attempt failed.
+#[derive(Debug, thiserror::Error)]
+#[error("{message}")]
+pub struct ExportError {
+    pub kind: ErrorKind,
+    pub message: String,
+    /// The server's hint (Retry-After, RetryInfo).
+    pub retry_after: Option<Duration>,
+}
+
+impl ExportError {
+    pub fn retryable(message: impl Into<String>) -> Self {
+        ExportError {
+            kind: ErrorKind::Retryable,
+            message: message.into(),
+            retry_after: None,
+        }
+    }
+
+    pub fn permanent(message: impl Into<String>) -> Self {
+        ExportError {
+            kind: ErrorKind::Permanent,
+            message: message.into(),
+            retry_after: None,
+        }
+    }
+
+    pub fn with_retry_after(mut self, hint: Option<Duration>) -> Self {
+        self.retry_after = hint;
+        self
+    }
+
+    pub fn kind(&self) -> ErrorKind {
+        self.kind
+    }
+}
+
+/// Sends one batch to one destination.
+///
+/// Contract: `export` makes exactly one attempt and classifies failure as retryable or
+/// permanent; it never retries itself and never holds the batch after returning. It must be safe
+/// to call from several consumers at once. `shutdown` flushes anything buffered (files).
+pub trait Exporter: Send + Sync {
+    fn export<'a>(&'a self, batch: &'a Batch) -> BoxFuture<'a, Result<(), ExportError>>;
+
+    fn shutdown(&self) -> BoxFuture<'_, ()> {
+        Box::pin(async {})
+    }
+}
+
+/// The options every exporter shares, split out of its YAML.
+pub struct Built {
+    pub exporter: Box<dyn Exporter>,
+    pub queue: queue::QueueSettings,
+    pub retry: retry::RetrySettings,
+    pub timeout: Duration,
+}
+
+fn kind_of(id: &str) -> &str {
+    id.split('/').next().unwrap_or(id)
+}
+
+/// Build an exporter from its id and YAML options.
+pub fn build(id: &str, options: &serde_yaml::Value, path: &str) -> Result<Built, ConfigError> {
+    match kind_of(id) {
+        "otlp" => otlp_grpc::build(parse_component(options, path)?, path),
+        "otlphttp" => otlp_http::build(parse_component(options, path)?, path),
+        "file" => file::build(parse_component(options, path)?, path),
+        "debug" => debug::build(id, parse_component(options, path)?),
         other => Err(ConfigError::UnknownComponent {
             path: path.to_string(),
             kind: other.to_string(),
             family: "exporter",
         }),
     }
+}
+
+/// Check an exporter's options without starting it.
+pub fn validate(id: &str, options: &serde_yaml::Value, path: &str) -> Result<(), ConfigError> {
+    build(id, options, path).map(|_| ())
 }

@@ -1,7 +1,13 @@
-//! Pipelines: the batch type, the graph built from config, and the runner that drives
-//! processors and fans batches out to exporters.
+//! Pipelines: the batch type, the intake receivers submit to, the engine that runs processors
+//! and fans out to exporters, and the service that builds it all from config and drains it.
 
 mod batch;
+mod engine;
+mod intake;
+pub mod service;
 pub mod testing;
 
 pub use batch::{Batch, Payload, Signal};
+pub use engine::stopped;
+pub use intake::{Intake, SubmitError, RETRY_AFTER};
+pub use service::{BoundAddrs, Service, StartError};

@@ -1,1 +1,137 @@
-//! OTLP receivers: gRPC and HTTP listeners that decode requests and hand them to the pipeline.
+//! OTLP receivers. The transports are thin: [`otlp_grpc`] and [`otlp_http`] only frame, limit and
+//! answer; both call [`ingest`], which decodes once, checks spans, and submits the batch to the
+//! shared pipeline [`Intake`].
+
+pub mod decode;
+pub mod otlp_grpc;
+pub mod otlp_http;
+
+use std::time::Instant;
+
+use bytes::Bytes;
+use opentelemetry_proto::tonic::collector::logs::v1::{
+    ExportLogsPartialSuccess, ExportLogsServiceResponse,
+};
+use opentelemetry_proto::tonic::collector::trace::v1::{
+    ExportTracePartialSuccess, ExportTraceServiceResponse,
+};
+use prost::Message;
+
+pub use decode::{DecodeError, Format};
+
+use crate::pipeline::{Intake, Signal, SubmitError};
+use crate::telemetry::events;
+
+/// Why a request was not accepted.
+#[derive(Debug, thiserror::Error)]
+pub enum IngestError {
+    #[error(transparent)]
+    Decode(#[from] DecodeError),
+    #[error(transparent)]
+    Submit(#[from] SubmitError),
+}
+
+/// An accepted request: how many items were rejected individually, and why.
+#[derive(Debug, Default)]
+pub struct Accepted {
+    pub rejected: i64,
+    pub message: String,
+}
+
+impl Accepted {
+    /// The OTLP response for this outcome, in the request's format.
+    pub fn response(&self, signal: Signal, format: Format) -> Bytes {
+        let partial = self.rejected > 0 || !self.message.is_empty();
+        match signal {
+            Signal::Traces => {
+                let resp = ExportTraceServiceResponse {
+                    partial_success: partial.then(|| ExportTracePartialSuccess {
+                        rejected_spans: self.rejected,
+                        error_message: self.message.clone(),
+                    }),
+                };
+                match format {
+                    Format::Protobuf => Bytes::from(resp.encode_to_vec()),
+                    Format::Json => self.json("rejectedSpans"),
+                }
+            }
+            Signal::Logs => {
+                let resp = ExportLogsServiceResponse {
+                    partial_success: partial.then(|| ExportLogsPartialSuccess {
+                        rejected_log_records: self.rejected,
+                        error_message: self.message.clone(),
+                    }),
+                };
+                match format {
+                    Format::Protobuf => Bytes::from(resp.encode_to_vec()),
+                    Format::Json => self.json("rejectedLogRecords"),
+                }
+            }
+        }
+    }
+
+    /// OTLP/JSON response: `{}` on full success, else `partialSuccess` with the count as a
+    /// string (int64 in OTLP/JSON).
+    fn json(&self, count_key: &str) -> Bytes {
+        if self.rejected == 0 && self.message.is_empty() {
+            return Bytes::from_static(b"{}");
+        }
+        let body = serde_json::json!({
+            "partialSuccess": {
+                count_key: self.rejected.to_string(),
+                "errorMessage": self.message,
+            }
+        });
+        Bytes::from(serde_json::to_vec(&body).unwrap_or_default())
+    }
+}
+
+/// Decode an (already decompressed) body and hand it to the pipelines.
+pub fn ingest(
+    intake: &Intake,
+    receiver: &str,
+    transport: &'static str,
+    signal: Signal,
+    format: Format,
+    body: &[u8],
+) -> Result<Accepted, IngestError> {
+    let received = Instant::now();
+    let mut batch = match decode::decode(signal, format, body, received) {
+        Ok(b) => b,
+        Err(e) => {
+            events::receiver_request(receiver, transport, "invalid");
+            return Err(e.into());
+        }
+    };
+    let rejected = decode::reject_invalid_spans(&mut batch);
+    if rejected.count > 0 {
+        events::receiver_refused(receiver, transport, signal, rejected.count as usize);
+    }
+    let items = batch.items();
+    if items == 0 {
+        events::receiver_request(receiver, transport, "ok");
+        return Ok(Accepted {
+            rejected: rejected.count,
+            message: rejected.message,
+        });
+    }
+    match intake.submit(batch) {
+        Ok(()) => {
+            events::receiver_accepted(receiver, transport, signal, items);
+            events::receiver_request(receiver, transport, "ok");
+            Ok(Accepted {
+                rejected: rejected.count,
+                message: rejected.message,
+            })
+        }
+        Err(e) => {
+            events::receiver_refused(receiver, transport, signal, items);
+            let outcome = match e {
+                SubmitError::Overloaded { .. } => "refused",
+                _ => "unavailable",
+            };
+            events::receiver_request(receiver, transport, outcome);
+            Err(e.into())
+        }
+    }
+}

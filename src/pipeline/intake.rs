@@ -1,0 +1,87 @@
+//! The one entry point every receiver hands decoded batches to.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::mpsc;
+
+use super::{Batch, Signal};
+
+/// How long clients are asked to wait when spotter is full.
+pub const RETRY_AFTER: Duration = Duration::from_secs(1);
+
+/// Why a batch was not accepted. Nothing refused was acknowledged, so the client keeps it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SubmitError {
+    #[error("spotter is at capacity, retry after {}s", retry_after.as_secs())]
+    Overloaded { retry_after: Duration },
+    #[error("spotter is shutting down")]
+    ShuttingDown,
+    #[error("no pipeline takes {0}")]
+    NoPipeline(&'static str),
+}
+
+/// The pipelines one receiver feeds, per signal.
+#[derive(Clone)]
+pub struct Intake {
+    traces: Vec<mpsc::Sender<Batch>>,
+    logs: Vec<mpsc::Sender<Batch>>,
+    closed: Arc<AtomicBool>,
+}
+
+impl Intake {
+    pub fn new(
+        traces: Vec<mpsc::Sender<Batch>>,
+        logs: Vec<mpsc::Sender<Batch>>,
+        closed: Arc<AtomicBool>,
+    ) -> Self {
+        Intake {
+            traces,
+            logs,
+            closed,
+        }
+    }
+
+    pub fn accepts(&self, signal: Signal) -> bool {
+        match signal {
+            Signal::Traces => !self.traces.is_empty(),
+            Signal::Logs => !self.logs.is_empty(),
+        }
+    }
+
+    /// Hand a batch to every pipeline of its signal, all or nothing: either every pipeline took
+    /// it (the data is acknowledged) or none did (the client is told to retry).
+    pub fn submit(&self, batch: Batch) -> Result<(), SubmitError> {
+        if self.closed.load(Ordering::SeqCst) {
+            return Err(SubmitError::ShuttingDown);
+        }
+        let senders = match batch.signal() {
+            Signal::Traces => &self.traces,
+            Signal::Logs => &self.logs,
+        };
+        if senders.is_empty() {
+            return Err(SubmitError::NoPipeline(batch.signal().as_str()));
+        }
+        let mut permits = Vec::with_capacity(senders.len());
+        for tx in senders {
+            match tx.try_reserve() {
+                Ok(p) => permits.push(p),
+                Err(mpsc::error::TrySendError::Full(())) => {
+                    return Err(SubmitError::Overloaded {
+                        retry_after: RETRY_AFTER,
+                    })
+                }
+                Err(mpsc::error::TrySendError::Closed(())) => {
+                    return Err(SubmitError::ShuttingDown)
+                }
+            }
+        }
+        let last = permits.pop().expect("at least one pipeline");
+        for p in permits {
+            p.send(batch.clone());
+        }
+        last.send(batch);
+        Ok(())
+    }
+}

@@ -1,0 +1,202 @@
+//! A running spotter: receivers, pipelines and exporters built from one [`Config`], and the
+//! ordered shutdown that drains them.
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Instant;
+
+use metrics_exporter_prometheus::PrometheusHandle;
+use tokio::sync::{mpsc, watch};
+use tokio::task::JoinHandle;
+
+use super::engine::Engine;
+use super::intake::Intake;
+use super::{Batch, Signal};
+use crate::config::{Config, ConfigError};
+use crate::exporter::{self, ExporterRunner};
+use crate::receiver;
+use crate::summary::SummaryHub;
+use crate::telemetry::{server, Health};
+
+/// Batches a pipeline's intake holds before receivers are told to back off.
+pub const PIPELINE_INTAKE_BATCHES: usize = 32;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error("cannot listen on {addr} for {what}: {source}")]
+    Bind {
+        what: String,
+        addr: SocketAddr,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// The addresses actually bound (port 0 in a config becomes a real port).
+#[derive(Debug, Clone, Default)]
+pub struct BoundAddrs {
+    pub grpc: BTreeMap<String, SocketAddr>,
+    pub http: BTreeMap<String, SocketAddr>,
+    pub metrics: Option<SocketAddr>,
+    pub health: Option<SocketAddr>,
+}
+
+pub struct Service {
+    pub bound: BoundAddrs,
+    health: Health,
+    closed: Arc<AtomicBool>,
+    stop_listeners: watch::Sender<bool>,
+    stop_pipelines: watch::Sender<bool>,
+    listener_tasks: Vec<JoinHandle<()>>,
+    pipeline_tasks: Vec<JoinHandle<()>>,
+    exporters: Vec<Arc<ExporterRunner>>,
+    shutdown_timeout: std::time::Duration,
+    pub summaries: SummaryHub,
+}
+
+impl Service {
+    /// Build and start everything; ready once this returns.
+    pub async fn start(
+        config: &Config,
+        health: Health,
+        metrics: Option<PrometheusHandle>,
+    ) -> Result<Service, StartError> {
+        let (stop_listeners, stop_rx) = watch::channel(false);
+        let (stop_pipelines, stop_pipe_rx) = watch::channel(false);
+        let closed = Arc::new(AtomicBool::new(false));
+        let summaries = SummaryHub::default();
+        let mut bound = BoundAddrs::default();
+
+        let mut runners: BTreeMap<String, Arc<ExporterRunner>> = BTreeMap::new();
+        for (id, options) in &config.exporters {
+            if !config.pipelines.iter().any(|p| p.exporters.contains(id)) {
+                continue;
+            }
+            let built = exporter::build(id, options, &format!("exporters.{id}"))?;
+            runners.insert(id.clone(), ExporterRunner::start(id, built));
+        }
+
+        let mut senders: BTreeMap<String, (Signal, mpsc::Sender<Batch>)> = BTreeMap::new();
+        let mut pipeline_tasks = Vec::new();
+        for p in &config.pipelines {
+            let mut processors = Vec::with_capacity(p.processors.len());
+            for pid in &p.processors {
+                let options = config.processors.get(pid).cloned().unwrap_or_default();
+                processors.push(crate::processor::build(
+                    pid,
+                    &options,
+                    &format!("processors.{pid}"),
+                )?);
+            }
+            let engine = Engine {
+                id: p.id.clone(),
+                signal: p.signal,
+                processors,
+                exporters: p.exporters.iter().map(|e| runners[e].clone()).collect(),
+                summaries: summaries.clone(),
+            };
+            let (tx, rx) = mpsc::channel(PIPELINE_INTAKE_BATCHES);
+            senders.insert(p.id.clone(), (p.signal, tx));
+            pipeline_tasks.push(tokio::spawn(engine.run(rx, stop_pipe_rx.clone())));
+        }
+
+        let mut listener_tasks = Vec::new();
+        for r in &config.receivers {
+            let mut traces = Vec::new();
+            let mut logs = Vec::new();
+            for p in config.pipelines_of_receiver(&r.id) {
+                let (signal, tx) = &senders[&p.id];
+                match signal {
+                    Signal::Traces => traces.push(tx.clone()),
+                    Signal::Logs => logs.push(tx.clone()),
+                }
+            }
+            if traces.is_empty() && logs.is_empty() {
+                continue;
+            }
+            let intake = Intake::new(traces, logs, closed.clone());
+            if let Some(g) = &r.grpc {
+                let (addr, task) =
+                    receiver::otlp_grpc::serve(&r.id, g, intake.clone(), stop_rx.clone())
+                        .await
+                        .map_err(|source| StartError::Bind {
+                            what: format!("receivers.{}.protocols.grpc", r.id),
+                            addr: g.endpoint,
+                            source,
+                        })?;
+                bound.grpc.insert(r.id.clone(), addr);
+                listener_tasks.push(task);
+            }
+            if let Some(h) = &r.http {
+                let (addr, task) =
+                    receiver::otlp_http::serve(&r.id, h, intake.clone(), stop_rx.clone())
+                        .await
+                        .map_err(|source| StartError::Bind {
+                            what: format!("receivers.{}.protocols.http", r.id),
+                            addr: h.endpoint,
+                            source,
+                        })?;
+                bound.http.insert(r.id.clone(), addr);
+                listener_tasks.push(task);
+            }
+        }
+        drop(senders);
+
+        if let Some(addr) = config.telemetry.metrics_address {
+            let local = server::serve(addr, health.clone(), metrics.clone(), stop_rx.clone())
+                .await
+                .map_err(|source| StartError::Bind {
+                    what: "service.telemetry.metrics".into(),
+                    addr,
+                    source,
+                })?;
+            bound.metrics = Some(local);
+        }
+        if let Some(addr) = config.health_endpoint {
+            let local = server::serve(addr, health.clone(), None, stop_rx.clone())
+                .await
+                .map_err(|source| StartError::Bind {
+                    what: "extensions.health_check".into(),
+                    addr,
+                    source,
+                })?;
+            bound.health = Some(local);
+        }
+
+        Ok(Service {
+            bound,
+            health,
+            closed,
+            stop_listeners,
+            stop_pipelines,
+            listener_tasks,
+            pipeline_tasks,
+            exporters: runners.into_values().collect(),
+            shutdown_timeout: config.shutdown_timeout,
+            summaries,
+        })
+    }
+
+    /// Drain: refuse new data (503 / UNAVAILABLE), stop the listeners, run what was accepted
+    /// through the processors, and deliver it within the shutdown deadline.
+    pub async fn shutdown(self) {
+        let deadline = Instant::now() + self.shutdown_timeout;
+        self.health.set_draining();
+        self.closed.store(true, Ordering::SeqCst);
+        let _ = self.stop_listeners.send(true);
+        for t in self.listener_tasks {
+            let _ = t.await;
+        }
+        let _ = self.stop_pipelines.send(true);
+        for t in self.pipeline_tasks {
+            let _ = t.await;
+        }
+        let drains = self.exporters.iter().map(|e| e.drain(deadline));
+        futures::future::join_all(drains).await;
+        tracing::info!("shutdown complete");
+    }
+}

@@ -1,0 +1,238 @@
+//! Turning request bytes into OTLP requests: decompression with a size cap, protobuf and
+//! OTLP/JSON decoding, and the per-span checks behind partial success.
+
+use std::io::Read;
+
+use opentelemetry_proto::tonic::collector::logs::v1::ExportLogsServiceRequest;
+use opentelemetry_proto::tonic::collector::trace::v1::ExportTraceServiceRequest;
+use prost::Message;
+
+use crate::pipeline::{Batch, Signal};
+
+/// Why a payload could not be decoded. Every variant is the client's fault (400 /
+/// INVALID_ARGUMENT), except `TooLarge` (413 / RESOURCE_EXHAUSTED).
+#[derive(Debug, thiserror::Error)]
+pub enum DecodeError {
+    #[error("cannot decode protobuf {what}: {message}")]
+    Protobuf { what: &'static str, message: String },
+    #[error("cannot decode OTLP/JSON {what}: {message}")]
+    Json { what: &'static str, message: String },
+    #[error("cannot decompress {encoding} body: {message}")]
+    Decompress { encoding: String, message: String },
+    #[error("decompressed body exceeds the limit of {limit} bytes")]
+    TooLarge { limit: usize },
+    #[error("unsupported content encoding {0:?}; use gzip, zstd, deflate or identity")]
+    UnsupportedEncoding(String),
+}
+
+/// The wire format of a request body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Protobuf,
+    Json,
+}
+
+/// Undo `Content-Encoding`, refusing to inflate past `limit` bytes (compression bombs).
+pub fn decompress(
+    encoding: Option<&str>,
+    body: &[u8],
+    limit: usize,
+) -> Result<Vec<u8>, DecodeError> {
+    let encoding = encoding.map(|e| e.trim().to_ascii_lowercase());
+    let fail = |enc: &str, e: std::io::Error| DecodeError::Decompress {
+        encoding: enc.to_string(),
+        message: e.to_string(),
+    };
+    let read_capped = |reader: &mut dyn Read, enc: &str| -> Result<Vec<u8>, DecodeError> {
+        let mut out = Vec::with_capacity((body.len() * 4).min(limit));
+        let read = reader
+            .take(limit as u64 + 1)
+            .read_to_end(&mut out)
+            .map_err(|e| fail(enc, e))?;
+        if read > limit {
+            return Err(DecodeError::TooLarge { limit });
+        }
+        Ok(out)
+    };
+    match encoding.as_deref() {
+        None | Some("") | Some("identity") => {
+            if body.len() > limit {
+                return Err(DecodeError::TooLarge { limit });
+            }
+            Ok(body.to_vec())
+        }
+        Some("gzip") | Some("x-gzip") => {
+            read_capped(&mut flate2::read::MultiGzDecoder::new(body), "gzip")
+        }
+        Some("deflate") => read_capped(&mut flate2::read::ZlibDecoder::new(body), "deflate"),
+        Some("zstd") => {
+            let mut dec = zstd::stream::read::Decoder::new(body).map_err(|e| fail("zstd", e))?;
+            read_capped(&mut dec, "zstd")
+        }
+        Some(other) => Err(DecodeError::UnsupportedEncoding(other.to_string())),
+    }
+}
+
+/// Decode a body of the given signal and format into a batch.
+pub fn decode(
+    signal: Signal,
+    format: Format,
+    body: &[u8],
+    received: std::time::Instant,
+) -> Result<Batch, DecodeError> {
+    let what = match signal {
+        Signal::Traces => "ExportTraceServiceRequest",
+        Signal::Logs => "ExportLogsServiceRequest",
+    };
+    match (signal, format) {
+        (Signal::Traces, Format::Protobuf) => ExportTraceServiceRequest::decode(body)
+            .map(|r| Batch::traces(r, received))
+            .map_err(|e| DecodeError::Protobuf {
+                what,
+                message: e.to_string(),
+            }),
+        (Signal::Logs, Format::Protobuf) => ExportLogsServiceRequest::decode(body)
+            .map(|r| Batch::logs(r, received))
+            .map_err(|e| DecodeError::Protobuf {
+                what,
+                message: e.to_string(),
+            }),
+        (Signal::Traces, Format::Json) => serde_json::from_slice::<ExportTraceServiceRequest>(body)
+            .map(|r| Batch::traces(r, received))
+            .map_err(|e| DecodeError::Json {
+                what,
+                message: e.to_string(),
+            }),
+        (Signal::Logs, Format::Json) => serde_json::from_slice::<ExportLogsServiceRequest>(body)
+            .map(|r| Batch::logs(r, received))
+            .map_err(|e| DecodeError::Json {
+                what,
+                message: e.to_string(),
+            }),
+    }
+}
+
+/// Spans the OTLP data model forbids: a trace id that is not 16 bytes or all zero, a span id
+/// that is not 8 bytes or all zero. They are removed and reported through partial success.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Rejected {
+    pub count: i64,
+    pub message: String,
+}
+
+pub fn reject_invalid_spans(batch: &mut Batch) -> Rejected {
+    let Some(req) = batch.traces_mut() else {
+        return Rejected::default();
+    };
+    let mut count = 0i64;
+    let mut first = None;
+    for rs in &mut req.resource_spans {
+        for ss in &mut rs.scope_spans {
+            ss.spans.retain(|s| {
+                let bad_trace = s.trace_id.len() != 16 || s.trace_id.iter().all(|b| *b == 0);
+                let bad_span = s.span_id.len() != 8 || s.span_id.iter().all(|b| *b == 0);
+                if bad_trace || bad_span {
+                    count += 1;
+                    if first.is_none() {
+                        first = Some(format!(
+                            "span {:?} has an invalid {}",
+                            s.name,
+                            if bad_trace {
+                                "trace_id (must be 16 non-zero bytes)"
+                            } else {
+                                "span_id (must be 8 non-zero bytes)"
+                            }
+                        ));
+                    }
+                    false
+                } else {
+                    true
+                }
+            });
+        }
+        rs.scope_spans.retain(|ss| !ss.spans.is_empty());
+    }
+    req.resource_spans.retain(|rs| !rs.scope_spans.is_empty());
+    Rejected {
+        count,
+        message: first
+            .map(|m| format!("{count} span(s) rejected; first: {m}"))
+            .unwrap_or_default(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write;
+    use std::time::Instant;
+
+    use super::*;
+    use crate::pipeline::testing::trace_request;
+
+    fn gzip(data: &[u8]) -> Vec<u8> {
+        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        e.write_all(data).unwrap();
+        e.finish().unwrap()
+    }
+
+    #[test]
+    fn gzip_round_trip() {
+        let body = trace_request(3).encode_to_vec();
+        let out = decompress(Some("gzip"), &gzip(&body), 1 << 20).unwrap();
+        assert_eq!(out, body);
+    }
+
+    #[test]
+    fn gzip_bomb_is_refused_by_the_decompressed_limit() {
+        let bomb = gzip(&vec![0u8; 10 << 20]);
+        assert!(bomb.len() < 64 << 10);
+        let err = decompress(Some("gzip"), &bomb, 1 << 20).unwrap_err();
+        assert!(matches!(err, DecodeError::TooLarge { limit } if limit == 1 << 20));
+    }
+
+    #[test]
+    fn truncated_protobuf_is_a_decode_error() {
+        let body = trace_request(3).encode_to_vec();
+        let err = decode(
+            Signal::Traces,
+            Format::Protobuf,
+            &body[..body.len() - 5],
+            Instant::now(),
+        )
+        .unwrap_err();
+        assert!(
+            err.to_string().starts_with("cannot decode protobuf"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn json_with_hex_ids_and_string_ints_decodes() {
+        let json = br#"{"resourceSpans":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"a"}}]},"scopeSpans":[{"spans":[{"traceId":"5b8efff798038103d269b633813fc60c","spanId":"eee19b7ec3c1b174","name":"x","kind":1,"startTimeUnixNano":"1544712660000000000","endTimeUnixNano":"1544712661000000000","attributes":[{"key":"n","value":{"intValue":"42"}}],"status":{"code":2}}]}]}]}"#;
+        let b = decode(Signal::Traces, Format::Json, json, Instant::now()).unwrap();
+        let crate::pipeline::Payload::Traces(req) = &b.payload else {
+            panic!()
+        };
+        let span = &req.resource_spans[0].scope_spans[0].spans[0];
+        assert_eq!(span.trace_id.len(), 16);
+        assert_eq!(span.start_time_unix_nano, 1544712660000000000);
+        assert_eq!(span.status.as_ref().unwrap().code, 2);
+    }
+
+    #[test]
+    fn invalid_ids_are_rejected_individually() {
+        let mut req = trace_request(3);
+        req.resource_spans[0].scope_spans[0].spans[1].trace_id = vec![0; 16];
+        let mut batch = Batch::traces(req, Instant::now());
+        let rejected = reject_invalid_spans(&mut batch);
+        assert_eq!(rejected.count, 1);
+        assert_eq!(batch.items(), 2);
+        assert!(rejected.message.contains("span-1"), "{}", rejected.message);
+    }
+
+    #[test]
+    fn unknown_encoding_is_named() {
+        let err = decompress(Some("br"), b"x", 10).unwrap_err();
+        assert!(err.to_string().contains("\"br\""));
+    }
+}

@@ -1,0 +1,142 @@
+//! OTLP/gRPC: `TraceService/Export` and `LogsService/Export`, gzip or zstd compressed or not.
+//!
+//! Answers: OK with an `Export*ServiceResponse` (partial success when spans were rejected);
+//! INVALID_ARGUMENT for undecodable messages; RESOURCE_EXHAUSTED for oversized messages, and with
+//! a `RetryInfo` when spotter is full; UNAVAILABLE with a `RetryInfo` while shutting down;
+//! UNIMPLEMENTED for other methods.
+
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use bytes::Bytes;
+use futures::future::BoxFuture;
+use hyper::body::Incoming;
+use hyper::service::service_fn;
+use hyper_util::rt::{TokioExecutor, TokioIo};
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+use tonic::codec::{CompressionEncoding, EnabledCompressionEncodings};
+use tonic::{Code, Status};
+
+use super::{ingest, Format, IngestError};
+use crate::config::GrpcServerConfig;
+use crate::grpc::{status_with_retry, RawCodec};
+use crate::pipeline::{Intake, Signal, SubmitError, RETRY_AFTER};
+
+const TRANSPORT: &str = "grpc";
+const TRACES_PATH: &str = "/opentelemetry.proto.collector.trace.v1.TraceService/Export";
+const LOGS_PATH: &str = "/opentelemetry.proto.collector.logs.v1.LogsService/Export";
+
+struct State {
+    id: String,
+    intake: Intake,
+    max_message: usize,
+}
+
+/// Bind and serve gRPC (HTTP/2) until `stop` flips.
+pub async fn serve(
+    id: &str,
+    config: &GrpcServerConfig,
+    intake: Intake,
+    mut stop: watch::Receiver<bool>,
+) -> std::io::Result<(SocketAddr, JoinHandle<()>)> {
+    let listener = TcpListener::bind(config.endpoint).await?;
+    let local = listener.local_addr()?;
+    let state = Arc::new(State {
+        id: id.to_string(),
+        intake,
+        max_message: config.max_recv_msg_size,
+    });
+    tracing::info!(receiver = id, endpoint = %local, "OTLP/gRPC receiver listening");
+    let task = tokio::spawn(async move {
+        loop {
+            let conn = tokio::select! {
+                c = listener.accept() => c,
+                _ = crate::pipeline::stopped(&mut stop) => break,
+            };
+            let Ok((stream, _)) = conn else { continue };
+            let _ = stream.set_nodelay(true);
+            let state = state.clone();
+            tokio::spawn(async move {
+                let svc = service_fn(move |req: http::Request<Incoming>| {
+                    let state = state.clone();
+                    async move { Ok::<_, Infallible>(route(state, req).await) }
+                });
+                let mut builder =
+                    hyper_util::server::conn::auto::Builder::new(TokioExecutor::new());
+                builder
+                    .http2()
+                    .max_frame_size(1 << 20)
+                    .initial_stream_window_size(4 << 20)
+                    .initial_connection_window_size(8 << 20);
+                let _ = builder.serve_connection(TokioIo::new(stream), svc).await;
+            });
+        }
+    });
+    Ok((local, task))
+}
+
+struct ExportSvc {
+    state: Arc<State>,
+    signal: Signal,
+}
+
+impl tonic::server::UnaryService<Bytes> for ExportSvc {
+    type Response = Bytes;
+    type Future = BoxFuture<'static, Result<tonic::Response<Bytes>, Status>>;
+
+    fn call(&mut self, request: tonic::Request<Bytes>) -> Self::Future {
+        let state = self.state.clone();
+        let signal = self.signal;
+        Box::pin(async move {
+            let body = request.into_inner();
+            match ingest(
+                &state.intake,
+                &state.id,
+                TRANSPORT,
+                signal,
+                Format::Protobuf,
+                &body,
+            ) {
+                Ok(accepted) => Ok(tonic::Response::new(
+                    accepted.response(signal, Format::Protobuf),
+                )),
+                Err(IngestError::Decode(e)) => Err(Status::invalid_argument(e.to_string())),
+                Err(IngestError::Submit(e @ SubmitError::Overloaded { retry_after })) => Err(
+                    status_with_retry(Code::ResourceExhausted, e.to_string(), retry_after),
+                ),
+                Err(IngestError::Submit(e @ SubmitError::ShuttingDown)) => Err(status_with_retry(
+                    Code::Unavailable,
+                    e.to_string(),
+                    RETRY_AFTER,
+                )),
+                Err(IngestError::Submit(e @ SubmitError::NoPipeline(_))) => {
+                    Err(Status::unimplemented(e.to_string()))
+                }
+            }
+        })
+    }
+}
+
+async fn route(
+    state: Arc<State>,
+    req: http::Request<Incoming>,
+) -> http::Response<tonic::body::Body> {
+    let signal = match req.uri().path() {
+        TRACES_PATH => Signal::Traces,
+        LOGS_PATH => Signal::Logs,
+        other => {
+            return Status::unimplemented(format!("unknown method {other:?}")).into_http();
+        }
+    };
+    let mut accept = EnabledCompressionEncodings::default();
+    accept.enable(CompressionEncoding::Gzip);
+    accept.enable(CompressionEncoding::Zstd);
+    let max = state.max_message;
+    let mut grpc = tonic::server::Grpc::new(RawCodec)
+        .apply_compression_config(accept, EnabledCompressionEncodings::default())
+        .apply_max_message_size_config(Some(max), None);
+    grpc.unary(ExportSvc { state, signal }, req).await
+}

@@ -1,0 +1,108 @@
+//! Self-metrics: each internal event is one function that updates its metric in one place.
+//!
+//! Names follow the OpenTelemetry Collector's (`otelcol_*`), so existing dashboards work; the
+//! Prometheus exporter adds `_total` to counters on scrape, as the Collector's does.
+
+use metrics::{counter, gauge, histogram};
+
+pub const RECEIVER_ACCEPTED_SPANS: &str = "otelcol_receiver_accepted_spans_total";
+pub const RECEIVER_REFUSED_SPANS: &str = "otelcol_receiver_refused_spans_total";
+pub const RECEIVER_ACCEPTED_LOGS: &str = "otelcol_receiver_accepted_log_records_total";
+pub const RECEIVER_REFUSED_LOGS: &str = "otelcol_receiver_refused_log_records_total";
+pub const RECEIVER_REQUESTS: &str = "otelcol_receiver_requests_total";
+pub const PROCESSOR_INCOMING: &str = "otelcol_processor_incoming_items_total";
+pub const PROCESSOR_OUTGOING: &str = "otelcol_processor_outgoing_items_total";
+pub const EXPORTER_SENT_SPANS: &str = "otelcol_exporter_sent_spans_total";
+pub const EXPORTER_SEND_FAILED_SPANS: &str = "otelcol_exporter_send_failed_spans_total";
+pub const EXPORTER_ENQUEUE_FAILED_SPANS: &str = "otelcol_exporter_enqueue_failed_spans_total";
+pub const EXPORTER_SENT_LOGS: &str = "otelcol_exporter_sent_log_records_total";
+pub const EXPORTER_SEND_FAILED_LOGS: &str = "otelcol_exporter_send_failed_log_records_total";
+pub const EXPORTER_ENQUEUE_FAILED_LOGS: &str = "otelcol_exporter_enqueue_failed_log_records_total";
+pub const EXPORTER_QUEUE_SIZE: &str = "otelcol_exporter_queue_size";
+pub const EXPORTER_QUEUE_SIZE_BYTES: &str = "otelcol_exporter_queue_size_bytes";
+pub const EXPORTER_QUEUE_CAPACITY: &str = "otelcol_exporter_queue_capacity";
+pub const EXPORTER_RETRIES: &str = "spotter_exporter_retries_total";
+pub const EXPORTER_LATENCY: &str = "spotter_exporter_added_latency_seconds";
+pub const PROCESS_UPTIME: &str = "otelcol_process_uptime_seconds_total";
+pub const BUILD_INFO: &str = "spotter_build_info";
+
+use crate::pipeline::Signal;
+
+/// A receiver took `items` into the pipeline.
+pub fn receiver_accepted(receiver: &str, transport: &'static str, signal: Signal, items: usize) {
+    let name = match signal {
+        Signal::Traces => RECEIVER_ACCEPTED_SPANS,
+        Signal::Logs => RECEIVER_ACCEPTED_LOGS,
+    };
+    counter!(name, "receiver" => receiver.to_string(), "transport" => transport)
+        .increment(items as u64);
+}
+
+/// A receiver refused `items` (overload, shutdown, bad payload).
+pub fn receiver_refused(receiver: &str, transport: &'static str, signal: Signal, items: usize) {
+    let name = match signal {
+        Signal::Traces => RECEIVER_REFUSED_SPANS,
+        Signal::Logs => RECEIVER_REFUSED_LOGS,
+    };
+    counter!(name, "receiver" => receiver.to_string(), "transport" => transport)
+        .increment(items as u64);
+}
+
+/// One request answered, by outcome (`ok`, `refused`, `invalid`, `unavailable`).
+pub fn receiver_request(receiver: &str, transport: &'static str, outcome: &'static str) {
+    counter!(RECEIVER_REQUESTS, "receiver" => receiver.to_string(), "transport" => transport, "outcome" => outcome)
+        .increment(1);
+}
+
+pub fn processor_items(
+    processor: &str,
+    pipeline: &str,
+    signal: Signal,
+    incoming: usize,
+    outgoing: usize,
+) {
+    let labels = [
+        ("processor", processor.to_string()),
+        ("pipeline", pipeline.to_string()),
+        ("otel_signal", signal.as_str().to_string()),
+    ];
+    if incoming > 0 {
+        counter!(PROCESSOR_INCOMING, &labels).increment(incoming as u64);
+    }
+    if outgoing > 0 {
+        counter!(PROCESSOR_OUTGOING, &labels).increment(outgoing as u64);
+    }
+}
+
+fn exporter_counter(signal: Signal, spans: &'static str, logs: &'static str) -> &'static str {
+    match signal {
+        Signal::Traces => spans,
+        Signal::Logs => logs,
+    }
+}
+
+pub fn exporter_sent(exporter: &str, signal: Signal, items: usize, added_latency_secs: f64) {
+    counter!(exporter_counter(signal, EXPORTER_SENT_SPANS, EXPORTER_SENT_LOGS), "exporter" => exporter.to_string())
+        .increment(items as u64);
+    histogram!(EXPORTER_LATENCY, "exporter" => exporter.to_string()).record(added_latency_secs);
+}
+
+pub fn exporter_send_failed(exporter: &str, signal: Signal, items: usize) {
+    counter!(exporter_counter(signal, EXPORTER_SEND_FAILED_SPANS, EXPORTER_SEND_FAILED_LOGS), "exporter" => exporter.to_string())
+        .increment(items as u64);
+}
+
+pub fn exporter_enqueue_failed(exporter: &str, pipeline: &str, signal: Signal, items: usize) {
+    counter!(exporter_counter(signal, EXPORTER_ENQUEUE_FAILED_SPANS, EXPORTER_ENQUEUE_FAILED_LOGS), "exporter" => exporter.to_string(), "pipeline" => pipeline.to_string())
+        .increment(items as u64);
+}
+
+pub fn exporter_retry(exporter: &str) {
+    counter!(EXPORTER_RETRIES, "exporter" => exporter.to_string()).increment(1);
+}
+
+pub fn exporter_queue(exporter: &str, size: usize, bytes: usize, capacity: usize) {
+    gauge!(EXPORTER_QUEUE_SIZE, "exporter" => exporter.to_string()).set(size as f64);
+    gauge!(EXPORTER_QUEUE_SIZE_BYTES, "exporter" => exporter.to_string()).set(bytes as f64);
+    gauge!(EXPORTER_QUEUE_CAPACITY, "exporter" => exporter.to_string()).set(capacity as f64);
+}

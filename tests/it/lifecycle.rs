@@ -1,0 +1,316 @@
+//! The built binary: SIGTERM drains everything acknowledged, SIGHUP reloads or keeps the old
+//! config, `validate` names bad keys, `healthcheck` reports readiness.
+
+use std::collections::HashSet;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use prost::Message;
+
+use crate::delivery::unique_request;
+use crate::harness::{self, free_port};
+use crate::sink::Sink;
+
+const BIN: &str = env!("CARGO_BIN_EXE_spotter");
+
+pub struct Daemon {
+    pub child: Child,
+    pub http: u16,
+    pub grpc: u16,
+    pub metrics: u16,
+    pub health: u16,
+    pub config: PathBuf,
+    pub dir: PathBuf,
+}
+
+impl Daemon {
+    pub fn config_text(
+        sink: std::net::SocketAddr,
+        http: u16,
+        grpc: u16,
+        metrics: u16,
+        health: u16,
+    ) -> String {
+        format!(
+            r#"receivers:
+  otlp:
+    protocols:
+      grpc: {{ endpoint: "127.0.0.1:{grpc}" }}
+      http: {{ endpoint: "127.0.0.1:{http}" }}
+processors:
+  batch:
+    timeout: 100ms
+exporters:
+  otlp/sink:
+    endpoint: http://{sink}
+    retry_on_failure:
+      initial_interval: 50ms
+extensions:
+  health_check:
+    endpoint: 127.0.0.1:{health}
+service:
+  extensions: [health_check]
+  shutdown_timeout: 20s
+  pipelines:
+    traces:
+      receivers: [otlp]
+      processors: [batch]
+      exporters: [otlp/sink]
+  telemetry:
+    metrics:
+      address: 127.0.0.1:{metrics}
+"#
+        )
+    }
+
+    pub async fn start(sink: std::net::SocketAddr, name: &str) -> Daemon {
+        let dir = std::env::temp_dir().join(format!("spotter-it-{name}-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let (http, grpc, metrics, health) = (free_port(), free_port(), free_port(), free_port());
+        let config = dir.join("spotter.yaml");
+        std::fs::write(
+            &config,
+            Self::config_text(sink, http, grpc, metrics, health),
+        )
+        .unwrap();
+        let child = Command::new(BIN)
+            .args(["--config", config.to_str().unwrap()])
+            .stdout(Stdio::null())
+            .stderr(std::fs::File::create(dir.join("stderr.log")).unwrap())
+            .spawn()
+            .expect("spotter binary starts");
+        let d = Daemon {
+            child,
+            http,
+            grpc,
+            metrics,
+            health,
+            config,
+            dir,
+        };
+        d.wait_ready().await;
+        d
+    }
+
+    pub async fn wait_ready(&self) {
+        for _ in 0..200 {
+            if let Ok(Ok(s)) = tokio::time::timeout(Duration::from_millis(200), async {
+                tokio::net::TcpStream::connect(("127.0.0.1", self.health)).await
+            })
+            .await
+            {
+                drop(s);
+                let r = harness::get(&format!("http://127.0.0.1:{}/readyz", self.health)).await;
+                if r.status == 200 {
+                    return;
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("spotter never became ready; log: {}", self.log());
+    }
+
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(self.dir.join("stderr.log")).unwrap_or_default()
+    }
+
+    pub fn signal(&self, sig: &str) {
+        let ok = Command::new("kill")
+            .args([&format!("-{sig}"), &self.child.id().to_string()])
+            .status()
+            .unwrap()
+            .success();
+        assert!(ok, "kill -{sig}");
+    }
+
+    pub async fn wait_exit(&mut self, timeout: Duration) -> std::process::ExitStatus {
+        let until = std::time::Instant::now() + timeout;
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status;
+            }
+            assert!(
+                std::time::Instant::now() < until,
+                "spotter did not exit; log: {}",
+                self.log()
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+}
+
+impl Drop for Daemon {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+#[tokio::test]
+async fn sigterm_under_load_drains_everything_acknowledged() {
+    let sink = Sink::start().await;
+    let mut daemon = Daemon::start(sink.addr, "drain").await;
+    let url = format!("http://127.0.0.1:{}/v1/traces", daemon.http);
+    let acked = Arc::new(std::sync::Mutex::new(Vec::<u32>::new()));
+    let stop = Arc::new(AtomicBool::new(false));
+    let sent = Arc::new(AtomicUsize::new(0));
+    let mut clients = Vec::new();
+    for c in 0..4u32 {
+        let (url, acked, stop, sent) = (url.clone(), acked.clone(), stop.clone(), sent.clone());
+        clients.push(tokio::spawn(async move {
+            let mut seq = c;
+            while !stop.load(Ordering::SeqCst) {
+                let body = unique_request(seq, 5).encode_to_vec();
+                let client: hyper_util::client::legacy::Client<
+                    _,
+                    http_body_util::Full<bytes::Bytes>,
+                > = hyper_util::client::legacy::Client::builder(
+                    hyper_util::rt::TokioExecutor::new(),
+                )
+                .build_http();
+                let req = http::Request::post(&url)
+                    .header("content-type", "application/x-protobuf")
+                    .body(http_body_util::Full::new(bytes::Bytes::from(body)))
+                    .unwrap();
+                sent.fetch_add(1, Ordering::SeqCst);
+                match client.request(req).await {
+                    Ok(resp) if resp.status() == 200 => acked.lock().unwrap().push(seq),
+                    Ok(_) => {}
+                    Err(_) => tokio::time::sleep(Duration::from_millis(5)).await,
+                }
+                seq += 4;
+            }
+        }));
+    }
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    daemon.signal("TERM");
+    let status = daemon.wait_exit(Duration::from_secs(30)).await;
+    stop.store(true, Ordering::SeqCst);
+    for c in clients {
+        c.await.unwrap();
+    }
+    assert!(
+        status.success(),
+        "exit 0 after a drain; log: {}",
+        daemon.log()
+    );
+    let acked = acked.lock().unwrap().clone();
+    assert!(
+        acked.len() > 10,
+        "the load ran: {} acked of {}",
+        acked.len(),
+        sent.load(Ordering::SeqCst)
+    );
+    let got: HashSet<Vec<u8>> = sink.recorded.span_ids().into_iter().collect();
+    let mut missing = 0;
+    for seq in &acked {
+        for span in &unique_request(*seq, 5).resource_spans[0].scope_spans[0].spans {
+            if !got.contains(&span.span_id) {
+                missing += 1;
+            }
+        }
+    }
+    assert_eq!(
+        missing,
+        0,
+        "{} acknowledged requests; every span must reach the sink",
+        acked.len()
+    );
+}
+
+#[tokio::test]
+async fn sighup_with_a_bad_config_keeps_the_old_one_and_a_good_one_reloads() {
+    let sink = Sink::start().await;
+    let daemon = Daemon::start(sink.addr, "reload").await;
+    std::fs::write(&daemon.config, "receivers: [not, a, map\n").unwrap();
+    daemon.signal("HUP");
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let r = harness::post(
+        &format!("http://127.0.0.1:{}/v1/traces", daemon.http),
+        "application/x-protobuf",
+        None,
+        unique_request(1, 2).encode_to_vec(),
+    )
+    .await;
+    assert_eq!(r.status, 200, "still serving on the old config");
+    assert!(
+        daemon.log().contains("keeping the running one"),
+        "{}",
+        daemon.log()
+    );
+
+    // A valid config with a different batch timeout is applied.
+    let text = Daemon::config_text(
+        sink.addr,
+        daemon.http,
+        daemon.grpc,
+        daemon.metrics,
+        daemon.health,
+    )
+    .replace("timeout: 100ms", "timeout: 50ms");
+    std::fs::write(&daemon.config, text).unwrap();
+    daemon.signal("HUP");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    daemon.wait_ready().await;
+    let r = harness::post(
+        &format!("http://127.0.0.1:{}/v1/traces", daemon.http),
+        "application/x-protobuf",
+        None,
+        unique_request(2, 2).encode_to_vec(),
+    )
+    .await;
+    assert_eq!(r.status, 200, "serving on the new config");
+    assert_eq!(sink.wait_for_spans(4, Duration::from_secs(5)).await, 4);
+    assert!(
+        daemon.log().contains("reloading config"),
+        "{}",
+        daemon.log()
+    );
+}
+
+#[test]
+fn validate_names_the_offending_key_and_line() {
+    let dir = std::env::temp_dir().join(format!("spotter-validate-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let bad = dir.join("bad.yaml");
+    std::fs::write(
+        &bad,
+        "receivers:\n  otlp:\n    protocols:\n      http:\nexporters:\n  otlphttp:\n    endpoint: http://x\n    compresion: gzip\nservice:\n  pipelines:\n    traces: {receivers: [otlp], exporters: [otlphttp]}\n",
+    )
+    .unwrap();
+    let out = Command::new(BIN)
+        .args(["validate", "--config", bad.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("exporters.otlphttp"), "{err}");
+    assert!(err.contains("compresion"), "{err}");
+    assert!(err.contains("line 8"), "{err}");
+
+    let out = Command::new(BIN).args(["validate"]).output().unwrap();
+    assert!(out.status.success(), "the embedded default is valid");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[tokio::test]
+async fn healthcheck_reports_readiness_of_a_running_daemon() {
+    let sink = Sink::start().await;
+    let daemon = Daemon::start(sink.addr, "health").await;
+    let endpoint = format!("127.0.0.1:{}", daemon.health);
+    let ok = Command::new(BIN)
+        .args(["healthcheck", "--endpoint", &endpoint])
+        .status()
+        .unwrap();
+    assert!(ok.success());
+    let down = format!("127.0.0.1:{}", free_port());
+    let fail = Command::new(BIN)
+        .args(["healthcheck", "--endpoint", &down])
+        .status()
+        .unwrap();
+    assert!(!fail.success());
+}
