@@ -6,6 +6,8 @@ use opentelemetry_proto::tonic::collector::logs::v1::ExportLogsServiceRequest;
 use opentelemetry_proto::tonic::collector::trace::v1::ExportTraceServiceRequest;
 use prost::Message;
 
+use crate::processor::tool::result::ToolResultCache;
+
 /// Which signal a pipeline carries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Signal {
@@ -33,10 +35,16 @@ pub enum Payload {
 ///
 /// `received` is the arrival time of the oldest data in the batch, so exporters can measure the
 /// latency spotter added, batching included.
+///
+/// `tool_results` is a side table of tool results already parsed by a processor of this
+/// pipeline, keyed by trace and span id, so the tool processors parse each result once per batch
+/// (see [`crate::processor::tool::result`]). It is a cache only: a processor that builds new
+/// batches may start with an empty one, and nothing downstream depends on its content.
 #[derive(Debug, Clone)]
 pub struct Batch {
     pub payload: Payload,
     pub received: Instant,
+    pub tool_results: ToolResultCache,
 }
 
 impl Batch {
@@ -44,6 +52,7 @@ impl Batch {
         Batch {
             payload: Payload::Traces(req),
             received,
+            tool_results: ToolResultCache::default(),
         }
     }
 
@@ -51,6 +60,7 @@ impl Batch {
         Batch {
             payload: Payload::Logs(req),
             received,
+            tool_results: ToolResultCache::default(),
         }
     }
 

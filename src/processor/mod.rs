@@ -79,6 +79,13 @@ pub fn build(
             parse_options(options, path)?,
             path,
         )?)),
+        "tool_outcome" => Ok(Box::new(
+            tool::outcome_processor::ToolOutcomeProcessor::new(
+                id,
+                parse_options(options, path)?,
+                path,
+            )?,
+        )),
         other => Err(ConfigError::UnknownComponent {
             path: path.to_string(),
             kind: other.to_string(),

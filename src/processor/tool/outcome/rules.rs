@@ -111,11 +111,12 @@ impl Ruleset {
         Ruleset { rules }
     }
 
-    /// User rules first, then the built-in ones. Errors name the rule index and field.
-    pub fn with_user_rules(user: &[RuleConfig]) -> Result<Self, String> {
+    /// User rules first, then the built-in ones. Errors are (key path, message), the path
+    /// naming the rule index and field (`rules[2].patterns`).
+    pub fn with_user_rules(user: &[RuleConfig]) -> Result<Self, (String, String)> {
         let mut rules = Vec::with_capacity(user.len() + 8);
         for (i, r) in user.iter().enumerate() {
-            rules.push(compile(r).map_err(|e| format!("rules[{i}].{e}"))?);
+            rules.push(compile(r).map_err(|(field, msg)| (format!("rules[{i}].{field}"), msg))?);
         }
         rules.extend(Ruleset::builtin().rules);
         Ok(Ruleset { rules })
@@ -167,11 +168,11 @@ impl Ruleset {
     }
 }
 
-fn compile(r: &RuleConfig) -> Result<Rule, String> {
+fn compile(r: &RuleConfig) -> Result<Rule, (&'static str, String)> {
     let statuses = r
         .status_codes
         .iter()
-        .map(|s| s.bounds().map_err(|e| format!("status_codes: {e}")))
+        .map(|s| s.bounds().map_err(|e| ("status_codes", e)))
         .collect::<Result<Vec<_>, _>>()?;
     let codes = r.codes.iter().map(|c| normalise_code(c)).collect();
     let pattern = if r.patterns.is_empty() {
@@ -185,7 +186,7 @@ fn compile(r: &RuleConfig) -> Result<Rule, String> {
             .join("|");
         Some(
             Regex::new(&format!("(?i){joined}"))
-                .map_err(|e| format!("patterns: invalid regular expression: {e}"))?,
+                .map_err(|e| ("patterns", format!("invalid regular expression: {e}")))?,
         )
     };
     Ok(Rule {
@@ -526,16 +527,20 @@ mod tests {
             codes: vec![],
             patterns: vec![],
         }];
-        let err = Ruleset::with_user_rules(&bad).unwrap_err();
-        assert!(err.starts_with("rules[0].status_codes"), "{err}");
+        let (path, _) = Ruleset::with_user_rules(&bad).unwrap_err();
+        assert_eq!(path, "rules[0].status_codes");
         let bad = vec![RuleConfig {
             outcome: Outcome::Error,
             status_codes: vec![],
             codes: vec![],
             patterns: vec!["(".into()],
         }];
-        let err = Ruleset::with_user_rules(&bad).unwrap_err();
-        assert!(err.starts_with("rules[0].patterns"), "{err}");
+        let (path, message) = Ruleset::with_user_rules(&bad).unwrap_err();
+        assert_eq!(path, "rules[0].patterns");
+        assert!(
+            message.starts_with("invalid regular expression"),
+            "{message}"
+        );
     }
 
     #[test]
