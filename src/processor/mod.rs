@@ -86,6 +86,11 @@ pub fn build(
                 path,
             )?,
         )),
+        "schema_drift" => Ok(Box::new(tool::schema_drift::SchemaDriftProcessor::new(
+            id,
+            parse_options(options, path)?,
+            path,
+        )?)),
         other => Err(ConfigError::UnknownComponent {
             path: path.to_string(),
             kind: other.to_string(),

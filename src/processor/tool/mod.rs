@@ -31,7 +31,7 @@ pub mod outcome;
 pub mod outcome_processor;
 pub mod result;
 pub mod schema;
-//pub mod schema_drift;
+pub mod schema_drift;
 //pub mod silent_failure;
 //pub mod tool_loop;
 #[cfg(test)]
