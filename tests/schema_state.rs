@@ -1,7 +1,7 @@
 //! `schema_drift` state file: learned schemas survive a restart, and a corrupt file is reported,
 //! moved aside and replaced without failing the processor.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use opentelemetry_proto::tonic::collector::trace::v1::ExportTraceServiceRequest;
@@ -66,9 +66,9 @@ fn temp_dir(name: &str) -> PathBuf {
     dir
 }
 
-fn config(file: &PathBuf) -> Config {
+fn config(file: &Path) -> Config {
     Config {
-        state_file: Some(file.clone()),
+        state_file: Some(file.to_path_buf()),
         ..Default::default()
     }
 }
