@@ -91,6 +91,11 @@ pub fn build(
             parse_options(options, path)?,
             path,
         )?)),
+        "auth_rot" => Ok(Box::new(tool::auth_rot::AuthRotProcessor::new(
+            id,
+            parse_options(options, path)?,
+            path,
+        )?)),
         other => Err(ConfigError::UnknownComponent {
             path: path.to_string(),
             kind: other.to_string(),

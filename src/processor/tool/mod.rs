@@ -21,7 +21,7 @@
 //! **Holding.** Only `silent_failure` holds spans: a failed tool span waits (bounded in count
 //! and time) for its turn's verdict; see [`silent_failure`]. The others never hold anything.
 
-//pub mod auth_rot;
+pub mod auth_rot;
 pub mod call;
 pub mod edit;
 pub mod findings;
