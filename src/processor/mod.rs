@@ -96,6 +96,11 @@ pub fn build(
             parse_options(options, path)?,
             path,
         )?)),
+        "loop" => Ok(Box::new(tool::tool_loop::LoopProcessor::new(
+            id,
+            parse_options(options, path)?,
+            path,
+        )?)),
         other => Err(ConfigError::UnknownComponent {
             path: path.to_string(),
             kind: other.to_string(),

@@ -33,6 +33,6 @@ pub mod result;
 pub mod schema;
 pub mod schema_drift;
 //pub mod silent_failure;
-//pub mod tool_loop;
 #[cfg(test)]
 pub mod testing;
+pub mod tool_loop;
