@@ -101,6 +101,11 @@ pub fn build(
             parse_options(options, path)?,
             path,
         )?)),
+        "silent_failure" => Ok(Box::new(tool::silent_failure::SilentFailureProcessor::new(
+            id,
+            parse_options(options, path)?,
+            path,
+        )?)),
         other => Err(ConfigError::UnknownComponent {
             path: path.to_string(),
             kind: other.to_string(),

@@ -32,7 +32,7 @@ pub mod outcome_processor;
 pub mod result;
 pub mod schema;
 pub mod schema_drift;
-//pub mod silent_failure;
+pub mod silent_failure;
 #[cfg(test)]
 pub mod testing;
 pub mod tool_loop;
