@@ -8,6 +8,7 @@
 //!   "couldn't", "error", "try again", "not available"...);
 //! - no later call of the same tool succeeded (a retry);
 //! - no escalation tool (`escalation_tools`, matched on the tool name) was called.
+//!
 //! With no output after the failure at all there is nothing to judge, and no verdict.
 //!
 //! **When the verdict is given.** Batches arrive in arrival order, and the rest of a turn may
