@@ -1,0 +1,176 @@
+//! Replaying captured OTLP requests through an in-process chain of processors, with a simulated
+//! clock, collecting the session summaries they produce.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use opentelemetry_proto::tonic::collector::trace::v1::ExportTraceServiceRequest;
+use prost::Message;
+
+use super::DetectionError;
+use crate::pipeline::Batch;
+use crate::processor::Processor;
+use crate::summary::SessionSummary;
+
+/// The processors of the detection pipeline, in order, with default options.
+pub const PIPELINE: &[&str] = &[
+    "session",
+    "schema_drift",
+    "tool_outcome",
+    "auth_rot",
+    "silent_failure",
+    "loop",
+];
+
+/// Simulated time between two captured requests.
+const REQUEST_GAP: Duration = Duration::from_millis(500);
+
+/// Decode one captured request: protobuf, gzip protobuf or OTLP/JSON.
+pub fn decode(path: &Path) -> Result<ExportTraceServiceRequest, DetectionError> {
+    let read_err = |source| DetectionError::Read {
+        path: path.to_path_buf(),
+        source,
+    };
+    let bytes = std::fs::read(path).map_err(read_err)?;
+    let name = path.to_string_lossy();
+    let decode_err = |message: String| DetectionError::Decode {
+        path: path.to_path_buf(),
+        message,
+    };
+    if name.ends_with(".json") {
+        return serde_json::from_slice(&bytes).map_err(|e| decode_err(e.to_string()));
+    }
+    let raw = if name.ends_with(".gz") {
+        let mut raw = Vec::new();
+        flate2::read::GzDecoder::new(&bytes[..])
+            .read_to_end(&mut raw)
+            .map_err(|e| decode_err(e.to_string()))?;
+        raw
+    } else {
+        bytes
+    };
+    ExportTraceServiceRequest::decode(&raw[..]).map_err(|e| decode_err(e.to_string()))
+}
+
+/// The request files of one library folder, in capture order.
+pub fn request_files(dir: &Path) -> Result<Vec<PathBuf>, DetectionError> {
+    let entries = std::fs::read_dir(dir).map_err(|source| DetectionError::Read {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            let n = p.to_string_lossy();
+            !n.ends_with(".meta.json")
+                && (n.ends_with(".pb") || n.ends_with(".gz") || n.ends_with(".json"))
+        })
+        .collect();
+    files.sort();
+    Ok(files)
+}
+
+/// A chain of processors driven like a pipeline's engine, on a simulated clock.
+pub struct Chain {
+    processors: Vec<Box<dyn Processor>>,
+    summaries: Vec<SessionSummary>,
+    now: Instant,
+}
+
+impl Chain {
+    /// The detection pipeline with default options.
+    pub fn detection() -> Result<Self, DetectionError> {
+        let processors = PIPELINE
+            .iter()
+            .map(|id| {
+                crate::processor::build(id, &serde_yaml::Value::Null, &format!("processors.{id}"))
+                    .map_err(|e| DetectionError::Pipeline(e.to_string()))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Chain {
+            processors,
+            summaries: Vec::new(),
+            now: Instant::now(),
+        })
+    }
+
+    fn run_from(&mut self, start: usize, mut batches: Vec<Batch>) -> Vec<Batch> {
+        for p in self.processors.iter_mut().skip(start) {
+            let mut out = Vec::new();
+            for b in batches {
+                p.process(b, self.now, &mut out);
+            }
+            batches = out;
+        }
+        batches
+    }
+
+    fn tick(&mut self) {
+        for i in 0..self.processors.len() {
+            if self.processors[i]
+                .next_deadline()
+                .is_some_and(|d| d <= self.now)
+            {
+                let mut released = Vec::new();
+                self.processors[i].on_tick(self.now, &mut released);
+                self.run_from(i + 1, released);
+            }
+        }
+        self.collect();
+    }
+
+    fn collect(&mut self) {
+        let mut finished = Vec::new();
+        for p in &mut self.processors {
+            p.poll_summaries(self.now, &mut finished);
+        }
+        for mut summary in finished {
+            for p in &mut self.processors {
+                p.enrich_summary(&mut summary);
+            }
+            self.summaries.push(summary);
+        }
+    }
+
+    /// Feed one request, then let `REQUEST_GAP` pass.
+    pub fn feed(&mut self, req: ExportTraceServiceRequest) {
+        let batch = Batch::traces(req, self.now);
+        self.run_from(0, vec![batch]);
+        self.advance(REQUEST_GAP);
+    }
+
+    /// Let simulated time pass, ticking every processor deadline on the way.
+    pub fn advance(&mut self, by: Duration) {
+        let end = self.now + by;
+        loop {
+            let next = self
+                .processors
+                .iter()
+                .filter_map(|p| p.next_deadline())
+                .min()
+                .filter(|d| *d <= end);
+            match next {
+                Some(d) => {
+                    self.now = self.now.max(d);
+                    self.tick();
+                }
+                None => break,
+            }
+        }
+        self.now = end;
+        self.tick();
+    }
+
+    /// Drain every processor in order and return all session summaries.
+    pub fn finish(mut self) -> Vec<SessionSummary> {
+        self.advance(Duration::from_secs(10));
+        for i in 0..self.processors.len() {
+            let mut released = Vec::new();
+            self.processors[i].shutdown(&mut released);
+            self.run_from(i + 1, released);
+        }
+        self.collect();
+        self.summaries
+    }
+}
