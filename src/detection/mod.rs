@@ -208,22 +208,53 @@ fn read_labels(path: &Path) -> Result<Vec<Label>, DetectionError> {
         .collect()
 }
 
+/// How the captured requests are delivered to the pipeline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Delivery {
+    /// As captured.
+    #[default]
+    Original,
+    /// Every span in its own request, in capture order (the worst batching).
+    OneSpanPerRequest,
+    /// Every request's spans reversed (children after parents, roots first).
+    Reversed,
+}
+
 /// Replay one library folder and return its session summaries.
-pub fn replay_library(dir: &Path) -> Result<Vec<SessionSummary>, DetectionError> {
+pub fn replay_library(
+    dir: &Path,
+    delivery: Delivery,
+) -> Result<Vec<SessionSummary>, DetectionError> {
     let mut chain = replay::Chain::detection()?;
     for file in replay::request_files(dir)? {
-        chain.feed(replay::decode(&file)?);
+        let req = replay::decode(&file)?;
+        match delivery {
+            Delivery::Original => chain.feed(req),
+            Delivery::OneSpanPerRequest => {
+                for one in replay::split_spans(req) {
+                    chain.feed_quick(one);
+                }
+                chain.advance(std::time::Duration::from_millis(500));
+            }
+            Delivery::Reversed => chain.feed(replay::reversed(req)),
+        }
     }
     Ok(chain.finish())
 }
 
-/// Replay every library of `dir` and score the findings against `dir/labels.jsonl`.
+/// Replay every library of `dir` as captured and score the findings against
+/// `dir/labels.jsonl`.
 pub fn run(dir: &Path) -> Result<Report, DetectionError> {
+    run_with(dir, Delivery::Original)
+}
+
+/// [`run`] with another delivery of the same requests.
+pub fn run_with(dir: &Path, delivery: Delivery) -> Result<Report, DetectionError> {
     let labels = read_labels(&dir.join("labels.jsonl"))?;
     let libraries: BTreeSet<&str> = labels.iter().map(|l| l.library.as_str()).collect();
     let mut summaries: BTreeMap<(String, String), SessionSummary> = BTreeMap::new();
     for lib in libraries {
-        for s in replay_library(&dir.join(lib))? {
+        for s in replay_library(&dir.join(lib), delivery)? {
             summaries.insert((lib.to_string(), s.session_id.clone()), s);
         }
     }

@@ -140,6 +140,13 @@ impl Chain {
         self.advance(REQUEST_GAP);
     }
 
+    /// Feed one request with only a millisecond passing (for one-span-per-request delivery).
+    pub fn feed_quick(&mut self, req: ExportTraceServiceRequest) {
+        let batch = Batch::traces(req, self.now);
+        self.run_from(0, vec![batch]);
+        self.advance(Duration::from_millis(1));
+    }
+
     /// Let simulated time pass, ticking every processor deadline on the way.
     pub fn advance(&mut self, by: Duration) {
         let end = self.now + by;
@@ -173,4 +180,40 @@ impl Chain {
         self.collect();
         self.summaries
     }
+}
+
+/// Every span of `req` in its own request, with its resource and scope.
+pub fn split_spans(req: ExportTraceServiceRequest) -> Vec<ExportTraceServiceRequest> {
+    use opentelemetry_proto::tonic::trace::v1::{ResourceSpans, ScopeSpans};
+    let mut out = Vec::new();
+    for rs in req.resource_spans {
+        for ss in rs.scope_spans {
+            for span in ss.spans {
+                out.push(ExportTraceServiceRequest {
+                    resource_spans: vec![ResourceSpans {
+                        resource: rs.resource.clone(),
+                        scope_spans: vec![ScopeSpans {
+                            scope: ss.scope.clone(),
+                            spans: vec![span],
+                            schema_url: ss.schema_url.clone(),
+                        }],
+                        schema_url: rs.schema_url.clone(),
+                    }],
+                });
+            }
+        }
+    }
+    out
+}
+
+/// `req` with its resource groups, scopes and spans in reverse order.
+pub fn reversed(mut req: ExportTraceServiceRequest) -> ExportTraceServiceRequest {
+    req.resource_spans.reverse();
+    for rs in &mut req.resource_spans {
+        rs.scope_spans.reverse();
+        for ss in &mut rs.scope_spans {
+            ss.spans.reverse();
+        }
+    }
+    req
 }
