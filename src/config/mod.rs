@@ -144,12 +144,33 @@ pub struct ReceiverConfig {
     pub id: String,
     pub grpc: Option<GrpcServerConfig>,
     pub http: Option<HttpServerConfig>,
+    pub limits: ReceiverLimits,
+    pub auth: Option<BearerAuth>,
+}
+
+/// `receivers.<id>.limits`: applied to every request before it is queued.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReceiverLimits {
+    /// String attribute values longer than this are cut, with a marker saying how much.
+    pub max_attribute_value_size: usize,
+    /// Spans beyond this many in one request are rejected (partial success).
+    pub max_spans_per_request: usize,
+}
+
+impl Default for ReceiverLimits {
+    fn default() -> Self {
+        ReceiverLimits {
+            max_attribute_value_size: 256 << 10,
+            max_spans_per_request: 50_000,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct GrpcServerConfig {
     pub endpoint: SocketAddr,
     pub max_recv_msg_size: usize,
+    pub tls: Option<TlsServerSettings>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -157,6 +178,27 @@ pub struct HttpServerConfig {
     pub endpoint: SocketAddr,
     pub max_request_body_size: usize,
     pub max_decompressed_body_size: usize,
+    pub tls: Option<TlsServerSettings>,
+}
+
+/// `tls` options of a receiver protocol: PEM files of the certificate chain and private key.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TlsServerSettings {
+    pub cert_file: String,
+    pub key_file: String,
+}
+
+/// `receivers.<id>.auth`: clients must send `Authorization: Bearer <token>`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct BearerAuth {
+    pub token: String,
+}
+
+impl std::fmt::Debug for BearerAuth {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("BearerAuth([redacted])")
+    }
 }
 
 /// A pipeline after validation: every component it names exists.
@@ -185,6 +227,8 @@ pub struct Config {
     pub exporters: BTreeMap<String, serde_yaml::Value>,
     pub pipelines: Vec<PipelineConfig>,
     pub health_endpoint: Option<SocketAddr>,
+    /// The memory guard's budget of bytes in flight (`extensions.memory_limiter.limit_mib`).
+    pub memory_limit: usize,
     pub telemetry: TelemetryConfig,
     /// Graceful shutdown limit.
     pub shutdown_timeout: std::time::Duration,

@@ -7,8 +7,9 @@ use std::time::Duration;
 use serde::Deserialize;
 
 use super::{
-    parse_component, ByteSize, Config, ConfigError, DurationStr, GrpcServerConfig,
-    HttpServerConfig, PipelineConfig, ReceiverConfig, TelemetryConfig,
+    parse_component, BearerAuth, ByteSize, Config, ConfigError, DurationStr, GrpcServerConfig,
+    HttpServerConfig, PipelineConfig, ReceiverConfig, ReceiverLimits, TelemetryConfig,
+    TlsServerSettings,
 };
 use crate::pipeline::Signal;
 
@@ -115,6 +116,7 @@ pub enum LogEncoding {
 #[serde(deny_unknown_fields)]
 struct GrpcRaw {
     endpoint: Option<String>,
+    tls: Option<TlsServerSettings>,
     /// Largest accepted message, in MiB (the Collector's key). Default 16.
     max_recv_msg_size_mib: Option<u64>,
 }
@@ -123,6 +125,7 @@ struct GrpcRaw {
 #[serde(deny_unknown_fields)]
 struct HttpRaw {
     endpoint: Option<String>,
+    tls: Option<TlsServerSettings>,
     /// Largest accepted request body as sent (compressed). Default 20MiB.
     max_request_body_size: Option<ByteSize>,
     /// Largest body after decompression; guards against compression bombs. Default 64MiB.
@@ -134,6 +137,31 @@ struct HttpRaw {
 struct HealthCheckRaw {
     endpoint: Option<String>,
 }
+
+/// `extensions.memory_limiter`: spotter counts bytes in flight instead of sampling the heap.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MemoryLimiterRaw {
+    /// Budget of request bytes in flight, in MiB. Default 256.
+    limit_mib: Option<u64>,
+}
+
+/// `auth`: a bearer token given inline or, better, in a file (trailing whitespace ignored).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AuthRaw {
+    bearer_token: Option<String>,
+    bearer_token_file: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LimitsRaw {
+    max_attribute_value_size: Option<ByteSize>,
+    max_spans_per_request: Option<usize>,
+}
+
+const DEFAULT_MEMORY_LIMIT_MIB: u64 = 256;
 
 const DEFAULT_GRPC: &str = "127.0.0.1:4317";
 const DEFAULT_HTTP: &str = "127.0.0.1:4318";
@@ -209,20 +237,38 @@ pub(super) fn resolve(text: &str) -> Result<Config, ConfigError> {
     }
 
     let mut health_endpoint = None;
+    let mut memory_limit = (DEFAULT_MEMORY_LIMIT_MIB << 20) as usize;
     for (id, options) in &raw.extensions {
         let path = format!("extensions.{id}");
-        let kind = id.split('/').next().unwrap_or(id);
-        if kind != "health_check" {
-            return Err(ConfigError::UnknownComponent {
-                path,
-                kind: kind.to_string(),
-                family: "extension",
-            });
-        }
-        let hc: HealthCheckRaw = parse_component(options, &path)?;
-        if raw.service.extensions.iter().any(|e| e == id) {
-            let endpoint = hc.endpoint.as_deref().unwrap_or(DEFAULT_HEALTH);
-            health_endpoint = Some(parse_endpoint(endpoint, &format!("{path}.endpoint"))?);
+        let enabled = raw.service.extensions.iter().any(|e| e == id);
+        match id.split('/').next().unwrap_or(id) {
+            "health_check" => {
+                let hc: HealthCheckRaw = parse_component(options, &path)?;
+                if enabled {
+                    let endpoint = hc.endpoint.as_deref().unwrap_or(DEFAULT_HEALTH);
+                    health_endpoint = Some(parse_endpoint(endpoint, &format!("{path}.endpoint"))?);
+                }
+            }
+            "memory_limiter" => {
+                let ml: MemoryLimiterRaw = parse_component(options, &path)?;
+                let mib = ml.limit_mib.unwrap_or(DEFAULT_MEMORY_LIMIT_MIB);
+                if mib == 0 {
+                    return Err(ConfigError::invalid(
+                        format!("{path}.limit_mib"),
+                        "must be at least 1",
+                    ));
+                }
+                if enabled {
+                    memory_limit = (mib << 20) as usize;
+                }
+            }
+            kind => {
+                return Err(ConfigError::UnknownComponent {
+                    path,
+                    kind: kind.to_string(),
+                    family: "extension",
+                })
+            }
         }
     }
     for (i, id) in raw.service.extensions.iter().enumerate() {
@@ -301,6 +347,7 @@ pub(super) fn resolve(text: &str) -> Result<Config, ConfigError> {
         exporters: raw.exporters,
         pipelines,
         health_endpoint,
+        memory_limit,
         telemetry: TelemetryConfig {
             metrics_address,
             log_level: level,
@@ -347,6 +394,10 @@ fn resolve_receiver(id: &str, options: &serde_yaml::Value) -> Result<ReceiverCon
     struct OtlpRaw {
         #[serde(default)]
         protocols: BTreeMap<String, serde_yaml::Value>,
+        #[serde(default)]
+        limits: LimitsRaw,
+        #[serde(default)]
+        auth: Option<AuthRaw>,
     }
     let raw: OtlpRaw = parse_component(options, &path)?;
     let mut grpc = None;
@@ -369,6 +420,7 @@ fn resolve_receiver(id: &str, options: &serde_yaml::Value) -> Result<ReceiverCon
                         &format!("{ppath}.endpoint"),
                     )?,
                     max_recv_msg_size: (mib as usize) << 20,
+                    tls: check_tls(g.tls, &ppath)?,
                 });
             }
             "http" => {
@@ -388,6 +440,7 @@ fn resolve_receiver(id: &str, options: &serde_yaml::Value) -> Result<ReceiverCon
                         .map(|b| b.0)
                         .unwrap_or(DEFAULT_HTTP_DECOMPRESSED)
                         as usize,
+                    tls: check_tls(h.tls, &ppath)?,
                 });
             }
             other => {
@@ -404,9 +457,76 @@ fn resolve_receiver(id: &str, options: &serde_yaml::Value) -> Result<ReceiverCon
             "enable at least one of grpc or http",
         ));
     }
+    let defaults = ReceiverLimits::default();
+    let limits = ReceiverLimits {
+        max_attribute_value_size: raw
+            .limits
+            .max_attribute_value_size
+            .map_or(defaults.max_attribute_value_size, |b| b.0 as usize),
+        max_spans_per_request: raw
+            .limits
+            .max_spans_per_request
+            .unwrap_or(defaults.max_spans_per_request),
+    };
+    if limits.max_attribute_value_size < 64 {
+        return Err(ConfigError::invalid(
+            format!("{path}.limits.max_attribute_value_size"),
+            "must be at least 64 bytes",
+        ));
+    }
+    let auth = match raw.auth {
+        None => None,
+        Some(a) => Some(resolve_auth(a, &format!("{path}.auth"))?),
+    };
     Ok(ReceiverConfig {
         id: id.to_string(),
         grpc,
         http,
+        limits,
+        auth,
     })
+}
+
+fn check_tls(
+    tls: Option<TlsServerSettings>,
+    path: &str,
+) -> Result<Option<TlsServerSettings>, ConfigError> {
+    if let Some(t) = &tls {
+        crate::receiver::listener::tls_acceptor(t, path)?;
+    }
+    Ok(tls)
+}
+
+fn resolve_auth(a: AuthRaw, path: &str) -> Result<BearerAuth, ConfigError> {
+    let token = match (a.bearer_token, a.bearer_token_file) {
+        (Some(t), None) => t,
+        (None, Some(f)) => std::fs::read_to_string(&f)
+            .map_err(|e| {
+                ConfigError::invalid(
+                    format!("{path}.bearer_token_file"),
+                    format!("cannot read {f:?}: {e}"),
+                )
+            })?
+            .trim_end()
+            .to_string(),
+        (Some(_), Some(_)) => {
+            return Err(ConfigError::invalid(
+                path,
+                "give bearer_token or bearer_token_file, not both",
+            ))
+        }
+        (None, None) => {
+            return Err(ConfigError::invalid(
+                path,
+                "bearer_token or bearer_token_file is required",
+            ))
+        }
+    };
+    if token.len() < 16 {
+        return Err(ConfigError::invalid(
+            path,
+            "the bearer token must be at least 16 characters",
+        ));
+    }
+    Ok(BearerAuth { token })
 }

@@ -48,6 +48,7 @@ pub fn build(id: &str, config: Config) -> Result<Built, ConfigError> {
             ..RetrySettings::default()
         },
         timeout: Duration::from_secs(5),
+        profile: None,
     })
 }
 

@@ -30,6 +30,9 @@ pub struct Config {
     pub rotation: Rotation,
     #[serde(default)]
     pub sending_queue: QueueSettings,
+    /// Vendor profile: `langfuse`, `openinference` or `otel_genai` (adds keys only).
+    #[serde(default)]
+    pub profile: Option<crate::semconv::profile::Profile>,
     #[serde(default)]
     pub retry_on_failure: RetrySettings,
     #[serde(default)]
@@ -93,6 +96,7 @@ pub fn build(config: Config, path: &str) -> Result<Built, ConfigError> {
             .timeout
             .map(|d| d.0)
             .unwrap_or(Duration::from_secs(5)),
+        profile: config.profile,
     })
 }
 

@@ -90,6 +90,8 @@ pub struct Built {
     pub queue: queue::QueueSettings,
     pub retry: retry::RetrySettings,
     pub timeout: Duration,
+    /// Vendor profile whose keys are added to spans before they are queued.
+    pub profile: Option<crate::semconv::profile::Profile>,
 }
 
 fn kind_of(id: &str) -> &str {

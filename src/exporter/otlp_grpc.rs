@@ -47,6 +47,9 @@ pub struct Config {
     pub compression: Compression,
     #[serde(default)]
     pub timeout: Option<DurationStr>,
+    /// Vendor profile: `langfuse`, `openinference` or `otel_genai` (adds keys only).
+    #[serde(default)]
+    pub profile: Option<crate::semconv::profile::Profile>,
     #[serde(default)]
     pub retry_on_failure: RetrySettings,
     #[serde(default)]
@@ -122,6 +125,7 @@ pub fn build(config: Config, path: &str) -> Result<Built, ConfigError> {
             .timeout
             .map(|d| d.0)
             .unwrap_or(Duration::from_secs(10)),
+        profile: config.profile,
     })
 }
 

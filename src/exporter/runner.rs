@@ -10,6 +10,7 @@ use super::queue::{MemoryQueue, PushError, QueueItem, SendQueue};
 use super::retry::{Backoff, RetrySettings};
 use super::{Built, ErrorKind, Exporter};
 use crate::pipeline::Batch;
+use crate::semconv::profile::{self, Profile};
 use crate::telemetry::events;
 
 /// One exporter with its sending queue and consumer tasks.
@@ -20,6 +21,7 @@ pub struct ExporterRunner {
     consumers: std::sync::Mutex<Vec<JoinHandle<()>>>,
     /// Flipped when the shutdown deadline passes: consumers stop retrying.
     hard_stop: watch::Sender<bool>,
+    profile: Option<Profile>,
 }
 
 /// Why a batch could not be handed to an exporter.
@@ -47,6 +49,7 @@ impl ExporterRunner {
             exporter: Arc::from(built.exporter),
             consumers: std::sync::Mutex::new(Vec::new()),
             hard_stop,
+            profile: built.profile,
         });
         events::exporter_queue(id, 0, 0, runner.queue.capacity());
         let consumers = built.queue.num_consumers.max(1);
@@ -75,7 +78,10 @@ impl ExporterRunner {
     }
 
     /// Queue a batch for sending; waits for space under the `block` policy.
-    pub async fn enqueue(&self, pipeline: &str, batch: Batch) -> Result<(), EnqueueError> {
+    pub async fn enqueue(&self, pipeline: &str, mut batch: Batch) -> Result<(), EnqueueError> {
+        if let (Some(profile), Some(req)) = (self.profile, batch.traces_mut()) {
+            profile::apply(profile, req);
+        }
         let signal = batch.signal();
         let items = batch.items();
         let result = self.queue.push(batch).await;

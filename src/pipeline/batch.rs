@@ -1,11 +1,13 @@
 //! The unit of work that flows through a pipeline.
 
+use std::sync::Arc;
 use std::time::Instant;
 
 use opentelemetry_proto::tonic::collector::logs::v1::ExportLogsServiceRequest;
 use opentelemetry_proto::tonic::collector::trace::v1::ExportTraceServiceRequest;
 use prost::Message;
 
+use super::admission::Ticket;
 use crate::processor::tool::result::ToolResultCache;
 
 /// Which signal a pipeline carries.
@@ -40,11 +42,15 @@ pub enum Payload {
 /// pipeline, keyed by trace and span id, so the tool processors parse each result once per batch
 /// (see [`crate::processor::tool::result`]). It is a cache only: a processor that builds new
 /// batches may start with an empty one, and nothing downstream depends on its content.
+///
+/// `tickets` hold the memory guard's admission for the data in the batch; they are merged, split
+/// and cloned with it, and give their bytes back when the last batch holding them is dropped.
 #[derive(Debug, Clone)]
 pub struct Batch {
     pub payload: Payload,
     pub received: Instant,
     pub tool_results: ToolResultCache,
+    pub tickets: Vec<Arc<Ticket>>,
 }
 
 impl Batch {
@@ -53,6 +59,7 @@ impl Batch {
             payload: Payload::Traces(req),
             received,
             tool_results: ToolResultCache::default(),
+            tickets: Vec::new(),
         }
     }
 
@@ -61,6 +68,7 @@ impl Batch {
             payload: Payload::Logs(req),
             received,
             tool_results: ToolResultCache::default(),
+            tickets: Vec::new(),
         }
     }
 
@@ -101,6 +109,15 @@ impl Batch {
         match &self.payload {
             Payload::Traces(r) => r.resource_spans.is_empty(),
             Payload::Logs(r) => r.resource_logs.is_empty(),
+        }
+    }
+
+    /// Take over the admission tickets of a batch merged into this one.
+    pub fn absorb_tickets(&mut self, tickets: Vec<Arc<Ticket>>) {
+        for t in tickets {
+            if !self.tickets.iter().any(|h| Arc::ptr_eq(h, &t)) {
+                self.tickets.push(t);
+            }
         }
     }
 

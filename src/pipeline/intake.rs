@@ -6,7 +6,8 @@ use std::time::Duration;
 
 use tokio::sync::mpsc;
 
-use super::{Batch, Signal};
+use super::{Batch, MemoryGuard, Signal, Ticket};
+use crate::config::ReceiverLimits;
 
 /// How long clients are asked to wait when spotter is full.
 pub const RETRY_AFTER: Duration = Duration::from_secs(1);
@@ -28,6 +29,8 @@ pub struct Intake {
     traces: Vec<mpsc::Sender<Batch>>,
     logs: Vec<mpsc::Sender<Batch>>,
     closed: Arc<AtomicBool>,
+    guard: Arc<MemoryGuard>,
+    pub limits: ReceiverLimits,
 }
 
 impl Intake {
@@ -35,12 +38,31 @@ impl Intake {
         traces: Vec<mpsc::Sender<Batch>>,
         logs: Vec<mpsc::Sender<Batch>>,
         closed: Arc<AtomicBool>,
+        guard: Arc<MemoryGuard>,
+        limits: ReceiverLimits,
     ) -> Self {
         Intake {
             traces,
             logs,
             closed,
+            guard,
+            limits,
         }
+    }
+
+    /// Admit `bytes` of request into spotter's memory budget, before decoding.
+    pub fn admit(&self, bytes: usize) -> Result<Arc<Ticket>, SubmitError> {
+        if self.closed.load(Ordering::SeqCst) {
+            return Err(SubmitError::ShuttingDown);
+        }
+        self.guard.admit(bytes).ok_or(SubmitError::Overloaded {
+            retry_after: RETRY_AFTER,
+        })
+    }
+
+    /// True when the memory budget is used up, so a request can be refused unread.
+    pub fn saturated(&self) -> bool {
+        self.guard.in_flight() >= self.guard.limit()
     }
 
     pub fn accepts(&self, signal: Signal) -> bool {

@@ -1,12 +1,14 @@
 //! Pipelines: the batch type, the intake receivers submit to, the engine that runs processors
 //! and fans out to exporters, and the service that builds it all from config and drains it.
 
+pub mod admission;
 mod batch;
 mod engine;
 mod intake;
 pub mod service;
 pub mod testing;
 
+pub use admission::{MemoryGuard, Ticket};
 pub use batch::{Batch, Payload, Signal};
 pub use engine::stopped;
 pub use intake::{Intake, SubmitError, RETRY_AFTER};

@@ -13,6 +13,7 @@ use tokio::task::JoinHandle;
 
 use super::engine::Engine;
 use super::intake::Intake;
+use super::MemoryGuard;
 use super::{Batch, Signal};
 use crate::config::{Config, ConfigError};
 use crate::exporter::{self, ExporterRunner};
@@ -104,6 +105,7 @@ impl Service {
             pipeline_tasks.push(tokio::spawn(engine.run(rx, stop_pipe_rx.clone())));
         }
 
+        let guard = MemoryGuard::new(config.memory_limit);
         let mut listener_tasks = Vec::new();
         for r in &config.receivers {
             let mut traces = Vec::new();
@@ -118,28 +120,38 @@ impl Service {
             if traces.is_empty() && logs.is_empty() {
                 continue;
             }
-            let intake = Intake::new(traces, logs, closed.clone());
+            let intake = Intake::new(traces, logs, closed.clone(), guard.clone(), r.limits);
             if let Some(g) = &r.grpc {
-                let (addr, task) =
-                    receiver::otlp_grpc::serve(&r.id, g, intake.clone(), stop_rx.clone())
-                        .await
-                        .map_err(|source| StartError::Bind {
-                            what: format!("receivers.{}.protocols.grpc", r.id),
-                            addr: g.endpoint,
-                            source,
-                        })?;
+                let (addr, task) = receiver::otlp_grpc::serve(
+                    &r.id,
+                    g,
+                    r.auth.clone(),
+                    intake.clone(),
+                    stop_rx.clone(),
+                )
+                .await
+                .map_err(|source| StartError::Bind {
+                    what: format!("receivers.{}.protocols.grpc", r.id),
+                    addr: g.endpoint,
+                    source,
+                })?;
                 bound.grpc.insert(r.id.clone(), addr);
                 listener_tasks.push(task);
             }
             if let Some(h) = &r.http {
-                let (addr, task) =
-                    receiver::otlp_http::serve(&r.id, h, intake.clone(), stop_rx.clone())
-                        .await
-                        .map_err(|source| StartError::Bind {
-                            what: format!("receivers.{}.protocols.http", r.id),
-                            addr: h.endpoint,
-                            source,
-                        })?;
+                let (addr, task) = receiver::otlp_http::serve(
+                    &r.id,
+                    h,
+                    r.auth.clone(),
+                    intake.clone(),
+                    stop_rx.clone(),
+                )
+                .await
+                .map_err(|source| StartError::Bind {
+                    what: format!("receivers.{}.protocols.http", r.id),
+                    addr: h.endpoint,
+                    source,
+                })?;
                 bound.http.insert(r.id.clone(), addr);
                 listener_tasks.push(task);
             }

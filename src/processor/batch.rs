@@ -101,6 +101,7 @@ impl Processor for BatchProcessor {
             }
             Some(held) => {
                 held.received = held.received.min(batch.received);
+                held.absorb_tickets(batch.tickets);
                 append(&mut held.payload, batch.payload);
             }
         }
@@ -151,17 +152,20 @@ fn split_into(batch: Batch, max: usize, out: &mut Vec<Batch>) {
         return;
     }
     let received = batch.received;
-    match batch.payload {
-        Payload::Traces(req) => {
-            for piece in split_traces(req, max) {
-                out.push(Batch::traces(piece, received));
-            }
-        }
-        Payload::Logs(req) => {
-            for piece in split_logs(req, max) {
-                out.push(Batch::logs(piece, received));
-            }
-        }
+    let tickets = batch.tickets;
+    let pieces: Vec<Batch> = match batch.payload {
+        Payload::Traces(req) => split_traces(req, max)
+            .into_iter()
+            .map(|p| Batch::traces(p, received))
+            .collect(),
+        Payload::Logs(req) => split_logs(req, max)
+            .into_iter()
+            .map(|p| Batch::logs(p, received))
+            .collect(),
+    };
+    for mut piece in pieces {
+        piece.tickets = tickets.clone();
+        out.push(piece);
     }
 }
 

@@ -236,3 +236,147 @@ mod tests {
         assert!(err.to_string().contains("\"br\""));
     }
 }
+
+/// What [`apply_limits`] changed.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Limited {
+    pub truncated_values: usize,
+    pub spans_over_cap: i64,
+}
+
+/// Cut string attribute values (span, event, link, resource and log attributes, and log bodies)
+/// longer than `max_value` bytes, marking how much was cut, and reject spans past
+/// `max_spans` in the request.
+pub fn apply_limits(batch: &mut Batch, limits: &crate::config::ReceiverLimits) -> Limited {
+    use opentelemetry_proto::tonic::common::v1::{any_value::Value, AnyValue, KeyValue};
+
+    fn cut(value: &mut AnyValue, max: usize, n: &mut usize) {
+        match value.value.as_mut() {
+            Some(Value::StringValue(s)) if s.len() > max => {
+                let mut end = max;
+                while !s.is_char_boundary(end) {
+                    end -= 1;
+                }
+                let dropped = s.len() - end;
+                s.truncate(end);
+                s.push_str(&format!("…[truncated {dropped} bytes]"));
+                *n += 1;
+            }
+            Some(Value::ArrayValue(a)) => a.values.iter_mut().for_each(|v| cut(v, max, n)),
+            Some(Value::KvlistValue(l)) => l
+                .values
+                .iter_mut()
+                .filter_map(|kv| kv.value.as_mut())
+                .for_each(|v| cut(v, max, n)),
+            _ => {}
+        }
+    }
+    fn cut_all(attrs: &mut [KeyValue], max: usize, n: &mut usize) {
+        for kv in attrs {
+            if let Some(v) = kv.value.as_mut() {
+                cut(v, max, n);
+            }
+        }
+    }
+
+    let max = limits.max_attribute_value_size;
+    let mut out = Limited::default();
+    let n = &mut out.truncated_values;
+    match &mut batch.payload {
+        crate::pipeline::Payload::Traces(req) => {
+            let mut kept = 0usize;
+            for rs in &mut req.resource_spans {
+                if let Some(r) = rs.resource.as_mut() {
+                    cut_all(&mut r.attributes, max, n);
+                }
+                for ss in &mut rs.scope_spans {
+                    let room = limits.max_spans_per_request.saturating_sub(kept);
+                    if ss.spans.len() > room {
+                        out.spans_over_cap += (ss.spans.len() - room) as i64;
+                        ss.spans.truncate(room);
+                    }
+                    kept += ss.spans.len();
+                    for span in &mut ss.spans {
+                        cut_all(&mut span.attributes, max, n);
+                        for e in &mut span.events {
+                            cut_all(&mut e.attributes, max, n);
+                        }
+                        for l in &mut span.links {
+                            cut_all(&mut l.attributes, max, n);
+                        }
+                    }
+                }
+                rs.scope_spans.retain(|ss| !ss.spans.is_empty());
+            }
+            req.resource_spans.retain(|rs| !rs.scope_spans.is_empty());
+        }
+        crate::pipeline::Payload::Logs(req) => {
+            for rl in &mut req.resource_logs {
+                if let Some(r) = rl.resource.as_mut() {
+                    cut_all(&mut r.attributes, max, n);
+                }
+                for sl in &mut rl.scope_logs {
+                    for rec in &mut sl.log_records {
+                        cut_all(&mut rec.attributes, max, n);
+                        if let Some(body) = rec.body.as_mut() {
+                            cut(body, max, n);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod limit_tests {
+    use std::time::Instant;
+
+    use super::*;
+    use crate::config::ReceiverLimits;
+    use crate::pipeline::testing::{kv, trace_request};
+    use crate::pipeline::Payload;
+
+    #[test]
+    fn long_values_are_cut_on_a_char_boundary_with_a_marker() {
+        let mut req = trace_request(1);
+        let long = "é".repeat(100);
+        req.resource_spans[0].scope_spans[0].spans[0]
+            .attributes
+            .push(kv("big", &long));
+        let mut batch = Batch::traces(req, Instant::now());
+        let limits = ReceiverLimits {
+            max_attribute_value_size: 65,
+            max_spans_per_request: 10,
+        };
+        let got = apply_limits(&mut batch, &limits);
+        assert_eq!(got.truncated_values, 1);
+        let Payload::Traces(req) = &batch.payload else {
+            panic!()
+        };
+        let attr = req.resource_spans[0].scope_spans[0].spans[0]
+            .attributes
+            .iter()
+            .find(|a| a.key == "big")
+            .unwrap();
+        let Some(opentelemetry_proto::tonic::common::v1::any_value::Value::StringValue(s)) =
+            &attr.value.as_ref().unwrap().value
+        else {
+            panic!()
+        };
+        assert!(s.starts_with(&"é".repeat(32)));
+        assert!(s.ends_with("…[truncated 136 bytes]"), "{s}");
+    }
+
+    #[test]
+    fn spans_past_the_cap_are_rejected() {
+        let mut batch = Batch::traces(trace_request(7), Instant::now());
+        let limits = ReceiverLimits {
+            max_attribute_value_size: 1024,
+            max_spans_per_request: 5,
+        };
+        assert_eq!(apply_limits(&mut batch, &limits).spans_over_cap, 2);
+        assert_eq!(batch.items(), 5);
+    }
+}

@@ -3,6 +3,7 @@
 //! shared pipeline [`Intake`].
 
 pub mod decode;
+pub mod listener;
 pub mod otlp_grpc;
 pub mod otlp_http;
 
@@ -96,6 +97,13 @@ pub fn ingest(
     body: &[u8],
 ) -> Result<Accepted, IngestError> {
     let received = Instant::now();
+    let ticket = match intake.admit(body.len()) {
+        Ok(t) => t,
+        Err(e) => {
+            events::receiver_request(receiver, transport, "refused");
+            return Err(e.into());
+        }
+    };
     let mut batch = match decode::decode(signal, format, body, received) {
         Ok(b) => b,
         Err(e) => {
@@ -103,7 +111,21 @@ pub fn ingest(
             return Err(e.into());
         }
     };
-    let rejected = decode::reject_invalid_spans(&mut batch);
+    batch.tickets.push(ticket);
+    let mut rejected = decode::reject_invalid_spans(&mut batch);
+    let limited = decode::apply_limits(&mut batch, &intake.limits);
+    if limited.truncated_values > 0 {
+        events::receiver_truncated(receiver, limited.truncated_values);
+    }
+    if limited.spans_over_cap > 0 {
+        rejected.count += limited.spans_over_cap;
+        if rejected.message.is_empty() {
+            rejected.message = format!(
+                "{} span(s) rejected: more than {} spans in one request",
+                limited.spans_over_cap, intake.limits.max_spans_per_request
+            );
+        }
+    }
     if rejected.count > 0 {
         events::receiver_refused(receiver, transport, signal, rejected.count as usize);
     }

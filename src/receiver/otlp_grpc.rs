@@ -5,23 +5,20 @@
 //! a `RetryInfo` when spotter is full; UNAVAILABLE with a `RetryInfo` while shutting down;
 //! UNIMPLEMENTED for other methods.
 
-use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
 use bytes::Bytes;
 use futures::future::BoxFuture;
 use hyper::body::Incoming;
-use hyper::service::service_fn;
-use hyper_util::rt::{TokioExecutor, TokioIo};
-use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 use tonic::codec::{CompressionEncoding, EnabledCompressionEncodings};
 use tonic::{Code, Status};
 
+use super::listener::{self, Protocol};
 use super::{ingest, Format, IngestError};
-use crate::config::GrpcServerConfig;
+use crate::config::{BearerAuth, GrpcServerConfig};
 use crate::grpc::{status_with_retry, RawCodec};
 use crate::pipeline::{Intake, Signal, SubmitError, RETRY_AFTER};
 
@@ -32,6 +29,7 @@ const LOGS_PATH: &str = "/opentelemetry.proto.collector.logs.v1.LogsService/Expo
 struct State {
     id: String,
     intake: Intake,
+    auth: Option<BearerAuth>,
     max_message: usize,
 }
 
@@ -39,41 +37,27 @@ struct State {
 pub async fn serve(
     id: &str,
     config: &GrpcServerConfig,
+    auth: Option<BearerAuth>,
     intake: Intake,
-    mut stop: watch::Receiver<bool>,
+    stop: watch::Receiver<bool>,
 ) -> std::io::Result<(SocketAddr, JoinHandle<()>)> {
-    let listener = TcpListener::bind(config.endpoint).await?;
-    let local = listener.local_addr()?;
+    let tls =
+        match &config.tls {
+            Some(t) => Some(listener::tls_acceptor(t, "tls").map_err(|e| {
+                std::io::Error::new(std::io::ErrorKind::InvalidInput, e.to_string())
+            })?),
+            None => None,
+        };
+    let (tcp, local) = listener::bind(config.endpoint).await?;
     let state = Arc::new(State {
         id: id.to_string(),
         intake,
+        auth,
         max_message: config.max_recv_msg_size,
     });
-    tracing::info!(receiver = id, endpoint = %local, "OTLP/gRPC receiver listening");
-    let task = tokio::spawn(async move {
-        loop {
-            let conn = tokio::select! {
-                c = listener.accept() => c,
-                _ = crate::pipeline::stopped(&mut stop) => break,
-            };
-            let Ok((stream, _)) = conn else { continue };
-            let _ = stream.set_nodelay(true);
-            let state = state.clone();
-            tokio::spawn(async move {
-                let svc = service_fn(move |req: http::Request<Incoming>| {
-                    let state = state.clone();
-                    async move { Ok::<_, Infallible>(route(state, req).await) }
-                });
-                let mut builder =
-                    hyper_util::server::conn::auto::Builder::new(TokioExecutor::new());
-                builder
-                    .http2()
-                    .max_frame_size(1 << 20)
-                    .initial_stream_window_size(4 << 20)
-                    .initial_connection_window_size(8 << 20);
-                let _ = builder.serve_connection(TokioIo::new(stream), svc).await;
-            });
-        }
+    tracing::info!(receiver = id, endpoint = %local, tls = tls.is_some(), "OTLP/gRPC receiver listening");
+    let task = listener::spawn(tcp, tls, Protocol::Grpc, stop, move |req| {
+        route(state.clone(), req)
     });
     Ok((local, task))
 }
@@ -131,6 +115,11 @@ async fn route(
             return Status::unimplemented(format!("unknown method {other:?}")).into_http();
         }
     };
+    if let Some(auth) = &state.auth {
+        if !super::otlp_http::authorized(req.headers().get(http::header::AUTHORIZATION), auth) {
+            return Status::unauthenticated("missing or invalid bearer token").into_http();
+        }
+    }
     let mut accept = EnabledCompressionEncodings::default();
     accept.enable(CompressionEncoding::Gzip);
     accept.enable(CompressionEncoding::Zstd);

@@ -6,7 +6,6 @@
 //! 415 unknown content type; 429 + `Retry-After` when full; 503 + `Retry-After` while shutting
 //! down. Error bodies are a `google.rpc.Status` in the request's format.
 
-use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
@@ -14,15 +13,13 @@ use bytes::Bytes;
 use http::{HeaderValue, Method, Request, Response, StatusCode};
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Incoming;
-use hyper::service::service_fn;
-use hyper_util::rt::{TokioExecutor, TokioIo};
 use prost::Message;
-use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
+use super::listener::{self, Protocol};
 use super::{decode, ingest, DecodeError, Format, IngestError};
-use crate::config::HttpServerConfig;
+use crate::config::{BearerAuth, HttpServerConfig};
 use crate::pipeline::{Intake, Signal, SubmitError};
 
 const TRANSPORT: &str = "http";
@@ -30,6 +27,7 @@ const TRANSPORT: &str = "http";
 struct State {
     id: String,
     intake: Intake,
+    auth: Option<BearerAuth>,
     max_body: usize,
     max_decompressed: usize,
 }
@@ -39,39 +37,43 @@ struct State {
 pub async fn serve(
     id: &str,
     config: &HttpServerConfig,
+    auth: Option<BearerAuth>,
     intake: Intake,
-    mut stop: watch::Receiver<bool>,
+    stop: watch::Receiver<bool>,
 ) -> std::io::Result<(SocketAddr, JoinHandle<()>)> {
-    let listener = TcpListener::bind(config.endpoint).await?;
-    let local = listener.local_addr()?;
+    let tls =
+        match &config.tls {
+            Some(t) => Some(listener::tls_acceptor(t, "tls").map_err(|e| {
+                std::io::Error::new(std::io::ErrorKind::InvalidInput, e.to_string())
+            })?),
+            None => None,
+        };
+    let (tcp, local) = listener::bind(config.endpoint).await?;
     let state = Arc::new(State {
         id: id.to_string(),
         intake,
+        auth,
         max_body: config.max_request_body_size,
         max_decompressed: config.max_decompressed_body_size,
     });
-    tracing::info!(receiver = id, endpoint = %local, "OTLP/HTTP receiver listening");
-    let task = tokio::spawn(async move {
-        loop {
-            let conn = tokio::select! {
-                c = listener.accept() => c,
-                _ = crate::pipeline::stopped(&mut stop) => break,
-            };
-            let Ok((stream, _)) = conn else { continue };
-            let _ = stream.set_nodelay(true);
-            let state = state.clone();
-            tokio::spawn(async move {
-                let svc = service_fn(move |req| {
-                    let state = state.clone();
-                    async move { Ok::<_, Infallible>(handle(&state, req).await) }
-                });
-                let _ = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new())
-                    .serve_connection(TokioIo::new(stream), svc)
-                    .await;
-            });
-        }
+    tracing::info!(receiver = id, endpoint = %local, tls = tls.is_some(), "OTLP/HTTP receiver listening");
+    let task = listener::spawn(tcp, tls, Protocol::Http, stop, move |req| {
+        let state = state.clone();
+        async move { handle(&state, req).await }
     });
     Ok((local, task))
+}
+
+/// Whether an `Authorization` header carries the expected bearer token (constant time).
+pub fn authorized(header: Option<&HeaderValue>, auth: &BearerAuth) -> bool {
+    let presented = header
+        .map(|h| h.as_bytes())
+        .and_then(|h| {
+            h.strip_prefix(b"Bearer ")
+                .or_else(|| h.strip_prefix(b"bearer "))
+        })
+        .unwrap_or(b"");
+    listener::token_matches(presented, auth.token.as_bytes())
 }
 
 fn format_of(content_type: Option<&HeaderValue>) -> Option<Format> {
@@ -143,6 +145,21 @@ async fn handle(state: &State, req: Request<Incoming>) -> Response<Full<Bytes>> 
             "use POST",
         );
     }
+    if let Some(auth) = &state.auth {
+        if !authorized(req.headers().get(http::header::AUTHORIZATION), auth) {
+            let mut resp = error(
+                StatusCode::UNAUTHORIZED,
+                format.unwrap_or(Format::Json),
+                16,
+                "missing or invalid bearer token",
+            );
+            resp.headers_mut().insert(
+                http::header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Bearer"),
+            );
+            return resp;
+        }
+    }
     let Some(format) = format else {
         let ct = req
             .headers()
@@ -165,6 +182,17 @@ async fn handle(state: &State, req: Request<Incoming>) -> Response<Full<Bytes>> 
             format,
             12,
             &format!("no pipeline takes {}", signal.as_str()),
+        );
+    }
+    if state.intake.saturated() {
+        return with_retry_after(
+            error(
+                StatusCode::TOO_MANY_REQUESTS,
+                format,
+                8,
+                "spotter's memory budget is used up, retry later",
+            ),
+            crate::pipeline::RETRY_AFTER.as_secs(),
         );
     }
     let encoding = req

@@ -23,6 +23,7 @@ pub const EXPORTER_QUEUE_SIZE_BYTES: &str = "otelcol_exporter_queue_size_bytes";
 pub const EXPORTER_QUEUE_CAPACITY: &str = "otelcol_exporter_queue_capacity";
 pub const EXPORTER_RETRIES: &str = "spotter_exporter_retries_total";
 pub const EXPORTER_LATENCY: &str = "spotter_exporter_added_latency_seconds";
+pub const RECEIVER_TRUNCATED: &str = "spotter_receiver_truncated_attributes_total";
 pub const PROCESS_UPTIME: &str = "otelcol_process_uptime_seconds_total";
 pub const BUILD_INFO: &str = "spotter_build_info";
 
@@ -105,4 +106,9 @@ pub fn exporter_queue(exporter: &str, size: usize, bytes: usize, capacity: usize
     gauge!(EXPORTER_QUEUE_SIZE, "exporter" => exporter.to_string()).set(size as f64);
     gauge!(EXPORTER_QUEUE_SIZE_BYTES, "exporter" => exporter.to_string()).set(bytes as f64);
     gauge!(EXPORTER_QUEUE_CAPACITY, "exporter" => exporter.to_string()).set(capacity as f64);
+}
+
+/// String values cut to the receiver's `max_attribute_value_size`.
+pub fn receiver_truncated(receiver: &str, values: usize) {
+    counter!(RECEIVER_TRUNCATED, "receiver" => receiver.to_string()).increment(values as u64);
 }

@@ -1,6 +1,5 @@
 //! The Prometheus `/metrics` listener and the health listener (`/healthz`, `/readyz`).
 
-use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::sync::OnceLock;
 use std::time::Duration;
@@ -9,13 +8,12 @@ use bytes::Bytes;
 use http::{Method, Request, Response, StatusCode};
 use http_body_util::Full;
 use hyper::body::Incoming;
-use hyper::service::service_fn;
-use hyper_util::rt::{TokioExecutor, TokioIo};
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
-use super::Health;
+use super::{events, Health};
+use crate::receiver::listener::Protocol;
 
 static RECORDER: OnceLock<PrometheusHandle> = OnceLock::new();
 
@@ -96,14 +94,17 @@ pub async fn serve(
     addr: SocketAddr,
     health: Health,
     metrics: Option<PrometheusHandle>,
-    mut stop: watch::Receiver<bool>,
+    stop: watch::Receiver<bool>,
 ) -> std::io::Result<SocketAddr> {
     let listener = TcpListener::bind(addr).await?;
     let local = listener.local_addr()?;
     if let Some(handle) = metrics.clone() {
         let mut stop_upkeep = stop.clone();
+        let started = std::time::Instant::now();
+        metrics::gauge!(events::BUILD_INFO, "version" => env!("CARGO_PKG_VERSION")).set(1.0);
         tokio::spawn(async move {
             loop {
+                metrics::counter!(events::PROCESS_UPTIME).absolute(started.elapsed().as_secs());
                 tokio::select! {
                     _ = tokio::time::sleep(Duration::from_secs(5)) => handle.run_upkeep(),
                     _ = crate::pipeline::stopped(&mut stop_upkeep) => break,
@@ -111,25 +112,9 @@ pub async fn serve(
             }
         });
     }
-    tokio::spawn(async move {
-        loop {
-            let conn = tokio::select! {
-                c = listener.accept() => c,
-                _ = crate::pipeline::stopped(&mut stop) => break,
-            };
-            let Ok((stream, _)) = conn else { continue };
-            let health = health.clone();
-            let metrics = metrics.clone();
-            tokio::spawn(async move {
-                let svc = service_fn(move |req: Request<Incoming>| {
-                    let resp = route(&req, &health, metrics.as_ref());
-                    async move { Ok::<_, Infallible>(resp) }
-                });
-                let _ = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new())
-                    .serve_connection(TokioIo::new(stream), svc)
-                    .await;
-            });
-        }
+    crate::receiver::listener::spawn(listener, None, Protocol::Http, stop, move |req| {
+        let resp = route(&req, &health, metrics.as_ref());
+        async move { resp }
     });
     Ok(local)
 }

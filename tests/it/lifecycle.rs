@@ -67,15 +67,19 @@ service:
     }
 
     pub async fn start(sink: std::net::SocketAddr, name: &str) -> Daemon {
+        Self::start_with(name, |http, grpc, metrics, health| {
+            Self::config_text(sink, http, grpc, metrics, health)
+        })
+        .await
+    }
+
+    /// Start with a config made from the chosen (http, grpc, metrics, health) ports.
+    pub async fn start_with(name: &str, text: impl Fn(u16, u16, u16, u16) -> String) -> Daemon {
         let dir = std::env::temp_dir().join(format!("spotter-it-{name}-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let (http, grpc, metrics, health) = (free_port(), free_port(), free_port(), free_port());
         let config = dir.join("spotter.yaml");
-        std::fs::write(
-            &config,
-            Self::config_text(sink, http, grpc, metrics, health),
-        )
-        .unwrap();
+        std::fs::write(&config, text(http, grpc, metrics, health)).unwrap();
         let child = Command::new(BIN)
             .args(["--config", config.to_str().unwrap()])
             .stdout(Stdio::null())
@@ -111,6 +115,17 @@ service:
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
         panic!("spotter never became ready; log: {}", self.log());
+    }
+
+    /// A field of /proc/PID/status in KiB, e.g. `VmHWM` (peak RSS).
+    pub fn status_kib(&self, field: &str) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).unwrap();
+        status
+            .lines()
+            .find(|l| l.starts_with(field))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|v| v.parse().ok())
+            .unwrap_or_else(|| panic!("no {field} in /proc status"))
     }
 
     pub fn log(&self) -> String {

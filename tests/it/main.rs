@@ -12,5 +12,8 @@ mod delivery;
 mod fixtures;
 mod harness;
 mod lifecycle;
+mod memory;
 mod metrics;
+mod security;
+mod sessions;
 mod sink;

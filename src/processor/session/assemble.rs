@@ -9,7 +9,7 @@ use opentelemetry_proto::tonic::common::v1::InstrumentationScope;
 use opentelemetry_proto::tonic::resource::v1::Resource;
 use opentelemetry_proto::tonic::trace::v1::{ResourceSpans, ScopeSpans, Span};
 
-use crate::pipeline::Batch;
+use crate::pipeline::{Batch, Ticket};
 
 /// The resource and scope a span came with, shared by the spans of one `ScopeSpans`.
 #[derive(Debug)]
@@ -18,6 +18,9 @@ pub(super) struct Origin {
     pub resource_schema_url: String,
     pub scope: Option<InstrumentationScope>,
     pub scope_schema_url: String,
+    /// The memory guard's admission for the request these spans came in, kept while any of
+    /// them is held so held spans stay counted.
+    pub tickets: Vec<Arc<Ticket>>,
 }
 
 /// A span held back, with where it came from.
@@ -49,6 +52,14 @@ impl Assembler {
     /// The rebuilt batch, if any span was pushed.
     pub fn finish(self) -> Option<Batch> {
         let received = self.received?;
+        let mut tickets: Vec<Arc<Ticket>> = Vec::new();
+        for (origin, _) in &self.groups {
+            for t in &origin.tickets {
+                if !tickets.iter().any(|h| Arc::ptr_eq(h, t)) {
+                    tickets.push(t.clone());
+                }
+            }
+        }
         let resource_spans = self
             .groups
             .into_iter()
@@ -62,10 +73,9 @@ impl Assembler {
                 schema_url: origin.resource_schema_url.clone(),
             })
             .collect();
-        Some(Batch::traces(
-            ExportTraceServiceRequest { resource_spans },
-            received,
-        ))
+        let mut batch = Batch::traces(ExportTraceServiceRequest { resource_spans }, received);
+        batch.tickets = tickets;
+        Some(batch)
     }
 }
 

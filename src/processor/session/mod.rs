@@ -575,7 +575,9 @@ impl Processor for SessionProcessor {
 
     fn process(&mut self, mut batch: Batch, now: Instant, out: &mut Vec<Batch>) {
         let received = batch.received;
+        let tickets = std::mem::take(&mut batch.tickets);
         let Some(req) = batch.traces_mut() else {
+            batch.tickets = tickets;
             out.push(batch);
             return;
         };
@@ -590,6 +592,7 @@ impl Processor for SessionProcessor {
                     resource_schema_url: rs.schema_url.clone(),
                     scope: ss.scope,
                     scope_schema_url: ss.schema_url,
+                    tickets: tickets.clone(),
                 });
                 for span in ss.spans {
                     self.intake(&origin, span, received, now, &mut immediate, &mut touched);

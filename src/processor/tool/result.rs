@@ -7,7 +7,7 @@
 //! same batch find it there. The cache is an optimisation only: a processor that rebuilds a batch
 //! may drop it, and the next processor then parses again.
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use serde_json::Value;
@@ -77,10 +77,11 @@ pub fn span_key(trace_id: &[u8], span_id: &[u8]) -> SpanKey {
     (t, s)
 }
 
-/// Parsed tool results of one batch, keyed by span.
+/// Parsed tool results of one batch, keyed by span. A `BTreeMap`: small inside `Batch`, and it
+/// does not allocate until the first entry.
 #[derive(Debug, Clone, Default)]
 pub struct ToolResultCache {
-    parsed: HashMap<SpanKey, Arc<ParsedResult>>,
+    parsed: BTreeMap<SpanKey, Arc<ParsedResult>>,
 }
 
 impl ToolResultCache {
@@ -97,7 +98,7 @@ impl ToolResultCache {
     }
 
     pub fn is_empty(&self) -> bool {
-        self.parsed.is_empty()
+        self.len() == 0
     }
 
     /// Move the entries of `other` into this cache (when batches are merged).

@@ -24,6 +24,8 @@
 //! passes at once. A held span leaves with its verdict. When the hold bound is reached, a failed
 //! span passes unjudged and `spotter_silent_failure_released_unjudged_total` counts it; its
 //! verdict still reaches the metric, the finding and, if it arrives in time, the root span.
+//! A held span keeps the memory guard's admission tickets of the batch it came in until it
+//! leaves.
 //!
 //! **What it writes.** A silent failure's tool span gets `spotter.tool.silent_failure = true`.
 //! The `spotter.silent_failure` event (tool, outcome, detail) goes on the turn's root (agent)
@@ -40,6 +42,7 @@ pub mod turn;
 
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::num::NonZeroUsize;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use lru::LruCache;
@@ -58,6 +61,7 @@ use super::names;
 use super::outcome::{truncate, Classifier, Outcome};
 use super::result::{span_key, SpanKey, ToolResultCache};
 use crate::config::{ConfigError, DurationStr};
+use crate::pipeline::admission::Ticket;
 use crate::pipeline::{Batch, Payload};
 use crate::processor::Processor;
 use crate::semconv::keys::spotter as keys;
@@ -127,6 +131,8 @@ struct Held {
     span: Span,
     received: Instant,
     deadline: Instant,
+    /// The memory guard's admission of the batch the span came in: held spans keep it.
+    tickets: Vec<Arc<Ticket>>,
 }
 
 pub struct SilentFailureProcessor {
@@ -324,12 +330,13 @@ impl SilentFailureProcessor {
         }
         self.held = keep;
         for mut h in released {
+            let tickets = std::mem::take(&mut h.tickets);
             match self.judged.pop(&h.span_key) {
                 Some(Some(mark)) => mark_span(&mut h.span, &mark),
                 Some(None) => {}
                 None => metrics::counter!(names::SILENT_FAILURE_UNJUDGED_TOTAL).increment(1),
             }
-            out.push(Batch::traces(
+            let mut batch = Batch::traces(
                 ExportTraceServiceRequest {
                     resource_spans: vec![ResourceSpans {
                         resource: h.resource,
@@ -342,13 +349,16 @@ impl SilentFailureProcessor {
                     }],
                 },
                 h.received,
-            ));
+            );
+            batch.tickets = tickets;
+            out.push(batch);
         }
     }
 
     /// Move failed spans of undecided turns out of the batch into the hold.
     fn hold(&mut self, batch: &mut Batch, to_hold: &HashMap<SpanKey, TurnKey>, now: Instant) {
         let received = batch.received;
+        let tickets = batch.tickets.clone();
         let Payload::Traces(req) = &mut batch.payload else {
             return;
         };
@@ -367,6 +377,7 @@ impl SilentFailureProcessor {
                                 span,
                                 received,
                                 deadline: now + self.wait,
+                                tickets: tickets.clone(),
                             });
                         }
                         Some(_) => {

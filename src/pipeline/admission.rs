@@ -1,0 +1,127 @@
+//! The memory guard: bytes in flight across the whole of spotter, admitted at the receivers.
+//!
+//! A receiver asks for a [`Ticket`] for a request's decompressed size before decoding it. The
+//! ticket travels with the decoded [`super::Batch`] (merged, split and cloned along with it) and
+//! gives its bytes back when the last batch holding it is dropped: after every exporter has
+//! delivered (or permanently failed) the data. When admitting a request would take the total
+//! past the limit, the receiver answers 429 / RESOURCE_EXHAUSTED with a retry hint without
+//! decoding it.
+//!
+//! The count is of protobuf-encoded bytes, which is what queues and exporters hold; the decoded
+//! in-memory form is larger by a roughly constant factor (about 2–3× for agent spans), which the
+//! limit's documentation states so users can size it.
+
+use std::fmt;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+
+/// Shared by every receiver of one spotter.
+pub struct MemoryGuard {
+    limit: usize,
+    in_flight: AtomicUsize,
+}
+
+/// Bytes admitted for one request; released on drop.
+pub struct Ticket {
+    bytes: usize,
+    guard: Arc<MemoryGuard>,
+}
+
+impl fmt::Debug for Ticket {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Ticket({} bytes)", self.bytes)
+    }
+}
+
+impl Drop for Ticket {
+    fn drop(&mut self) {
+        let left = self.guard.in_flight.fetch_sub(self.bytes, Ordering::AcqRel) - self.bytes;
+        metrics::gauge!(IN_FLIGHT_BYTES).set(left as f64);
+    }
+}
+
+pub const IN_FLIGHT_BYTES: &str = "spotter_memory_in_flight_bytes";
+pub const LIMIT_BYTES: &str = "spotter_memory_limit_bytes";
+pub const REFUSED_REQUESTS: &str = "spotter_memory_refused_requests_total";
+
+impl MemoryGuard {
+    pub fn new(limit: usize) -> Arc<Self> {
+        metrics::gauge!(LIMIT_BYTES).set(limit as f64);
+        Arc::new(MemoryGuard {
+            limit: limit.max(1),
+            in_flight: AtomicUsize::new(0),
+        })
+    }
+
+    /// Admit `bytes`, or refuse when that would pass the limit. A request alone larger than the
+    /// limit is admitted only when nothing else is in flight, so it is not refused forever.
+    pub fn admit(self: &Arc<Self>, bytes: usize) -> Option<Arc<Ticket>> {
+        let mut current = self.in_flight.load(Ordering::Acquire);
+        loop {
+            if current > 0 && current + bytes > self.limit {
+                metrics::counter!(REFUSED_REQUESTS).increment(1);
+                return None;
+            }
+            match self.in_flight.compare_exchange_weak(
+                current,
+                current + bytes,
+                Ordering::AcqRel,
+                Ordering::Acquire,
+            ) {
+                Ok(_) => break,
+                Err(actual) => current = actual,
+            }
+        }
+        metrics::gauge!(IN_FLIGHT_BYTES).set((current + bytes) as f64);
+        Some(Arc::new(Ticket {
+            bytes,
+            guard: self.clone(),
+        }))
+    }
+
+    pub fn in_flight(&self) -> usize {
+        self.in_flight.load(Ordering::Acquire)
+    }
+
+    pub fn limit(&self) -> usize {
+        self.limit
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refuses_past_the_limit_and_releases_on_drop() {
+        let guard = MemoryGuard::new(100);
+        let a = guard.admit(60).unwrap();
+        assert!(guard.admit(50).is_none());
+        let b = guard.admit(40).unwrap();
+        assert_eq!(guard.in_flight(), 100);
+        drop(a);
+        assert_eq!(guard.in_flight(), 40);
+        drop(b);
+        assert_eq!(guard.in_flight(), 0);
+    }
+
+    #[test]
+    fn an_oversized_request_is_admitted_alone() {
+        let guard = MemoryGuard::new(10);
+        let big = guard.admit(50).expect("alone, it passes");
+        assert!(guard.admit(1).is_none());
+        drop(big);
+        assert!(guard.admit(1).is_some());
+    }
+
+    #[test]
+    fn clones_share_one_ticket() {
+        let guard = MemoryGuard::new(100);
+        let t = guard.admit(30).unwrap();
+        let copies = vec![t.clone(), t.clone()];
+        drop(t);
+        assert_eq!(guard.in_flight(), 30);
+        drop(copies);
+        assert_eq!(guard.in_flight(), 0);
+    }
+}

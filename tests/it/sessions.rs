@@ -1,0 +1,91 @@
+//! Agent sessions through the real listeners: the session processor stamps every span and the
+//! Langfuse profile adds the keys Langfuse groups by.
+
+use std::collections::{HashMap, HashSet};
+use std::time::Duration;
+
+use opentelemetry_proto::tonic::common::v1::any_value::Value;
+use opentelemetry_proto::tonic::trace::v1::Span;
+
+use crate::harness::{self, fixtures_dir};
+use crate::sink::Sink;
+
+fn str_attr<'a>(span: &'a Span, key: &str) -> Option<&'a str> {
+    span.attributes
+        .iter()
+        .find(|kv| kv.key == key)
+        .and_then(|kv| match kv.value.as_ref()?.value.as_ref()? {
+            Value::StringValue(s) => Some(s.as_str()),
+            _ => None,
+        })
+}
+
+#[tokio::test]
+async fn openinference_sessions_reach_the_vendor_with_langfuse_keys() {
+    let sink = Sink::start().await;
+    let yaml = harness::config_to_sink(
+        sink.addr,
+        "  session:\n    wait: 300ms\n  batch:\n    timeout: 50ms",
+        "session, batch",
+        "    profile: langfuse",
+    );
+    let service = harness::start(&yaml).await;
+    let dir = fixtures_dir().join("openinference");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "pb"))
+        .collect();
+    files.sort();
+    for f in &files {
+        let r = harness::post(
+            &harness::http_url(&service, "/v1/traces"),
+            "application/x-protobuf",
+            None,
+            std::fs::read(f).unwrap(),
+        )
+        .await;
+        assert_eq!(r.status, 200);
+    }
+    assert_eq!(sink.wait_for_spans(127, Duration::from_secs(10)).await, 127);
+    let labels: HashSet<String> = std::fs::read_to_string(fixtures_dir().join("labels.jsonl"))
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .filter(|v| v["library"] == "openinference")
+        .map(|v| v["session_id"].as_str().unwrap().to_string())
+        .collect();
+    let mut turns: HashMap<String, HashSet<String>> = HashMap::new();
+    for req in sink.recorded.traces.lock().unwrap().iter() {
+        for span in req
+            .resource_spans
+            .iter()
+            .flat_map(|rs| &rs.scope_spans)
+            .flat_map(|ss| &ss.spans)
+        {
+            let session = str_attr(span, "session.id").expect("every span has session.id");
+            assert!(
+                labels.contains(session),
+                "session {session} is a labelled one"
+            );
+            assert_eq!(str_attr(span, "langfuse.session.id"), Some(session));
+            assert!(
+                str_attr(span, "langfuse.observation.type").is_some(),
+                "{}",
+                span.name
+            );
+            assert!(str_attr(span, "spotter.span.role").is_some());
+            let turn = span
+                .attributes
+                .iter()
+                .find(|kv| kv.key == "spotter.session.turn")
+                .expect("turn stamped");
+            turns
+                .entry(session.to_string())
+                .or_default()
+                .insert(format!("{:?}", turn.value));
+        }
+    }
+    assert_eq!(turns.len(), labels.len(), "no session split or merged");
+    service.shutdown().await;
+}
