@@ -75,6 +75,8 @@ pub fn request_files(dir: &Path) -> Result<Vec<PathBuf>, DetectionError> {
 pub struct Chain {
     processors: Vec<Box<dyn Processor>>,
     summaries: Vec<SessionSummary>,
+    exported: Vec<Batch>,
+    keep_exported: bool,
     now: Instant,
 }
 
@@ -91,8 +93,21 @@ impl Chain {
         Ok(Chain {
             processors,
             summaries: Vec::new(),
+            exported: Vec::new(),
+            keep_exported: false,
             now: Instant::now(),
         })
+    }
+
+    /// Keep what leaves the last processor, for [`Chain::exported`].
+    pub fn keep_exported(mut self) -> Self {
+        self.keep_exported = true;
+        self
+    }
+
+    /// What left the last processor so far (when kept).
+    pub fn exported(&self) -> &[Batch] {
+        &self.exported
     }
 
     fn run_from(&mut self, start: usize, mut batches: Vec<Batch>) -> Vec<Batch> {
@@ -102,6 +117,9 @@ impl Chain {
                 p.process(b, self.now, &mut out);
             }
             batches = out;
+        }
+        if self.keep_exported {
+            self.exported.extend(batches.iter().cloned());
         }
         batches
     }
@@ -170,7 +188,12 @@ impl Chain {
     }
 
     /// Drain every processor in order and return all session summaries.
-    pub fn finish(mut self) -> Vec<SessionSummary> {
+    pub fn finish(self) -> Vec<SessionSummary> {
+        self.finish_with_exported().0
+    }
+
+    /// [`Chain::finish`], also returning what left the last processor (when kept).
+    pub fn finish_with_exported(mut self) -> (Vec<SessionSummary>, Vec<Batch>) {
         self.advance(Duration::from_secs(10));
         for i in 0..self.processors.len() {
             let mut released = Vec::new();
@@ -178,7 +201,7 @@ impl Chain {
             self.run_from(i + 1, released);
         }
         self.collect();
-        self.summaries
+        (self.summaries, self.exported)
     }
 }
 
