@@ -20,6 +20,7 @@
 //! - [`telemetry`]: self-metrics names, the metrics and health listeners, logging.
 
 pub mod config;
+pub mod detection;
 pub mod exporter;
 pub mod grpc;
 pub mod pipeline;

@@ -8,6 +8,7 @@ use opentelemetry_proto::tonic::collector::trace::v1::ExportTraceServiceRequest;
 use prost::Message;
 
 use super::admission::Ticket;
+use crate::processor::tool::result::ToolResultCache;
 
 /// Which signal a pipeline carries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -37,12 +38,18 @@ pub enum Payload {
 /// `received` is the arrival time of the oldest data in the batch, so exporters can measure the
 /// latency spotter added, batching included.
 ///
+/// `tool_results` is a side table of tool results already parsed by a processor of this
+/// pipeline, keyed by trace and span id, so the tool processors parse each result once per batch
+/// (see [`crate::processor::tool::result`]). It is a cache only: a processor that builds new
+/// batches may start with an empty one, and nothing downstream depends on its content.
+///
 /// `tickets` hold the memory guard's admission for the data in the batch; they are merged, split
 /// and cloned with it, and give their bytes back when the last batch holding them is dropped.
 #[derive(Debug, Clone)]
 pub struct Batch {
     pub payload: Payload,
     pub received: Instant,
+    pub tool_results: ToolResultCache,
     pub tickets: Vec<Arc<Ticket>>,
     /// The encoded size when known (the request body it was decoded from), so queues and the
     /// batch processor need not walk the whole message again; 0 when unknown.
@@ -54,6 +61,7 @@ impl Batch {
         Batch {
             payload: Payload::Traces(req),
             received,
+            tool_results: ToolResultCache::default(),
             tickets: Vec::new(),
             size_hint: 0,
         }
@@ -63,6 +71,7 @@ impl Batch {
         Batch {
             payload: Payload::Logs(req),
             received,
+            tool_results: ToolResultCache::default(),
             tickets: Vec::new(),
             size_hint: 0,
         }

@@ -10,6 +10,7 @@ pub mod batch;
 pub mod cost;
 pub mod outcome;
 pub mod session;
+pub mod tool;
 
 use std::time::Instant;
 
@@ -92,6 +93,33 @@ pub fn build(
             path,
         )?)),
         "session" => Ok(Box::new(session::SessionProcessor::new(
+            id,
+            parse_options(options, path)?,
+            path,
+        )?)),
+        "tool_outcome" => Ok(Box::new(
+            tool::outcome_processor::ToolOutcomeProcessor::new(
+                id,
+                parse_options(options, path)?,
+                path,
+            )?,
+        )),
+        "schema_drift" => Ok(Box::new(tool::schema_drift::SchemaDriftProcessor::new(
+            id,
+            parse_options(options, path)?,
+            path,
+        )?)),
+        "auth_rot" => Ok(Box::new(tool::auth_rot::AuthRotProcessor::new(
+            id,
+            parse_options(options, path)?,
+            path,
+        )?)),
+        "loop" => Ok(Box::new(tool::tool_loop::LoopProcessor::new(
+            id,
+            parse_options(options, path)?,
+            path,
+        )?)),
+        "silent_failure" => Ok(Box::new(tool::silent_failure::SilentFailureProcessor::new(
             id,
             parse_options(options, path)?,
             path,

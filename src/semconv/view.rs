@@ -338,6 +338,40 @@ impl<'a> SpanView<'a> {
             .map(|e| e.attributes.as_slice())
     }
 
+    /// The HTTP status a tool or client span received: `http.response.status_code`, else the
+    /// pre-1.21 `http.status_code`.
+    pub fn http_status_code(&self) -> Option<i64> {
+        self.span_value(otel::HTTP_RESPONSE_STATUS_CODE)
+            .or_else(|| self.span_value(otel::HTTP_STATUS_CODE_OLD))
+            .and_then(value::as_i64)
+    }
+
+    /// The host a span talked to: `server.address`, else the host of `url.full`.
+    pub fn server_address(&self) -> Option<&'a str> {
+        self.str_attr(otel::SERVER_ADDRESS).or_else(|| {
+            let url = self.str_attr(otel::URL_FULL)?;
+            let rest = url.split_once("://").map_or(url, |(_, r)| r);
+            let host = rest.split(['/', '?', '#']).next()?;
+            let host = host.rsplit_once('@').map_or(host, |(_, h)| h);
+            Some(host).filter(|h| !h.is_empty())
+        })
+    }
+
+    /// The release of the code that emitted the span: `langfuse.release` > `service.version`.
+    pub fn service_version(&self) -> Option<&'a str> {
+        self.first_str(&[langfuse::RELEASE, otel::SERVICE_VERSION])
+    }
+
+    /// The deployment environment: `langfuse.environment` > `deployment.environment.name` >
+    /// `deployment.environment`.
+    pub fn deployment_environment(&self) -> Option<&'a str> {
+        self.first_str(&[
+            langfuse::ENVIRONMENT,
+            otel::DEPLOYMENT_ENVIRONMENT_NAME,
+            otel::DEPLOYMENT_ENVIRONMENT_OLD,
+        ])
+    }
+
     // --- spotter's stamped keys ---------------------------------------------------------------
 
     /// `spotter.session.turn`, once the session processor stamped it.
@@ -350,6 +384,18 @@ impl<'a> SpanView<'a> {
     /// `spotter.workflow`, once the session processor stamped it.
     pub fn workflow(&self) -> Option<&'a str> {
         self.span_value(spotter::WORKFLOW).and_then(value::as_str)
+    }
+
+    /// `spotter.tool.outcome`, once `tool_outcome` classified this tool call.
+    pub fn tool_outcome(&self) -> Option<&'a str> {
+        self.span_value(spotter::TOOL_OUTCOME)
+            .and_then(value::as_str)
+    }
+
+    /// `spotter.tool.schema.missing`, once `schema_drift` found this result short of fields.
+    pub fn tool_schema_missing(&self) -> Option<&'a str> {
+        self.span_value(spotter::TOOL_SCHEMA_MISSING)
+            .and_then(value::as_str)
     }
 
     /// Whether the agent marked this span as the end of its session (`spotter.session.end`).
@@ -411,6 +457,29 @@ mod tests {
         SpanView::new(None, &span(attrs))
             .session_id()
             .map(|s| s.into_owned())
+    }
+
+    #[test]
+    fn tool_call_context_accessors() {
+        let s = span(vec![
+            kv_int(otel::HTTP_RESPONSE_STATUS_CODE, 401),
+            kv(
+                otel::URL_FULL,
+                "https://user@api.example.com:8443/v1/orders?id=1",
+            ),
+            kv(otel::SERVICE_VERSION, "2.1.0"),
+            kv(otel::DEPLOYMENT_ENVIRONMENT_OLD, "prod"),
+            kv(spotter::TOOL_OUTCOME, "auth"),
+        ]);
+        let v = SpanView::new(None, &s);
+        assert_eq!(v.http_status_code(), Some(401));
+        assert_eq!(v.server_address(), Some("api.example.com:8443"));
+        assert_eq!(v.service_version(), Some("2.1.0"));
+        assert_eq!(v.deployment_environment(), Some("prod"));
+        assert_eq!(v.tool_outcome(), Some("auth"));
+        assert_eq!(v.tool_schema_missing(), None);
+        let old = span(vec![kv(otel::HTTP_STATUS_CODE_OLD, "503")]);
+        assert_eq!(SpanView::new(None, &old).http_status_code(), Some(503));
     }
 
     #[test]

@@ -43,9 +43,7 @@ const FAST_RETRY: &str = "    retry_on_failure:\n      initial_interval: 50ms\n 
 
 #[tokio::test]
 async fn spans_sent_during_an_outage_arrive_exactly_once_when_the_downstream_returns() {
-    let probe = Sink::start().await;
-    let addr = probe.addr;
-    probe.stop().await;
+    let addr = harness::down_addr();
 
     let service = harness::start(&harness::config_to_sink(
         addr,

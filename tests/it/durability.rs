@@ -72,9 +72,7 @@ fn wal_dir(name: &str) -> PathBuf {
 }
 
 async fn crash_cycle(max_size: &str, name: &str, expect_refusals: bool) {
-    let probe = Sink::start().await;
-    let sink_addr = probe.addr;
-    probe.stop().await;
+    let sink_addr = harness::down_addr();
     let wal = wal_dir(name);
     let mut daemon = Daemon::start_with(name, durable_config(sink_addr, &wal, max_size)).await;
     let url = format!("http://127.0.0.1:{}/v1/traces", daemon.http);
@@ -157,9 +155,7 @@ async fn a_full_log_refuses_clients_and_loses_nothing_acknowledged() {
 
 #[tokio::test]
 async fn a_graceful_restart_with_the_downstream_down_keeps_the_backlog() {
-    let probe = Sink::start().await;
-    let sink_addr = probe.addr;
-    probe.stop().await;
+    let sink_addr = harness::down_addr();
     let wal = wal_dir("graceful");
     let mut daemon = Daemon::start_with("graceful", move |h, g, m, hc| {
         durable_config(sink_addr, &wal_dir_keep("graceful"), "256MiB")(h, g, m, hc)
@@ -206,9 +202,7 @@ async fn a_downstream_outage_at_steady_load_loses_nothing() {
             .and_then(|v| v.parse().ok())
             .unwrap_or(5),
     );
-    let probe = Sink::start().await;
-    let sink_addr = probe.addr;
-    probe.stop().await;
+    let sink_addr = harness::down_addr();
     let wal = wal_dir("outage");
     let daemon = Daemon::start_with("outage", durable_config(sink_addr, &wal, "2GiB")).await;
     let url = format!("http://127.0.0.1:{}/v1/traces", daemon.http);

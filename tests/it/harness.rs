@@ -144,3 +144,18 @@ pub fn free_port() -> u16 {
         .unwrap()
         .port()
 }
+
+/// A loopback address outside the ephemeral port range, for a downstream that is down for a
+/// while and then comes up on the same port. `free_port` (ephemeral) can never hand it to a
+/// spotter under test meanwhile, so "down" really means connection refused.
+pub fn down_addr() -> std::net::SocketAddr {
+    use std::sync::atomic::{AtomicU16, Ordering};
+    static NEXT: AtomicU16 = AtomicU16::new(0);
+    let base = 20_000 + (std::process::id() % 500) as u16 * 16;
+    loop {
+        let port = base + NEXT.fetch_add(1, Ordering::SeqCst) % 4000;
+        if std::net::TcpListener::bind(("127.0.0.1", port)).is_ok() {
+            return std::net::SocketAddr::from(([127, 0, 0, 1], port));
+        }
+    }
+}

@@ -105,7 +105,6 @@ pub struct Sink {
     pub addr: SocketAddr,
     pub recorded: Arc<Recorded>,
     stop: Option<oneshot::Sender<()>>,
-    task: Option<tokio::task::JoinHandle<()>>,
 }
 
 impl Sink {
@@ -128,7 +127,7 @@ impl Sink {
         let addr = listener.local_addr().unwrap();
         let (tx, rx) = oneshot::channel::<()>();
         let svc = Svc(recorded.clone());
-        let task = tokio::spawn(async move {
+        tokio::spawn(async move {
             tonic::transport::Server::builder()
                 .add_service(
                     TraceServiceServer::new(svc.clone())
@@ -153,16 +152,6 @@ impl Sink {
             addr,
             recorded,
             stop: Some(tx),
-            task: Some(task),
-        }
-    }
-
-    pub async fn stop(mut self) {
-        if let Some(tx) = self.stop.take() {
-            let _ = tx.send(());
-        }
-        if let Some(t) = self.task.take() {
-            let _ = tokio::time::timeout(Duration::from_secs(5), t).await;
         }
     }
 

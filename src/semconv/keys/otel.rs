@@ -129,3 +129,12 @@ pub const SERVICE_VERSION: &str = "service.version";
 pub const DEPLOYMENT_ENVIRONMENT_NAME: &str = "deployment.environment.name";
 /// HTTP status of a response. Source: `docs/registry/attributes/http.md`.
 pub const HTTP_RESPONSE_STATUS_CODE: &str = "http.response.status_code";
+/// Resource: the deployment environment before v1.27. Source: `deployment.md` (deprecated).
+pub const DEPLOYMENT_ENVIRONMENT_OLD: &str = "deployment.environment";
+/// HTTP status of a response before v1.21. Source: `docs/registry/attributes/http.md`
+/// (deprecated `http.status_code`).
+pub const HTTP_STATUS_CODE_OLD: &str = "http.status_code";
+/// The server a client span talked to. Source: `docs/registry/attributes/server.md`.
+pub const SERVER_ADDRESS: &str = "server.address";
+/// The full URL of a client request. Source: `docs/registry/attributes/url.md`.
+pub const URL_FULL: &str = "url.full";

@@ -37,3 +37,24 @@ pub const CONTEXT_TRUNCATION_SUSPECTED: &str = "spotter.context.truncation_suspe
 pub const CONTEXT_WINDOW: &str = "spotter.context.window";
 /// An explicit outcome an agent may send for its session (`success`, `failure`, a score...).
 pub const SESSION_OUTCOME: &str = "spotter.session.outcome";
+
+// --- tool-call findings, written by the tool processors (`crate::processor::tool`) ----------
+
+/// The outcome class of a tool call: `ok`, `auth`, `rate_limited`, `timeout`, `network`,
+/// `not_found`, `bad_request`, `server_error`, `schema_mismatch`, `empty` or `error`.
+pub const TOOL_OUTCOME: &str = "spotter.tool.outcome";
+/// A short machine-friendly error type of a failed tool call (`http_401`, `UNAUTHENTICATED`).
+pub const TOOL_ERROR_TYPE: &str = "spotter.tool.error_type";
+/// The evidence of a failed tool call, truncated.
+pub const TOOL_ERROR_DETAIL: &str = "spotter.tool.error_detail";
+/// Fields the tool's learned result schema always had that this result lacks, as written by
+/// `schema_drift` (`temperature_c (number)`); `tool_outcome` turns it into `schema_mismatch`.
+pub const TOOL_SCHEMA_MISSING: &str = "spotter.tool.schema.missing";
+/// The result is part of a confirmed schema drift of its tool.
+pub const TOOL_SCHEMA_DRIFT: &str = "spotter.tool.schema_drift";
+/// The tool call failed and the rest of its turn did not tell the user.
+pub const TOOL_SILENT_FAILURE: &str = "spotter.tool.silent_failure";
+/// The tool call failed authentication after the tool had authenticated before.
+pub const AUTH_ROT: &str = "spotter.auth_rot";
+/// The session is in a tool loop (set from the detection on).
+pub const LOOP: &str = "spotter.loop";

@@ -1,0 +1,242 @@
+//! Replaying captured OTLP requests through an in-process chain of processors, with a simulated
+//! clock, collecting the session summaries they produce.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use opentelemetry_proto::tonic::collector::trace::v1::ExportTraceServiceRequest;
+use prost::Message;
+
+use super::DetectionError;
+use crate::pipeline::Batch;
+use crate::processor::Processor;
+use crate::summary::SessionSummary;
+
+/// The processors of the detection pipeline, in order, with default options.
+pub const PIPELINE: &[&str] = &[
+    "session",
+    "schema_drift",
+    "tool_outcome",
+    "auth_rot",
+    "silent_failure",
+    "loop",
+];
+
+/// Simulated time between two captured requests.
+const REQUEST_GAP: Duration = Duration::from_millis(500);
+
+/// Decode one captured request: protobuf, gzip protobuf or OTLP/JSON.
+pub fn decode(path: &Path) -> Result<ExportTraceServiceRequest, DetectionError> {
+    let read_err = |source| DetectionError::Read {
+        path: path.to_path_buf(),
+        source,
+    };
+    let bytes = std::fs::read(path).map_err(read_err)?;
+    let name = path.to_string_lossy();
+    let decode_err = |message: String| DetectionError::Decode {
+        path: path.to_path_buf(),
+        message,
+    };
+    if name.ends_with(".json") {
+        return serde_json::from_slice(&bytes).map_err(|e| decode_err(e.to_string()));
+    }
+    let raw = if name.ends_with(".gz") {
+        let mut raw = Vec::new();
+        flate2::read::GzDecoder::new(&bytes[..])
+            .read_to_end(&mut raw)
+            .map_err(|e| decode_err(e.to_string()))?;
+        raw
+    } else {
+        bytes
+    };
+    ExportTraceServiceRequest::decode(&raw[..]).map_err(|e| decode_err(e.to_string()))
+}
+
+/// The request files of one library folder, in capture order.
+pub fn request_files(dir: &Path) -> Result<Vec<PathBuf>, DetectionError> {
+    let entries = std::fs::read_dir(dir).map_err(|source| DetectionError::Read {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            let n = p.to_string_lossy();
+            !n.ends_with(".meta.json")
+                && (n.ends_with(".pb") || n.ends_with(".gz") || n.ends_with(".json"))
+        })
+        .collect();
+    files.sort();
+    Ok(files)
+}
+
+/// A chain of processors driven like a pipeline's engine, on a simulated clock.
+pub struct Chain {
+    processors: Vec<Box<dyn Processor>>,
+    summaries: Vec<SessionSummary>,
+    exported: Vec<Batch>,
+    keep_exported: bool,
+    now: Instant,
+}
+
+impl Chain {
+    /// The detection pipeline with default options.
+    pub fn detection() -> Result<Self, DetectionError> {
+        let processors = PIPELINE
+            .iter()
+            .map(|id| {
+                crate::processor::build(id, &serde_yaml::Value::Null, &format!("processors.{id}"))
+                    .map_err(|e| DetectionError::Pipeline(e.to_string()))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Chain {
+            processors,
+            summaries: Vec::new(),
+            exported: Vec::new(),
+            keep_exported: false,
+            now: Instant::now(),
+        })
+    }
+
+    /// Keep what leaves the last processor, for [`Chain::exported`].
+    pub fn keep_exported(mut self) -> Self {
+        self.keep_exported = true;
+        self
+    }
+
+    /// What left the last processor so far (when kept).
+    pub fn exported(&self) -> &[Batch] {
+        &self.exported
+    }
+
+    fn run_from(&mut self, start: usize, mut batches: Vec<Batch>) -> Vec<Batch> {
+        for p in self.processors.iter_mut().skip(start) {
+            let mut out = Vec::new();
+            for b in batches {
+                p.process(b, self.now, &mut out);
+            }
+            batches = out;
+        }
+        if self.keep_exported {
+            self.exported.extend(batches.iter().cloned());
+        }
+        batches
+    }
+
+    fn tick(&mut self) {
+        for i in 0..self.processors.len() {
+            if self.processors[i]
+                .next_deadline()
+                .is_some_and(|d| d <= self.now)
+            {
+                let mut released = Vec::new();
+                self.processors[i].on_tick(self.now, &mut released);
+                self.run_from(i + 1, released);
+            }
+        }
+        self.collect();
+    }
+
+    fn collect(&mut self) {
+        let mut finished = Vec::new();
+        for p in &mut self.processors {
+            p.poll_summaries(self.now, &mut finished);
+        }
+        for mut summary in finished {
+            for p in &mut self.processors {
+                p.enrich_summary(&mut summary);
+            }
+            self.summaries.push(summary);
+        }
+    }
+
+    /// Feed one request, then let `REQUEST_GAP` pass.
+    pub fn feed(&mut self, req: ExportTraceServiceRequest) {
+        let batch = Batch::traces(req, self.now);
+        self.run_from(0, vec![batch]);
+        self.advance(REQUEST_GAP);
+    }
+
+    /// Feed one request with only a millisecond passing (for one-span-per-request delivery).
+    pub fn feed_quick(&mut self, req: ExportTraceServiceRequest) {
+        let batch = Batch::traces(req, self.now);
+        self.run_from(0, vec![batch]);
+        self.advance(Duration::from_millis(1));
+    }
+
+    /// Let simulated time pass, ticking every processor deadline on the way.
+    pub fn advance(&mut self, by: Duration) {
+        let end = self.now + by;
+        loop {
+            let next = self
+                .processors
+                .iter()
+                .filter_map(|p| p.next_deadline())
+                .min()
+                .filter(|d| *d <= end);
+            match next {
+                Some(d) => {
+                    self.now = self.now.max(d);
+                    self.tick();
+                }
+                None => break,
+            }
+        }
+        self.now = end;
+        self.tick();
+    }
+
+    /// Drain every processor in order and return all session summaries.
+    pub fn finish(self) -> Vec<SessionSummary> {
+        self.finish_with_exported().0
+    }
+
+    /// [`Chain::finish`], also returning what left the last processor (when kept).
+    pub fn finish_with_exported(mut self) -> (Vec<SessionSummary>, Vec<Batch>) {
+        self.advance(Duration::from_secs(10));
+        for i in 0..self.processors.len() {
+            let mut released = Vec::new();
+            self.processors[i].shutdown(&mut released);
+            self.run_from(i + 1, released);
+        }
+        self.collect();
+        (self.summaries, self.exported)
+    }
+}
+
+/// Every span of `req` in its own request, with its resource and scope.
+pub fn split_spans(req: ExportTraceServiceRequest) -> Vec<ExportTraceServiceRequest> {
+    use opentelemetry_proto::tonic::trace::v1::{ResourceSpans, ScopeSpans};
+    let mut out = Vec::new();
+    for rs in req.resource_spans {
+        for ss in rs.scope_spans {
+            for span in ss.spans {
+                out.push(ExportTraceServiceRequest {
+                    resource_spans: vec![ResourceSpans {
+                        resource: rs.resource.clone(),
+                        scope_spans: vec![ScopeSpans {
+                            scope: ss.scope.clone(),
+                            spans: vec![span],
+                            schema_url: ss.schema_url.clone(),
+                        }],
+                        schema_url: rs.schema_url.clone(),
+                    }],
+                });
+            }
+        }
+    }
+    out
+}
+
+/// `req` with its resource groups, scopes and spans in reverse order.
+pub fn reversed(mut req: ExportTraceServiceRequest) -> ExportTraceServiceRequest {
+    req.resource_spans.reverse();
+    for rs in &mut req.resource_spans {
+        rs.scope_spans.reverse();
+        for ss in &mut rs.scope_spans {
+            ss.spans.reverse();
+        }
+    }
+    req
+}

@@ -1,0 +1,231 @@
+//! `auth_rot`: tools whose credentials worked and stopped working.
+//!
+//! Keeps credential health per key (tool name, plus the host from `server.address` / `url.full`
+//! when the span has one) across sessions, and flags a tool call that fails with `auth` as rot
+//! when ([`health`] has the rules):
+//! - **mid-session expiry**: the same session used the key successfully before; or
+//! - **fleet-wide rot**: the key's auth-failure share over the sliding `window` rose above its
+//!   share over the `baseline` before it (by `min_rise`, to at least `min_share`, from at least
+//!   `min_calls` calls), and the key has worked before.
+//!
+//! **Requests that never authenticated are not rot.** A tool whose first call in a session fails
+//! with `auth` while the rest of the fleet is healthy (a wrong or missing key from the start) is
+//! classified `auth` by `tool_outcome`, counted in `spotter_tool_auth_failures_total`, but not
+//! stamped as rot: nothing expired.
+//!
+//! On a rotting call it writes `spotter.auth_rot = true` and a `spotter.auth_rot` event with
+//! `first_failure_time` (the episode's first failure) and `last_success_time` (RFC 3339), and the
+//! kind (`mid_session` or `fleet`). `spotter_tool_auth_rot{tool}` is 1 while the tool rots and
+//! 0 after its next success; `spotter_tool_auth_rot_detections_total{tool,kind}` counts episodes.
+//! The session gets an `auth_rot` finding.
+//!
+//! Options: `window` (default `5m`), `baseline` (default `1h`), `min_calls` (default 5),
+//! `min_share` (default 0.5), `min_rise` (default 0.3), `max_keys` (default 4096),
+//! `max_sessions` (default 10000), `max_tool_labels` (default 64).
+
+pub mod health;
+
+use std::time::{Duration, Instant};
+
+use serde::Deserialize;
+
+use self::health::{AuthHealth, AuthResult, FleetThresholds, RotKind};
+use super::call::{edit_spans, outcome_of, parsed_result};
+use super::edit::{boolean, event, SpanEdit};
+use super::findings::SessionFindings;
+use super::labels::BoundedLabels;
+use super::names;
+use super::outcome::{Classifier, Outcome};
+use crate::config::{ConfigError, DurationStr};
+use crate::pipeline::Batch;
+use crate::processor::Processor;
+use crate::semconv::keys::spotter as keys;
+use crate::semconv::value;
+use crate::summary::{Finding, SessionSummary};
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    pub window: DurationStr,
+    pub baseline: DurationStr,
+    pub min_calls: u32,
+    pub min_share: f64,
+    pub min_rise: f64,
+    pub max_keys: usize,
+    pub max_sessions: usize,
+    pub max_tool_labels: usize,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            window: DurationStr(Duration::from_secs(300)),
+            baseline: DurationStr(Duration::from_secs(3600)),
+            min_calls: 5,
+            min_share: 0.5,
+            min_rise: 0.3,
+            max_keys: 4096,
+            max_sessions: 10_000,
+            max_tool_labels: 64,
+        }
+    }
+}
+
+pub struct AuthRotProcessor {
+    id: String,
+    health: AuthHealth,
+    classifier: Classifier,
+    tools: BoundedLabels,
+    findings: SessionFindings,
+}
+
+impl AuthRotProcessor {
+    pub fn new(id: &str, config: Config, path: &str) -> Result<Self, ConfigError> {
+        for (key, v) in [
+            ("min_share", config.min_share),
+            ("min_rise", config.min_rise),
+        ] {
+            if !(0.0..=1.0).contains(&v) {
+                return Err(ConfigError::invalid(
+                    format!("{path}.{key}"),
+                    "must be between 0 and 1",
+                ));
+            }
+        }
+        if config.window.0.is_zero() {
+            return Err(ConfigError::invalid(
+                format!("{path}.window"),
+                "must be positive",
+            ));
+        }
+        let window = config.window.0.as_nanos() as u64;
+        let thresholds = FleetThresholds {
+            window_nanos: window,
+            baseline_nanos: config.baseline.0.as_nanos() as u64,
+            bucket_nanos: (window / 5).max(1),
+            min_calls: config.min_calls.max(1),
+            min_share: config.min_share,
+            min_rise: config.min_rise,
+        };
+        Ok(AuthRotProcessor {
+            id: id.to_string(),
+            health: AuthHealth::new(config.max_keys, config.max_sessions, thresholds),
+            classifier: Classifier::default(),
+            tools: BoundedLabels::new(config.max_tool_labels),
+            findings: SessionFindings::new(config.max_sessions),
+        })
+    }
+}
+
+impl Processor for AuthRotProcessor {
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn process(&mut self, mut batch: Batch, _now: Instant, out: &mut Vec<Batch>) {
+        edit_spans(&mut batch, |view, cache| {
+            let call = view.tool()?;
+            let parsed = parsed_result(view, &call, cache);
+            let (outcome, _) = outcome_of(view, parsed.as_deref(), &self.classifier);
+            let result = match outcome {
+                Outcome::Auth => AuthResult::Failed,
+                Outcome::Ok
+                | Outcome::Empty
+                | Outcome::SchemaMismatch
+                | Outcome::NotFound
+                | Outcome::BadRequest => AuthResult::Passed,
+                _ => AuthResult::Unknown,
+            };
+            if result == AuthResult::Unknown {
+                return None;
+            }
+            let key = match view.server_address() {
+                Some(host) => format!("{}@{host}", call.name),
+                None => call.name.to_string(),
+            };
+            let tool_label = self.tools.label(&call.name);
+            if result == AuthResult::Failed {
+                metrics::counter!(names::AUTH_FAILURES_TOTAL, "tool" => tool_label.clone())
+                    .increment(1);
+            }
+            let session = view.session_id();
+            let t = view
+                .span()
+                .end_time_unix_nano
+                .max(view.span().start_time_unix_nano);
+            let verdict = self.health.observe(&key, session.as_deref(), t, result);
+            if verdict.recovered {
+                metrics::gauge!(names::AUTH_ROT, "tool" => tool_label.clone()).set(0.0);
+            }
+            let rot = verdict.rot?;
+            if rot.started {
+                metrics::gauge!(names::AUTH_ROT, "tool" => tool_label.clone()).set(1.0);
+                metrics::counter!(names::AUTH_ROT_DETECTIONS_TOTAL,
+                    "tool" => tool_label, "kind" => rot.kind.as_str())
+                .increment(1);
+            }
+            let mut attrs = vec![
+                (names::ATTR_TOOL, value::string(call.name.to_string())),
+                (names::ATTR_ROT_KIND, value::string(rot.kind.as_str())),
+                (
+                    names::ATTR_FIRST_FAILURE_TIME,
+                    value::string(rfc3339(rot.first_failure)),
+                ),
+            ];
+            if let Some(s) = rot.last_success {
+                attrs.push((names::ATTR_LAST_SUCCESS_TIME, value::string(rfc3339(s))));
+            }
+            let mut edit = SpanEdit::default();
+            edit.set(keys::AUTH_ROT, boolean(true));
+            edit.events.push(event(names::EVENT_AUTH_ROT, t, attrs));
+            if let Some(s) = session.as_deref() {
+                let how = match rot.kind {
+                    RotKind::MidSession => "worked earlier in this session",
+                    RotKind::Fleet => "auth failures rose across sessions",
+                };
+                self.findings.add(
+                    s,
+                    Finding {
+                        kind: names::FINDING_AUTH_ROT.to_string(),
+                        first_turn: view.turn().unwrap_or(0),
+                        tool: Some(call.name.to_string()),
+                        detail: format!("{} fails authentication; it {how}", call.name),
+                    },
+                );
+            }
+            Some(edit)
+        });
+        out.push(batch);
+    }
+
+    fn enrich_summary(&mut self, summary: &mut SessionSummary) {
+        self.findings.enrich(summary);
+    }
+}
+
+/// Unix nanoseconds as RFC 3339 UTC with millisecond precision.
+pub fn rfc3339(unix_nano: u64) -> String {
+    let secs = unix_nano / 1_000_000_000;
+    let millis = (unix_nano % 1_000_000_000) / 1_000_000;
+    let days = (secs / 86_400) as i64;
+    let rem = secs % 86_400;
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{millis:03}Z",
+        rem / 3600,
+        (rem % 3600) / 60,
+        rem % 60
+    )
+}
+
+#[cfg(test)]
+mod tests;

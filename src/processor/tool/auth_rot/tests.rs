@@ -1,0 +1,202 @@
+use std::time::Instant;
+
+use opentelemetry_proto::tonic::trace::v1::Span;
+
+use super::*;
+use crate::pipeline::testing::kv;
+use crate::processor::tool::testing::*;
+
+fn processor() -> AuthRotProcessor {
+    AuthRotProcessor::new("auth_rot", Config::default(), "processors.auth_rot").unwrap()
+}
+
+fn run(p: &mut AuthRotProcessor, spans: Vec<Span>) -> Vec<Span> {
+    let mut out = Vec::new();
+    p.process(batch(spans), Instant::now(), &mut out);
+    all_spans(&out)
+}
+
+fn summary(p: &mut AuthRotProcessor, session: &str) -> SessionSummary {
+    let mut s = SessionSummary {
+        session_id: session.into(),
+        ..Default::default()
+    };
+    p.enrich_summary(&mut s);
+    s
+}
+
+#[test]
+fn a_token_that_expires_mid_session_is_rot_from_the_first_failure() {
+    let mut p = processor();
+    let spans = run(
+        &mut p,
+        vec![
+            tool(
+                "s",
+                1,
+                1,
+                "crm_lookup",
+                r#"{"id": 1}"#,
+                Some(r#"{"id": 1, "name": "Ann"}"#),
+                T0,
+            ),
+            // Another tool's error format: a nested OAuth error object in an OK span.
+            tool(
+                "s",
+                2,
+                2,
+                "crm_lookup",
+                r#"{"id": 2}"#,
+                Some(
+                    r#"{"error": {"code": "invalid_token", "message": "The access token expired"}}"#,
+                ),
+                T0 + 60 * SEC,
+            ),
+            failed_tool(
+                "s",
+                3,
+                3,
+                "crm_lookup",
+                r#"{"id": 3}"#,
+                "HTTP 401: Unauthorized",
+                T0 + 120 * SEC,
+            ),
+        ],
+    );
+    assert_eq!(attr(by_id(&spans, 1), "spotter.auth_rot"), None);
+    for id in [2, 3] {
+        let s = by_id(&spans, id);
+        assert_eq!(
+            attr(s, "spotter.auth_rot").as_deref(),
+            Some("true"),
+            "span {id}"
+        );
+        let ev = s
+            .events
+            .iter()
+            .find(|e| e.name == "spotter.auth_rot")
+            .expect("event");
+        let keys: Vec<&str> = ev.attributes.iter().map(|a| a.key.as_str()).collect();
+        assert!(keys.contains(&"first_failure_time") && keys.contains(&"last_success_time"));
+    }
+    let s = summary(&mut p, "s");
+    assert_eq!(s.findings.len(), 1);
+    assert_eq!(s.findings[0].kind, "auth_rot");
+    assert_eq!(s.findings[0].first_turn, 2);
+}
+
+#[test]
+fn a_wrong_key_from_the_start_is_auth_but_not_rot() {
+    let mut p = processor();
+    let spans = run(
+        &mut p,
+        vec![
+            failed_tool(
+                "s",
+                1,
+                1,
+                "crm_lookup",
+                "{}",
+                "HTTP 401: Unauthorized: invalid api key",
+                T0,
+            ),
+            failed_tool(
+                "s",
+                2,
+                2,
+                "crm_lookup",
+                "{}",
+                "HTTP 401: Unauthorized: invalid api key",
+                T0 + SEC,
+            ),
+        ],
+    );
+    assert!(spans.iter().all(|s| attr(s, "spotter.auth_rot").is_none()));
+    assert!(summary(&mut p, "s").findings.is_empty());
+}
+
+#[test]
+fn keys_include_the_host_when_visible() {
+    let mut p = processor();
+    let on = |s: Span, host: &str| with_attr(s, kv("server.address", host));
+    let spans = run(
+        &mut p,
+        vec![
+            on(
+                tool("s", 1, 1, "fetch", "{}", Some(r#"{"ok": true}"#), T0),
+                "a.example",
+            ),
+            on(
+                failed_tool("s", 2, 2, "fetch", "{}", "403 Forbidden", T0 + SEC),
+                "b.example",
+            ),
+            on(
+                failed_tool("s", 2, 3, "fetch", "{}", "403 Forbidden", T0 + 2 * SEC),
+                "a.example",
+            ),
+        ],
+    );
+    assert_eq!(
+        attr(by_id(&spans, 2), "spotter.auth_rot"),
+        None,
+        "b never worked"
+    );
+    assert_eq!(
+        attr(by_id(&spans, 3), "spotter.auth_rot").as_deref(),
+        Some("true")
+    );
+}
+
+#[test]
+fn other_failures_are_not_auth_rot() {
+    let mut p = processor();
+    let spans = run(
+        &mut p,
+        vec![
+            tool("s", 1, 1, "search", "{}", Some(r#"{"hits": []}"#), T0),
+            failed_tool(
+                "s",
+                2,
+                2,
+                "search",
+                "{}",
+                "HTTP 503: Service Unavailable",
+                T0 + SEC,
+            ),
+            tool(
+                "s",
+                2,
+                3,
+                "search",
+                "{}",
+                Some("429 Too Many Requests"),
+                T0 + 2 * SEC,
+            ),
+        ],
+    );
+    assert!(spans.iter().all(|s| attr(s, "spotter.auth_rot").is_none()));
+}
+
+#[test]
+fn rfc3339_formats_unix_nanos() {
+    assert_eq!(rfc3339(0), "1970-01-01T00:00:00.000Z");
+    assert_eq!(
+        rfc3339(1_709_251_199_123_000_000),
+        "2024-02-29T23:59:59.123Z"
+    );
+}
+
+#[test]
+fn invalid_shares_are_rejected_with_their_key() {
+    let config = Config {
+        min_share: 1.5,
+        ..Default::default()
+    };
+    let err = AuthRotProcessor::new("auth_rot", config, "processors.auth_rot")
+        .err()
+        .unwrap();
+    assert!(
+        err.to_string().starts_with("processors.auth_rot.min_share"),
+        "{err}"
+    );
+}

@@ -1,0 +1,500 @@
+//! Learned result schemas per tool, the diff of a result against them, and K-of-M persistence.
+//!
+//! A tool's schema is a short list of [`Variant`]s, most recent first. A variant counts, per key
+//! path, the results that had it (`present`) and the results whose parent had room for it but
+//! lacked it (`absent`). A path is *required* when it was never absent. A variant is
+//! *established* once it has `min_observations` results; before that every result just teaches
+//! it.
+//!
+//! A result that matches an established variant (no required path missing, no type changed;
+//! `null` is compatible with every type, and new fields are only informational) teaches that
+//! variant. A result that matches none is a *mismatch* against the closest variant: its missing
+//! fields make the call `schema_mismatch`, and its change signature enters a window of the last
+//! `window` calls. When `persistence` calls of the window share the signature, the drift is
+//! confirmed: a new variant is built from those results and put first, so the new shape is
+//! accepted from then on, and the old variant stays known (an API that keeps two shapes alive,
+//! or rolls back, is not reported again).
+//!
+//! A rename, move or type change is strong evidence and needs only `min_observations`. A field
+//! that merely vanishes looks the same as an optional field the first results happened to carry,
+//! so removal-only changes need the larger `min_observations_removal` first; below it, the
+//! result teaches the variant that the field is optional.
+
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+
+use serde::{Deserialize, Serialize};
+
+use super::shape::{Shape, Types};
+
+/// At most this many variants per tool.
+pub const MAX_VARIANTS: usize = 3;
+/// At most this many paths per variant.
+pub const MAX_VARIANT_PATHS: usize = 1024;
+/// At most this many entries in a diff's description, per list.
+const DESCRIBE_ITEMS: usize = 8;
+
+/// Thresholds, from the processor's config.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Thresholds {
+    pub min_observations: u32,
+    pub min_observations_removal: u32,
+    /// K: calls of the window that must share a change.
+    pub persistence: usize,
+    /// M: the window of last calls.
+    pub window: usize,
+}
+
+impl Default for Thresholds {
+    fn default() -> Self {
+        Thresholds {
+            min_observations: 2,
+            min_observations_removal: 8,
+            persistence: 2,
+            window: 3,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PathStats {
+    pub types: Types,
+    pub present: u32,
+    pub absent: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent: Option<String>,
+}
+
+/// One accepted shape of a tool's results.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Variant {
+    pub observations: u32,
+    pub paths: BTreeMap<String, PathStats>,
+    /// Pinned from a configured JSON Schema: never replaced, always established.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub pinned: bool,
+}
+
+fn is_element(path: &str) -> bool {
+    path.ends_with("[]")
+}
+
+impl Variant {
+    /// Count one result.
+    pub fn learn(&mut self, shape: &Shape) {
+        let mut new_paths = Vec::new();
+        for (path, info) in &shape.paths {
+            if !self.paths.contains_key(path) {
+                let prior = match &info.parent {
+                    None => self.observations,
+                    Some(p) => self.paths.get(p).map_or(0, |s| s.present),
+                };
+                new_paths.push((path.clone(), info.types, info.parent.clone(), prior));
+            }
+        }
+        for (path, stats) in self.paths.iter_mut() {
+            match shape.paths.get(path) {
+                Some(info) => {
+                    stats.present = stats.present.saturating_add(1);
+                    stats.types = stats.types.union(info.types);
+                }
+                None => {
+                    if shape.parent_present(stats.parent.as_deref(), is_element(path)) {
+                        stats.absent = stats.absent.saturating_add(1);
+                    }
+                }
+            }
+        }
+        for (path, types, parent, prior) in new_paths {
+            if self.paths.len() >= MAX_VARIANT_PATHS {
+                break;
+            }
+            self.paths.insert(
+                path,
+                PathStats {
+                    types,
+                    present: 1,
+                    absent: prior,
+                    parent,
+                },
+            );
+        }
+        self.observations = self.observations.saturating_add(1);
+    }
+
+    pub fn is_required(&self, path: &str) -> bool {
+        !is_element(path)
+            && self
+                .paths
+                .get(path)
+                .is_some_and(|s| s.present > 0 && s.absent == 0)
+    }
+
+    /// How `shape` differs from this variant.
+    pub fn diff(&self, shape: &Shape) -> Diff {
+        let mut diff = Diff::default();
+        for (path, stats) in &self.paths {
+            match shape.paths.get(path) {
+                Some(info) => {
+                    let seen = info.types.non_null();
+                    let known = stats.types.non_null();
+                    let parent_changed = stats
+                        .parent
+                        .as_deref()
+                        .is_some_and(|p| diff.type_changed.iter().any(|(q, _, _)| q == p));
+                    if !seen.is_empty()
+                        && !known.is_empty()
+                        && !known.contains(seen)
+                        && !parent_changed
+                    {
+                        diff.type_changed.push((path.clone(), known, seen));
+                    }
+                }
+                None => {
+                    if !self.is_required(path) {
+                        continue;
+                    }
+                    if shape.parent_present(stats.parent.as_deref(), is_element(path)) {
+                        diff.removed.push((path.clone(), stats.types.non_null()));
+                    }
+                }
+            }
+        }
+        for (path, info) in &shape.paths {
+            if self.paths.contains_key(path) {
+                continue;
+            }
+            let has_children = shape
+                .paths
+                .values()
+                .any(|c| c.parent.as_deref() == Some(path.as_str()));
+            if !has_children {
+                diff.added.push((path.clone(), info.types));
+            }
+        }
+        diff
+    }
+}
+
+/// How one result differs from a variant.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Diff {
+    /// Required paths the result lacks (topmost only: children of a removed object are implied).
+    pub removed: Vec<(String, Types)>,
+    /// Paths whose type is new: (path, known types, seen types).
+    pub type_changed: Vec<(String, Types, Types)>,
+    /// Leaf paths never seen before.
+    pub added: Vec<(String, Types)>,
+}
+
+/// The kinds of change a drift is counted under.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Change {
+    Removed,
+    Renamed,
+    TypeChanged,
+    Added,
+}
+
+impl Change {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Change::Removed => "removed",
+            Change::Renamed => "renamed",
+            Change::TypeChanged => "type_changed",
+            Change::Added => "added",
+        }
+    }
+}
+
+impl Diff {
+    /// Whether the result breaks the variant (new fields alone do not).
+    pub fn is_breaking(&self) -> bool {
+        !self.removed.is_empty() || !self.type_changed.is_empty()
+    }
+
+    /// A rename, move or type change (strong evidence), as opposed to a field that vanished.
+    pub fn is_reshaping(&self) -> bool {
+        !self.type_changed.is_empty() || (!self.removed.is_empty() && !self.added.is_empty())
+    }
+
+    /// Identifies the change: the same breakage in two results gives the same signature.
+    pub fn signature(&self) -> String {
+        let removed = self.removed.iter().map(|(p, _)| format!("-{p}"));
+        let changed = self
+            .type_changed
+            .iter()
+            .map(|(p, _, t)| format!("~{p}:{}", t.0));
+        removed.chain(changed).collect::<Vec<_>>().join(",")
+    }
+
+    pub fn changes(&self) -> Vec<Change> {
+        let mut out = Vec::new();
+        if !self.removed.is_empty() {
+            out.push(if self.added.is_empty() {
+                Change::Removed
+            } else {
+                Change::Renamed
+            });
+        }
+        if !self.type_changed.is_empty() {
+            out.push(Change::TypeChanged);
+        }
+        if out.is_empty() && !self.added.is_empty() {
+            out.push(Change::Added);
+        }
+        out
+    }
+
+    /// `temperature_c (number)`: what a mismatching result lacks or got wrong.
+    pub fn missing_text(&self) -> String {
+        let removed = self
+            .removed
+            .iter()
+            .map(|(p, t)| format!("{p} ({})", t.describe()));
+        let changed = self
+            .type_changed
+            .iter()
+            .map(|(p, was, now)| format!("{p} ({} → {})", was.describe(), now.describe()));
+        list(removed.chain(changed))
+    }
+
+    /// `removed: temperature_c (number); added: temp.value (number), temp.unit (string)`.
+    pub fn describe(&self) -> String {
+        let mut parts = Vec::new();
+        if !self.removed.is_empty() {
+            let items = self
+                .removed
+                .iter()
+                .map(|(p, t)| format!("{p} ({})", t.describe()));
+            parts.push(format!("removed: {}", list(items)));
+        }
+        if !self.type_changed.is_empty() {
+            let items = self
+                .type_changed
+                .iter()
+                .map(|(p, was, now)| format!("{p} ({} → {})", was.describe(), now.describe()));
+            parts.push(format!("type changed: {}", list(items)));
+        }
+        if !self.added.is_empty() {
+            let items = self
+                .added
+                .iter()
+                .map(|(p, t)| format!("{p} ({})", t.describe()));
+            parts.push(format!("added: {}", list(items)));
+        }
+        parts.join("; ")
+    }
+}
+
+fn list(items: impl Iterator<Item = String>) -> String {
+    let all: Vec<String> = items.collect();
+    if all.len() <= DESCRIBE_ITEMS {
+        return all.join(", ");
+    }
+    format!(
+        "{}, +{} more",
+        all[..DESCRIBE_ITEMS].join(", "),
+        all.len() - DESCRIBE_ITEMS
+    )
+}
+
+/// Where a result came from, for attribution and findings.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Origin {
+    pub session: Option<String>,
+    pub turn: u32,
+    pub service_version: Option<String>,
+    pub environment: Option<String>,
+}
+
+/// A confirmed drift.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Drift {
+    pub diff: Diff,
+    /// Where the new shape was seen first.
+    pub first: Origin,
+    /// Every session (with the first turn) whose results showed the new shape.
+    pub sessions: Vec<(String, u32)>,
+}
+
+/// What observing one result found.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Observation {
+    /// The result lacks fields (or has types) its established schema always had.
+    pub mismatch: Option<Diff>,
+    /// This result confirmed a drift.
+    pub drift: Option<Drift>,
+    /// New fields on a result that otherwise matched (informational).
+    pub added: Vec<(String, Types)>,
+}
+
+#[derive(Debug, Clone)]
+struct Pending {
+    signature: String,
+    shape: Shape,
+    diff: Diff,
+    origin: Origin,
+}
+
+/// Everything learned about one tool's results.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct ToolSchema {
+    pub variants: Vec<Variant>,
+    /// Drifts reported against a pinned variant (reported once each).
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub reported: BTreeSet<String>,
+    #[serde(skip)]
+    window: VecDeque<Option<String>>,
+    #[serde(skip)]
+    pending: VecDeque<Pending>,
+}
+
+impl ToolSchema {
+    /// A schema with a pinned variant.
+    pub fn pinned(variant: Variant) -> Self {
+        ToolSchema {
+            variants: vec![Variant {
+                pinned: true,
+                ..variant
+            }],
+            ..Default::default()
+        }
+    }
+
+    fn is_established(v: &Variant, th: &Thresholds) -> bool {
+        v.pinned || v.observations >= th.min_observations
+    }
+
+    /// Observe one healthy result.
+    pub fn observe(&mut self, shape: &Shape, origin: Origin, th: &Thresholds) -> Observation {
+        let mut out = Observation::default();
+        if !shape.root_is_object {
+            return out;
+        }
+        let established: Vec<usize> = (0..self.variants.len())
+            .filter(|i| Self::is_established(&self.variants[*i], th))
+            .collect();
+        if established.is_empty() {
+            if self.variants.is_empty() {
+                self.variants.push(Variant::default());
+            }
+            self.variants[0].learn(shape);
+            self.push_window(None, th);
+            return out;
+        }
+        let diffs: Vec<(usize, Diff)> = established
+            .iter()
+            .map(|i| (*i, self.variants[*i].diff(shape)))
+            .collect();
+        if let Some((i, d)) = diffs.iter().find(|(_, d)| !d.is_breaking()) {
+            let i = *i;
+            if !self.variants[i].pinned {
+                self.variants[i].learn(shape);
+            }
+            out.added = d.added.clone();
+            self.promote(i);
+            self.push_window(None, th);
+            return out;
+        }
+        let (closest, diff) = diffs
+            .into_iter()
+            .min_by_key(|(i, d)| (d.removed.len() + d.type_changed.len(), *i))
+            .expect("at least one established variant");
+        let variant = &self.variants[closest];
+        let confident = variant.pinned
+            || diff.is_reshaping()
+            || variant.observations >= th.min_observations_removal;
+        if !confident {
+            self.variants[closest].learn(shape);
+            self.push_window(None, th);
+            return out;
+        }
+        let signature = diff.signature();
+        out.mismatch = Some(diff.clone());
+        self.push_window(Some(signature.clone()), th);
+        self.pending.push_back(Pending {
+            signature: signature.clone(),
+            shape: shape.clone(),
+            diff,
+            origin,
+        });
+        while self.pending.len() > th.window {
+            self.pending.pop_front();
+        }
+        let seen = self
+            .window
+            .iter()
+            .filter(|s| s.as_deref() == Some(signature.as_str()))
+            .count();
+        if seen >= th.persistence {
+            out.drift = self.confirm(&signature, closest, th);
+        }
+        out
+    }
+
+    fn push_window(&mut self, signature: Option<String>, th: &Thresholds) {
+        self.window.push_back(signature);
+        while self.window.len() > th.window {
+            self.window.pop_front();
+        }
+    }
+
+    fn promote(&mut self, i: usize) {
+        if i > 0 {
+            let v = self.variants.remove(i);
+            self.variants.insert(0, v);
+        }
+    }
+
+    fn confirm(&mut self, signature: &str, against: usize, th: &Thresholds) -> Option<Drift> {
+        let (matching, rest): (Vec<Pending>, Vec<Pending>) = self
+            .pending
+            .drain(..)
+            .partition(|p| p.signature == signature);
+        self.pending = rest.into();
+        for s in self.window.iter_mut() {
+            if s.as_deref() == Some(signature) {
+                *s = None;
+            }
+        }
+        let first = matching.first()?;
+        let mut sessions: Vec<(String, u32)> = Vec::new();
+        for p in &matching {
+            if let Some(s) = &p.origin.session {
+                if !sessions.iter().any(|(q, _)| q == s) {
+                    sessions.push((s.clone(), p.origin.turn));
+                }
+            }
+        }
+        let drift = Drift {
+            diff: first.diff.clone(),
+            first: first.origin.clone(),
+            sessions,
+        };
+        if self.variants[against].pinned {
+            if !self.reported.insert(signature.to_string()) {
+                return None;
+            }
+            return Some(drift);
+        }
+        let mut variant = Variant::default();
+        for p in &matching {
+            variant.learn(&p.shape);
+        }
+        // Confirmed by persistence: established from the start.
+        variant.observations = variant.observations.max(th.min_observations);
+        self.variants.insert(0, variant);
+        while self.variants.len() > MAX_VARIANTS {
+            match self.variants.iter().rposition(|v| !v.pinned) {
+                Some(i) => {
+                    self.variants.remove(i);
+                }
+                None => break,
+            }
+        }
+        Some(drift)
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,202 @@
+use serde_json::json;
+
+use super::*;
+
+fn shape(v: serde_json::Value) -> Shape {
+    Shape::of(&v)
+}
+
+fn origin(session: &str, turn: u32) -> Origin {
+    Origin {
+        session: Some(session.to_string()),
+        turn,
+        service_version: Some(format!("v{turn}")),
+        environment: None,
+    }
+}
+
+fn weather_v1(t: i64) -> Shape {
+    shape(json!({"city": "Lisbon", "temperature_c": t, "conditions": "rain", "api_version": "1"}))
+}
+
+fn weather_v2(t: i64) -> Shape {
+    shape(
+        json!({"city": "Rome", "temp": {"value": t, "unit": "C"}, "conditions": "sunny", "api_version": "2"}),
+    )
+}
+
+#[test]
+fn rename_and_nesting_is_a_drift_after_k_of_m() {
+    let th = Thresholds::default();
+    let mut s = ToolSchema::default();
+    assert_eq!(
+        s.observe(&weather_v1(20), origin("a", 1), &th),
+        Observation::default()
+    );
+    assert_eq!(
+        s.observe(&weather_v1(21), origin("a", 2), &th),
+        Observation::default()
+    );
+
+    let first = s.observe(&weather_v2(11), origin("a", 3), &th);
+    let mismatch = first.mismatch.expect("first new shape mismatches");
+    assert_eq!(mismatch.missing_text(), "temperature_c (number)");
+    assert!(first.drift.is_none(), "one call is not yet a drift");
+
+    let second = s.observe(&weather_v2(12), origin("a", 4), &th);
+    let drift = second.drift.expect("second call confirms");
+    assert_eq!(
+        drift.diff.describe(),
+        "removed: temperature_c (number); added: temp.unit (string), temp.value (number)"
+    );
+    assert_eq!(drift.diff.changes(), vec![Change::Renamed]);
+    assert_eq!(drift.first.service_version.as_deref(), Some("v3"));
+    assert_eq!(drift.sessions, vec![("a".to_string(), 3)]);
+
+    // The new shape is accepted now, and the old one is still known.
+    assert_eq!(
+        s.observe(&weather_v2(13), origin("b", 1), &th),
+        Observation::default()
+    );
+    assert_eq!(
+        s.observe(&weather_v1(14), origin("c", 1), &th),
+        Observation::default()
+    );
+    assert_eq!(
+        s.observe(&weather_v1(15), origin("c", 2), &th),
+        Observation::default()
+    );
+}
+
+#[test]
+fn a_single_odd_result_is_not_a_drift() {
+    let th = Thresholds::default();
+    let mut s = ToolSchema::default();
+    for i in 0..5 {
+        s.observe(&weather_v1(i), origin("a", 1), &th);
+    }
+    let odd = s.observe(&weather_v2(1), origin("a", 2), &th);
+    assert!(odd.mismatch.is_some() && odd.drift.is_none());
+    for i in 0..5 {
+        let o = s.observe(&weather_v1(i), origin("a", 3), &th);
+        assert!(o.drift.is_none() && o.mismatch.is_none());
+    }
+}
+
+#[test]
+fn type_change_is_a_drift() {
+    let th = Thresholds::default();
+    let mut s = ToolSchema::default();
+    for p in [10, 12] {
+        s.observe(&shape(json!({"sku": "a", "price": p})), origin("a", 1), &th);
+    }
+    s.observe(
+        &shape(json!({"sku": "a", "price": "10.00"})),
+        origin("a", 2),
+        &th,
+    );
+    let o = s.observe(
+        &shape(json!({"sku": "b", "price": "12.00"})),
+        origin("a", 2),
+        &th,
+    );
+    let drift = o.drift.expect("type change confirmed");
+    assert_eq!(drift.diff.changes(), vec![Change::TypeChanged]);
+    assert_eq!(
+        drift.diff.describe(),
+        "type changed: price (number → string)"
+    );
+}
+
+#[test]
+fn nullables_new_fields_and_empty_arrays_are_not_drift() {
+    let th = Thresholds::default();
+    let mut s = ToolSchema::default();
+    let hit = json!({"query": "q", "results": [{"title": "t", "score": 0.9}], "next": "x"});
+    s.observe(&shape(hit.clone()), origin("a", 1), &th);
+    s.observe(&shape(hit), origin("a", 1), &th);
+    for v in [
+        json!({"query": "q", "results": [], "next": null}),
+        json!({"query": "q", "results": [], "next": null}),
+        json!({"query": "q", "results": [{"title": "t", "score": 1, "url": "u"}], "next": "y"}),
+        json!({"query": "q", "results": [{"title": "t", "score": null}], "next": "y", "took_ms": 3}),
+    ] {
+        let o = s.observe(&shape(v.clone()), origin("a", 2), &th);
+        assert!(o.mismatch.is_none() && o.drift.is_none(), "{v}");
+    }
+}
+
+#[test]
+fn a_vanishing_field_needs_a_longer_baseline() {
+    let th = Thresholds::default();
+    let order = |eta: bool| {
+        let mut v = json!({"order_id": "A1", "status": "shipped"});
+        if eta {
+            v["eta"] = json!("2025-06-15");
+        }
+        shape(v)
+    };
+    // Two results with `eta`, then orders without one: the field is optional, not gone.
+    let mut s = ToolSchema::default();
+    s.observe(&order(true), origin("a", 1), &th);
+    s.observe(&order(true), origin("a", 1), &th);
+    for _ in 0..4 {
+        let o = s.observe(&order(false), origin("b", 1), &th);
+        assert!(o.mismatch.is_none() && o.drift.is_none());
+    }
+    // After a long baseline that always had it, losing it is a drift.
+    let mut s = ToolSchema::default();
+    for _ in 0..th.min_observations_removal {
+        s.observe(&order(true), origin("a", 1), &th);
+    }
+    s.observe(&order(false), origin("b", 1), &th);
+    let o = s.observe(&order(false), origin("b", 2), &th);
+    let drift = o.drift.expect("removal confirmed");
+    assert_eq!(drift.diff.changes(), vec![Change::Removed]);
+    assert_eq!(drift.diff.describe(), "removed: eta (string)");
+}
+
+#[test]
+fn removed_objects_are_reported_at_their_top() {
+    let th = Thresholds::default();
+    let mut s = ToolSchema::default();
+    let full = json!({"id": 1, "owner": {"name": "n", "email": "e"}});
+    for _ in 0..th.min_observations_removal {
+        s.observe(&shape(full.clone()), origin("a", 1), &th);
+    }
+    let o = s.observe(&shape(json!({"id": 2})), origin("a", 2), &th);
+    assert_eq!(o.mismatch.unwrap().missing_text(), "owner (object)");
+}
+
+#[test]
+fn pinned_variants_report_each_drift_once() {
+    let th = Thresholds::default();
+    let mut pinned = Variant::default();
+    pinned.learn(&weather_v1(1));
+    let mut s = ToolSchema::pinned(pinned);
+    s.observe(&weather_v2(1), origin("a", 1), &th);
+    assert!(s
+        .observe(&weather_v2(2), origin("a", 1), &th)
+        .drift
+        .is_some());
+    let later = s.observe(&weather_v2(3), origin("a", 2), &th);
+    assert!(later.mismatch.is_some(), "pinned shape still expected");
+    s.observe(&weather_v2(4), origin("a", 2), &th);
+    assert!(s
+        .observe(&weather_v2(5), origin("a", 2), &th)
+        .drift
+        .is_none());
+}
+
+#[test]
+fn variants_are_bounded() {
+    let th = Thresholds::default();
+    let mut s = ToolSchema::default();
+    for gen in 0..10 {
+        for _ in 0..3 {
+            let v = json!({ format!("field_{gen}"): 1, "kind": format!("g{gen}") });
+            s.observe(&shape(v), origin("a", gen), &th);
+        }
+    }
+    assert!(s.variants.len() <= MAX_VARIANTS);
+}

@@ -1,0 +1,272 @@
+use std::time::Instant;
+
+use opentelemetry_proto::tonic::trace::v1::Span;
+
+use super::*;
+use crate::pipeline::testing::kv;
+use crate::processor::tool::outcome_processor::{self, ToolOutcomeProcessor};
+use crate::processor::tool::testing::*;
+
+fn processor(config: Config) -> SchemaDriftProcessor {
+    SchemaDriftProcessor::new("schema_drift", config, "processors.schema_drift").unwrap()
+}
+
+fn run(p: &mut dyn Processor, spans: Vec<Span>) -> Vec<Span> {
+    let mut out = Vec::new();
+    p.process(batch(spans), Instant::now(), &mut out);
+    all_spans(&out)
+}
+
+fn v1(session: &str, turn: u32, id: u8, t: i64) -> Span {
+    let r = format!(
+        r#"{{"city": "Lisbon", "temperature_c": {t}, "conditions": "rain", "api_version": "1"}}"#
+    );
+    tool(
+        session,
+        turn,
+        id,
+        "get_weather",
+        r#"{"city": "Lisbon"}"#,
+        Some(&r),
+        T0 + turn as u64 * SEC,
+    )
+}
+
+fn v2(session: &str, turn: u32, id: u8, t: i64) -> Span {
+    let r = format!(
+        r#"{{"city": "Rome", "temp": {{"value": {t}, "unit": "C"}}, "conditions": "sun", "api_version": "2"}}"#
+    );
+    let s = tool(
+        session,
+        turn,
+        id,
+        "get_weather",
+        r#"{"city": "Rome"}"#,
+        Some(&r),
+        T0 + turn as u64 * SEC,
+    );
+    with_attr(s, kv("deployment.environment.name", "staging"))
+}
+
+#[test]
+fn a_renamed_field_is_a_mismatch_then_a_drift_with_diff_and_attribution() {
+    let mut p = processor(Config::default());
+    run(&mut p, vec![v1("s", 1, 1, 20), v1("s", 2, 2, 21)]);
+    let third = run(&mut p, vec![v2("s", 3, 3, 11)]);
+    assert_eq!(
+        attr(&third[0], "spotter.tool.schema.missing").as_deref(),
+        Some("temperature_c (number)")
+    );
+    assert_eq!(attr(&third[0], "spotter.tool.schema_drift"), None);
+
+    let fourth = run(&mut p, vec![v2("s", 4, 4, 12)]);
+    assert_eq!(
+        attr(&fourth[0], "spotter.tool.schema_drift").as_deref(),
+        Some("true")
+    );
+    let ev = fourth[0]
+        .events
+        .iter()
+        .find(|e| e.name == "spotter.tool.schema_drift")
+        .expect("drift event");
+    let get = |k: &str| {
+        ev.attributes
+            .iter()
+            .find(|a| a.key == k)
+            .and_then(|a| a.value.as_ref())
+            .and_then(|v| crate::semconv::value::as_text(v.value.as_ref()?))
+            .map(|c| c.into_owned())
+    };
+    assert_eq!(
+        get(names::ATTR_DIFF).as_deref(),
+        Some("removed: temperature_c (number); added: temp.unit (string), temp.value (number)")
+    );
+    assert_eq!(get(names::ATTR_CHANGES).as_deref(), Some("renamed"));
+    assert_eq!(
+        get(names::ATTR_FIRST_SERVICE_VERSION).as_deref(),
+        Some("1.0")
+    );
+    assert_eq!(
+        get(names::ATTR_FIRST_ENVIRONMENT).as_deref(),
+        Some("staging")
+    );
+
+    let mut summary = SessionSummary {
+        session_id: "s".into(),
+        ..Default::default()
+    };
+    p.enrich_summary(&mut summary);
+    assert_eq!(summary.findings.len(), 1);
+    assert_eq!(summary.findings[0].kind, "schema_drift");
+    assert_eq!(summary.findings[0].first_turn, 3);
+    assert_eq!(summary.findings[0].tool.as_deref(), Some("get_weather"));
+
+    // Other sessions keep using either shape without findings.
+    run(
+        &mut p,
+        vec![v1("t", 1, 5, 3), v2("t", 2, 6, 4), v1("t", 3, 7, 5)],
+    );
+    let mut other = SessionSummary {
+        session_id: "t".into(),
+        ..Default::default()
+    };
+    p.enrich_summary(&mut other);
+    assert!(other.findings.is_empty(), "{:?}", other.findings);
+}
+
+#[test]
+fn failed_calls_teach_nothing() {
+    let mut p = processor(Config::default());
+    run(&mut p, vec![v1("s", 1, 1, 20), v1("s", 2, 2, 21)]);
+    let errors = vec![
+        tool(
+            "s",
+            3,
+            3,
+            "get_weather",
+            "{}",
+            Some(r#"{"error": {"code": 401, "message": "bad key"}}"#),
+            T0,
+        ),
+        tool(
+            "s",
+            3,
+            4,
+            "get_weather",
+            "{}",
+            Some(r#"{"status": 503, "message": "down"}"#),
+            T0,
+        ),
+        tool(
+            "s",
+            3,
+            5,
+            "get_weather",
+            "{}",
+            Some(r#"{"ok": false, "reason": "quota"}"#),
+            T0,
+        ),
+    ];
+    let spans = run(&mut p, errors);
+    for s in &spans {
+        assert_eq!(attr(s, "spotter.tool.schema.missing"), None);
+    }
+    assert_eq!(p.schema("get_weather").unwrap().variants[0].observations, 2);
+}
+
+#[test]
+fn tool_outcome_sees_the_mismatch_in_either_order() {
+    // schema_drift first: tool_outcome reads the marker.
+    let mut drift = processor(Config::default());
+    let mut outcome =
+        ToolOutcomeProcessor::new("tool_outcome", outcome_processor::Config::default(), "p")
+            .unwrap();
+    run(&mut drift, vec![v1("s", 1, 1, 20), v1("s", 2, 2, 21)]);
+    let marked = run(&mut drift, vec![v2("s", 3, 3, 11)]);
+    let classified = run(&mut outcome, marked);
+    assert_eq!(
+        attr(&classified[0], "spotter.tool.outcome").as_deref(),
+        Some("schema_mismatch")
+    );
+
+    // tool_outcome first: schema_drift rewrites the `ok`.
+    let mut drift = processor(Config::default());
+    let mut outcome =
+        ToolOutcomeProcessor::new("tool_outcome", outcome_processor::Config::default(), "p")
+            .unwrap();
+    let first = run(
+        &mut outcome,
+        vec![v1("s", 1, 1, 20), v1("s", 2, 2, 21), v2("s", 3, 3, 11)],
+    );
+    let after = run(&mut drift, first);
+    assert_eq!(
+        attr(by_id(&after, 3), "spotter.tool.outcome").as_deref(),
+        Some("schema_mismatch")
+    );
+    assert_eq!(
+        attr(by_id(&after, 1), "spotter.tool.outcome").as_deref(),
+        Some("ok")
+    );
+}
+
+#[test]
+fn a_type_change_in_another_tool_is_a_drift() {
+    let mut p = processor(Config::default());
+    let price = |id: u8, v: &str| {
+        tool(
+            "s",
+            1,
+            id,
+            "quote",
+            "{}",
+            Some(&format!(r#"{{"sku": "x", "price": {v}, "tags": ["a"]}}"#)),
+            T0,
+        )
+    };
+    run(&mut p, vec![price(1, "10"), price(2, "12.5")]);
+    let spans = run(&mut p, vec![price(3, "\"10.00\""), price(4, "\"12.50\"")]);
+    assert_eq!(
+        attr(by_id(&spans, 4), "spotter.tool.schema_drift").as_deref(),
+        Some("true")
+    );
+    assert_eq!(
+        attr(by_id(&spans, 3), "spotter.tool.schema.missing").as_deref(),
+        Some("price (number → string)")
+    );
+}
+
+#[test]
+fn pinned_schemas_come_from_config() {
+    let yaml = r#"
+pinned:
+  get_weather:
+    type: object
+    required: [city, temperature_c]
+    properties:
+      city: { type: string }
+      temperature_c: { type: number }
+"#;
+    let options: serde_yaml::Value = serde_yaml::from_str(yaml).unwrap();
+    let config: Config =
+        crate::processor::parse_options(&options, "processors.schema_drift").unwrap();
+    let mut p = processor(config);
+    let spans = run(&mut p, vec![v2("s", 1, 1, 3)]);
+    assert_eq!(
+        attr(&spans[0], "spotter.tool.schema.missing").as_deref(),
+        Some("temperature_c (number)"),
+        "held to the pinned schema from the first call"
+    );
+}
+
+#[test]
+fn invalid_options_name_their_key() {
+    let bad = Config {
+        persistence: 4,
+        window: 3,
+        ..Default::default()
+    };
+    let err = SchemaDriftProcessor::new("schema_drift", bad, "processors.schema_drift")
+        .err()
+        .unwrap();
+    assert!(
+        err.to_string()
+            .starts_with("processors.schema_drift.persistence"),
+        "{err}"
+    );
+    let mut pinned = BTreeMap::new();
+    pinned.insert("t".to_string(), serde_json::json!({"type": "string"}));
+    let bad = Config {
+        pinned,
+        ..Default::default()
+    };
+    let err = SchemaDriftProcessor::new("schema_drift", bad, "processors.schema_drift")
+        .err()
+        .unwrap();
+    assert!(
+        err.to_string()
+            .starts_with("processors.schema_drift.pinned.t"),
+        "{err}"
+    );
+    let options: serde_yaml::Value = serde_yaml::from_str("windw: 3").unwrap();
+    assert!(crate::processor::parse_options::<Config>(&options, "p").is_err());
+}

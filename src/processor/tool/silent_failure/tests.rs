@@ -1,0 +1,275 @@
+use std::time::{Duration, Instant};
+
+use opentelemetry_proto::tonic::trace::v1::Span;
+
+use super::*;
+use crate::processor::tool::testing::*;
+
+fn processor(config: Config) -> SilentFailureProcessor {
+    SilentFailureProcessor::new("silent_failure", config, "processors.silent_failure").unwrap()
+}
+
+fn run(p: &mut SilentFailureProcessor, spans: Vec<Span>, now: Instant) -> Vec<Span> {
+    let mut out = Vec::new();
+    p.process(batch(spans), now, &mut out);
+    all_spans(&out)
+}
+
+fn findings(p: &mut SilentFailureProcessor, session: &str) -> Vec<Finding> {
+    let mut s = SessionSummary {
+        session_id: session.into(),
+        ..Default::default()
+    };
+    p.enrich_summary(&mut s);
+    s.findings
+}
+
+fn has_event(s: &Span) -> bool {
+    s.events.iter().any(|e| e.name == "spotter.silent_failure")
+}
+
+fn failed_search(id: u8, start: u64) -> Span {
+    failed_tool(
+        "s",
+        2,
+        id,
+        "kb_search",
+        r#"{"q": "refunds"}"#,
+        "HTTP 503: Service Unavailable",
+        start,
+    )
+}
+
+#[test]
+fn a_confident_answer_after_a_failure_is_silent() {
+    let mut p = processor(Config::default());
+    let now = Instant::now();
+    let out = run(
+        &mut p,
+        vec![
+            llm("s", 2, 1, "", T0),
+            failed_search(2, T0 + SEC),
+            llm(
+                "s",
+                2,
+                3,
+                "Refunds are accepted within 90 days, no questions asked.",
+                T0 + 2 * SEC,
+            ),
+            agent(
+                "s",
+                2,
+                4,
+                "Refunds are accepted within 90 days, no questions asked.",
+                T0,
+            ),
+        ],
+        now,
+    );
+    assert_eq!(out.len(), 4);
+    let tool = by_id(&out, 2);
+    assert_eq!(
+        attr(tool, "spotter.tool.silent_failure").as_deref(),
+        Some("true")
+    );
+    assert!(!has_event(tool));
+    assert!(has_event(by_id(&out, 4)), "event on the turn's agent span");
+    let f = findings(&mut p, "s");
+    assert_eq!(f.len(), 1);
+    assert_eq!((f[0].kind.as_str(), f[0].first_turn), ("silent_failure", 2));
+    assert!(f[0].detail.contains("kb_search"));
+}
+
+#[test]
+fn a_failed_span_waits_for_its_turn_and_leaves_with_the_verdict() {
+    let mut p = processor(Config::default());
+    let now = Instant::now();
+    let first = run(
+        &mut p,
+        vec![failed_search(2, T0 + SEC), llm("s", 2, 1, "", T0)],
+        now,
+    );
+    assert_eq!(first.len(), 1, "the failed tool span is held");
+    assert!(p.next_deadline().is_some());
+    let second = run(
+        &mut p,
+        vec![
+            llm(
+                "s",
+                2,
+                3,
+                "Refunds are accepted within 90 days.",
+                T0 + 2 * SEC,
+            ),
+            agent("s", 2, 4, "Refunds are accepted within 90 days.", T0),
+        ],
+        now + Duration::from_millis(200),
+    );
+    assert_eq!(second.len(), 3);
+    assert_eq!(
+        attr(by_id(&second, 2), "spotter.tool.silent_failure").as_deref(),
+        Some("true")
+    );
+    assert!(has_event(by_id(&second, 4)));
+    assert!(p.held.is_empty());
+}
+
+#[test]
+fn acknowledged_retried_or_escalated_failures_are_not_silent() {
+    let now = Instant::now();
+    let cases: Vec<Vec<Span>> = vec![
+        vec![
+            failed_search(2, T0 + SEC),
+            llm(
+                "s",
+                2,
+                3,
+                "Sorry, the help center search is not available right now.",
+                T0 + 2 * SEC,
+            ),
+            agent(
+                "s",
+                2,
+                4,
+                "Sorry, the help center search is not available right now.",
+                T0,
+            ),
+        ],
+        vec![
+            failed_search(2, T0 + SEC),
+            tool(
+                "s",
+                2,
+                5,
+                "kb_search",
+                r#"{"q": "refunds"}"#,
+                Some(r#"{"hits": [{"t": "Refunds"}]}"#),
+                T0 + 2 * SEC,
+            ),
+            agent("s", 2, 4, "Refunds are accepted within 30 days.", T0),
+        ],
+        vec![
+            failed_search(2, T0 + SEC),
+            tool(
+                "s",
+                2,
+                5,
+                "escalate_to_human",
+                "{}",
+                Some(r#"{"ticket": 7}"#),
+                T0 + 2 * SEC,
+            ),
+            agent("s", 2, 4, "A colleague will get back to you.", T0),
+        ],
+    ];
+    for spans in cases {
+        let mut p = processor(Config::default());
+        let out = run(&mut p, spans, now);
+        assert!(out
+            .iter()
+            .all(|s| attr(s, "spotter.tool.silent_failure").is_none() && !has_event(s)));
+        assert!(findings(&mut p, "s").is_empty());
+    }
+}
+
+#[test]
+fn without_the_root_the_verdict_comes_on_timeout_with_the_event_on_the_tool_span() {
+    let mut p = processor(Config::default());
+    let now = Instant::now();
+    let out = run(
+        &mut p,
+        vec![
+            failed_search(2, T0 + SEC),
+            llm("s", 2, 3, "Refunds take 90 days.", T0 + 2 * SEC),
+        ],
+        now,
+    );
+    assert_eq!(out.len(), 1);
+    let deadline = p.next_deadline().expect("waiting");
+    assert!(deadline <= now + Duration::from_secs(30));
+    let mut released = Vec::new();
+    p.on_tick(deadline, &mut released);
+    let spans = all_spans(&released);
+    assert_eq!(spans.len(), 1);
+    assert_eq!(
+        attr(&spans[0], "spotter.tool.silent_failure").as_deref(),
+        Some("true")
+    );
+    assert!(has_event(&spans[0]));
+    assert_eq!(p.next_deadline(), None);
+}
+
+#[test]
+fn the_next_turn_closes_the_previous_one() {
+    let mut p = processor(Config::default());
+    let now = Instant::now();
+    run(
+        &mut p,
+        vec![
+            failed_search(2, T0 + SEC),
+            llm("s", 2, 3, "Refunds take 90 days.", T0 + 2 * SEC),
+        ],
+        now,
+    );
+    let out = run(&mut p, vec![llm("s", 3, 9, "Hi again", T0 + 60 * SEC)], now);
+    let tool = out
+        .iter()
+        .find(|s| s.span_id == vec![2; 8])
+        .expect("released");
+    assert_eq!(
+        attr(tool, "spotter.tool.silent_failure").as_deref(),
+        Some("true")
+    );
+}
+
+#[test]
+fn the_hold_is_bounded() {
+    let mut p = processor(Config {
+        max_held_spans: 0,
+        ..Default::default()
+    });
+    let now = Instant::now();
+    let out = run(&mut p, vec![failed_search(2, T0 + SEC)], now);
+    assert_eq!(out.len(), 1, "passes unjudged");
+    let later = run(
+        &mut p,
+        vec![
+            llm("s", 2, 3, "Refunds take 90 days.", T0 + 2 * SEC),
+            agent("s", 2, 4, "Refunds take 90 days.", T0),
+        ],
+        now,
+    );
+    assert!(
+        has_event(by_id(&later, 4)),
+        "the verdict still reaches the agent span"
+    );
+    assert_eq!(findings(&mut p, "s").len(), 1);
+}
+
+#[test]
+fn shutdown_releases_everything() {
+    let mut p = processor(Config::default());
+    run(&mut p, vec![failed_search(2, T0 + SEC)], Instant::now());
+    let mut out = Vec::new();
+    p.shutdown(&mut out);
+    assert_eq!(all_spans(&out).len(), 1);
+}
+
+#[test]
+fn invalid_lexicons_name_their_key() {
+    let err = SilentFailureProcessor::new(
+        "silent_failure",
+        Config {
+            acknowledgements: vec!["(".into()],
+            ..Default::default()
+        },
+        "processors.silent_failure",
+    )
+    .err()
+    .unwrap();
+    assert!(
+        err.to_string()
+            .starts_with("processors.silent_failure.acknowledgements"),
+        "{err}"
+    );
+}

@@ -1,0 +1,321 @@
+//! The pure side of silent-failure detection: what one turn showed, and the verdict on each of
+//! its failed tool calls.
+
+use regex::Regex;
+use serde_json::Value;
+
+use crate::processor::tool::result::SpanKey;
+
+/// At most this many facts of each kind per turn.
+const MAX_FACTS: usize = 64;
+
+/// Words and phrases by which an answer admits a problem.
+pub const DEFAULT_ACKNOWLEDGEMENTS: &[&str] = &[
+    r"\bsorry\b",
+    r"\bapologi[sz]e",
+    r"\bunfortunately\b",
+    r"\bunable\b",
+    r"\b(was|were|am|is|are)(n'?t| not) able\b",
+    r"\bnot able\b",
+    r"\bcan'?t\b",
+    r"\bcannot\b",
+    r"\bcan not\b",
+    r"\bcouldn'?t\b",
+    r"\bcould not\b",
+    r"\bfail(ed|ure|ing|s)?\b",
+    r"\berrors?\b",
+    r"\btry again\b",
+    r"\bretry\b",
+    r"\bnot (currently )?available\b",
+    r"\bunavailable\b",
+    r"\bproblem\b",
+    r"\bissue\b",
+    r"\btrouble\b",
+    r"\bwent wrong\b",
+    r"\b(did not|didn'?t|does not|doesn'?t|is not|isn'?t) work",
+    r"\bnot working\b",
+    r"\btemporar(y|ily)\b",
+    r"\btechnical difficult",
+    r"\b(no|don'?t have|do not have) access\b",
+    r"\bexpired\b",
+    r"\boutage\b",
+    r"\btimed? ?out\b",
+    r"\bdown (right )?now\b",
+    r"\bnot (be )?(able|possible)\b",
+];
+
+/// Tool names that hand a problem to a human or another system.
+pub const DEFAULT_ESCALATION_TOOLS: &[&str] = &[
+    r"escalat",
+    r"hand_?off",
+    r"human",
+    r"transfer_to",
+    r"(create|open|file)_?(support_?)?ticket",
+    r"page_?(on_?call)?",
+    r"notify",
+    r"alert",
+];
+
+/// Text of a model output: the string values under `content` / `text` of JSON messages, or the
+/// raw text.
+pub fn output_text(raw: &str) -> String {
+    let t = raw.trim_start();
+    if t.starts_with('[') || t.starts_with('{') {
+        if let Ok(v) = serde_json::from_str::<Value>(t) {
+            let mut out = String::new();
+            collect_text(&v, &mut out, 0);
+            return out;
+        }
+    }
+    raw.to_string()
+}
+
+fn collect_text(v: &Value, out: &mut String, depth: usize) {
+    if depth > 8 {
+        return;
+    }
+    match v {
+        Value::Array(items) => items.iter().for_each(|i| collect_text(i, out, depth + 1)),
+        Value::Object(map) => {
+            for (k, child) in map {
+                match child {
+                    Value::String(s) if k == "content" || k == "text" => {
+                        out.push_str(s);
+                        out.push('\n');
+                    }
+                    Value::Array(_) | Value::Object(_) if k != "tool_calls" => {
+                        collect_text(child, out, depth + 1)
+                    }
+                    _ => {}
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// A failed tool call waiting for its verdict.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    pub span: SpanKey,
+    pub tool: String,
+    pub outcome: &'static str,
+    pub detail: Option<String>,
+    pub start: u64,
+}
+
+/// What a turn showed so far.
+#[derive(Debug, Default)]
+pub struct TurnFacts {
+    pub failures: Vec<Failure>,
+    /// (start, acknowledges a problem) of each model output.
+    outputs: Vec<(u64, bool)>,
+    /// (tool, start) of successful tool calls.
+    successes: Vec<(String, u64)>,
+    /// Start times of escalation tool calls.
+    escalations: Vec<u64>,
+    /// The turn's root span arrived; whether its final output acknowledges a problem (`None`
+    /// when it had no output).
+    pub root: Option<Option<bool>>,
+    pub decided: bool,
+}
+
+/// The verdict on one failure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    /// Nobody told the user.
+    Silent,
+    /// Acknowledged, retried successfully, or escalated.
+    Surfaced,
+    /// No output after the failure was seen: nothing to judge.
+    Unknown,
+}
+
+impl TurnFacts {
+    pub fn add_failure(&mut self, f: Failure) {
+        if self.failures.len() < MAX_FACTS && !self.failures.iter().any(|g| g.span == f.span) {
+            self.failures.push(f);
+        }
+    }
+
+    pub fn add_output(&mut self, start: u64, acknowledges: bool) {
+        if self.outputs.len() < MAX_FACTS {
+            self.outputs.push((start, acknowledges));
+        } else if acknowledges {
+            self.outputs[MAX_FACTS - 1] = (start, true);
+        }
+    }
+
+    pub fn add_success(&mut self, tool: &str, start: u64) {
+        if self.successes.len() < MAX_FACTS {
+            self.successes.push((tool.to_string(), start));
+        }
+    }
+
+    pub fn add_escalation(&mut self, start: u64) {
+        if self.escalations.len() < MAX_FACTS {
+            self.escalations.push(start);
+        }
+    }
+
+    /// The verdict on `f` from what the turn showed after it.
+    pub fn verdict(&self, f: &Failure) -> Verdict {
+        let later_outputs: Vec<bool> = self
+            .outputs
+            .iter()
+            .filter(|(start, _)| *start >= f.start)
+            .map(|(_, ack)| *ack)
+            .collect();
+        let root_output = self.root.flatten();
+        if later_outputs.is_empty() && root_output.is_none() {
+            return Verdict::Unknown;
+        }
+        let acknowledged = later_outputs.iter().any(|a| *a) || root_output == Some(true);
+        let retried = self
+            .successes
+            .iter()
+            .any(|(tool, start)| *tool == f.tool && *start > f.start);
+        let escalated = self.escalations.iter().any(|s| *s >= f.start);
+        if acknowledged || retried || escalated {
+            Verdict::Surfaced
+        } else {
+            Verdict::Silent
+        }
+    }
+}
+
+/// Compiled lexicons.
+#[derive(Debug, Clone)]
+pub struct Lexicon {
+    acknowledgement: Regex,
+    escalation: Regex,
+}
+
+impl Lexicon {
+    pub fn new(acks: &[String], escalations: &[String]) -> Result<Self, (String, String)> {
+        let join = |list: &[String]| -> String {
+            list.iter()
+                .map(|p| format!("(?:{p})"))
+                .collect::<Vec<_>>()
+                .join("|")
+        };
+        let compile = |key: &str, list: &[String]| {
+            let pattern = if list.is_empty() {
+                "$^".to_string()
+            } else {
+                join(list)
+            };
+            Regex::new(&format!("(?i){pattern}"))
+                .map_err(|e| (key.to_string(), format!("invalid regular expression: {e}")))
+        };
+        Ok(Lexicon {
+            acknowledgement: compile("acknowledgements", acks)?,
+            escalation: compile("escalation_tools", escalations)?,
+        })
+    }
+
+    pub fn acknowledges(&self, text: &str) -> bool {
+        self.acknowledgement.is_match(text)
+    }
+
+    pub fn is_escalation(&self, tool: &str) -> bool {
+        self.escalation.is_match(tool)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lexicon() -> Lexicon {
+        let s = |l: &[&str]| l.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        Lexicon::new(&s(DEFAULT_ACKNOWLEDGEMENTS), &s(DEFAULT_ESCALATION_TOOLS)).unwrap()
+    }
+
+    fn failure(start: u64) -> Failure {
+        Failure {
+            span: ([1; 16], [1; 8]),
+            tool: "search".into(),
+            outcome: "server_error",
+            detail: None,
+            start,
+        }
+    }
+
+    #[test]
+    fn acknowledgements_are_recognised() {
+        let l = lexicon();
+        for t in [
+            "Sorry, I couldn't complete that.",
+            "The search service is unavailable right now, please try again later.",
+            "I wasn't able to reach the billing system.",
+            "Unfortunately the lookup failed.",
+            "Hmm, there seems to be a problem with the order system.",
+            "Your session has expired; I can't check that.",
+        ] {
+            assert!(l.acknowledges(t), "{t}");
+        }
+        for t in [
+            "Our policy allows returns within 90 days for a full refund.",
+            "Order #A1 is shipped; expected delivery 2025-06-15.",
+            "It is 23°C and sunny in Lisbon.",
+        ] {
+            assert!(!l.acknowledges(t), "{t}");
+        }
+        assert!(l.is_escalation("escalate_to_human"));
+        assert!(l.is_escalation("create_support_ticket"));
+        assert!(!l.is_escalation("search_docs"));
+    }
+
+    #[test]
+    fn output_text_reads_message_content_not_tool_calls() {
+        let raw = r#"[{"role":"assistant","parts":[{"type":"text","content":"All good"}],"tool_calls":[{"arguments":"{\"q\":\"error\"}"}]}]"#;
+        assert_eq!(output_text(raw).trim(), "All good");
+        assert_eq!(output_text("plain answer"), "plain answer");
+    }
+
+    #[test]
+    fn a_confident_answer_after_a_failure_is_silent() {
+        let mut t = TurnFacts::default();
+        t.add_output(5, false); // before the failure: does not count
+        t.add_output(20, false);
+        t.root = Some(Some(false));
+        assert_eq!(t.verdict(&failure(10)), Verdict::Silent);
+    }
+
+    #[test]
+    fn acknowledgement_retry_or_escalation_surface_the_failure() {
+        let mut ack = TurnFacts::default();
+        ack.add_output(20, true);
+        assert_eq!(ack.verdict(&failure(10)), Verdict::Surfaced);
+
+        let mut root_ack = TurnFacts::default();
+        root_ack.add_output(20, false);
+        root_ack.root = Some(Some(true));
+        assert_eq!(root_ack.verdict(&failure(10)), Verdict::Surfaced);
+
+        let mut retried = TurnFacts::default();
+        retried.add_success("search", 15);
+        retried.add_output(20, false);
+        assert_eq!(retried.verdict(&failure(10)), Verdict::Surfaced);
+
+        let mut other_tool = TurnFacts::default();
+        other_tool.add_success("lookup", 15);
+        other_tool.add_output(20, false);
+        assert_eq!(other_tool.verdict(&failure(10)), Verdict::Silent);
+
+        let mut escalated = TurnFacts::default();
+        escalated.add_escalation(12);
+        escalated.add_output(20, false);
+        assert_eq!(escalated.verdict(&failure(10)), Verdict::Surfaced);
+    }
+
+    #[test]
+    fn without_any_later_output_there_is_no_verdict() {
+        let mut t = TurnFacts::default();
+        t.add_output(5, false);
+        assert_eq!(t.verdict(&failure(10)), Verdict::Unknown);
+        t.root = Some(None);
+        assert_eq!(t.verdict(&failure(10)), Verdict::Unknown);
+    }
+}
