@@ -136,13 +136,10 @@ pub fn gzip(data: &[u8]) -> Vec<u8> {
     e.finish().unwrap()
 }
 
-/// A free loopback port (bound then released).
+/// A free loopback port for a spotter under test, from the same non-ephemeral allocator as
+/// [`down_addr`], so a port freed by a restart is not handed to anyone else meanwhile.
 pub fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+    down_addr().port()
 }
 
 /// A loopback address outside the ephemeral port range, for a downstream that is down for a
