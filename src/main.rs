@@ -14,12 +14,15 @@ const USAGE: &str = "usage:
                                      embedded config)
   spotter validate [--config FILE]   check a config; exit 0 or name the offending key
   spotter healthcheck [--config FILE | --endpoint HOST:PORT]
-                                     exit 0 when the local /readyz answers ready";
+                                     exit 0 when the local /readyz answers ready
+  spotter detection [DIR]            replay labelled fixtures (default ../shared/fixtures)
+                                     and print precision and recall per failure mode";
 
 struct Args {
     command: String,
     config: Option<PathBuf>,
     endpoint: Option<String>,
+    fixtures: Option<PathBuf>,
 }
 
 fn parse_args() -> anyhow::Result<Args> {
@@ -27,11 +30,12 @@ fn parse_args() -> anyhow::Result<Args> {
         command: "run".into(),
         config: None,
         endpoint: None,
+        fixtures: None,
     };
     let mut it = std::env::args().skip(1);
     while let Some(a) = it.next() {
         match a.as_str() {
-            "run" | "validate" | "healthcheck" => args.command = a,
+            "run" | "validate" | "healthcheck" | "detection" => args.command = a,
             "--config" | "-c" => {
                 args.config = Some(it.next().context("--config needs a file")?.into())
             }
@@ -39,6 +43,9 @@ fn parse_args() -> anyhow::Result<Args> {
             "--help" | "-h" | "help" => {
                 println!("{USAGE}");
                 std::process::exit(0);
+            }
+            other if args.command == "detection" && !other.starts_with('-') => {
+                args.fixtures = Some(other.into())
             }
             other => match other.strip_prefix("--config=") {
                 Some(v) => args.config = Some(v.into()),
@@ -53,6 +60,12 @@ fn main() -> ExitCode {
     let result = parse_args().and_then(|args| match args.command.as_str() {
         "validate" => validate(&args),
         "healthcheck" => healthcheck(&args),
+        "detection" => {
+            let dir = args.fixtures.clone().unwrap_or("../shared/fixtures".into());
+            spotter::detection::run(&dir)
+                .map(|report| println!("{report}"))
+                .map_err(anyhow::Error::from)
+        }
         _ => run(&args),
     });
     match result {
