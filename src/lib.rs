@@ -29,4 +29,5 @@ pub mod processor;
 pub mod receiver;
 pub mod semconv;
 pub mod summary;
+pub mod summary_span;
 pub mod telemetry;

@@ -4,6 +4,8 @@
 //! - `path` (required): the file to append to; its folder must exist;
 //! - `rotation.max_megabytes` (default 100): rotate when the file would grow past this;
 //! - `rotation.max_backups` (default 3): keep `path.1` … `path.N`, oldest dropped;
+//! - `sessions_path`: where finished session summaries go, one JSON object per line (default:
+//!   `path` with `.jsonl` replaced by `.sessions.jsonl`); `sessions: false` turns them off;
 //! - `sending_queue`, `retry_on_failure`, `timeout`: as for every exporter.
 //!
 //! Each line is an `ExportTraceServiceRequest` or `ExportLogsServiceRequest` in OTLP/JSON (hex
@@ -28,6 +30,10 @@ pub struct Config {
     pub path: String,
     #[serde(default)]
     pub rotation: Rotation,
+    #[serde(default = "yes")]
+    pub sessions: bool,
+    #[serde(default)]
+    pub sessions_path: Option<String>,
     #[serde(default)]
     pub sending_queue: QueueSettings,
     /// Vendor profile: `langfuse`, `openinference` or `otel_genai` (adds keys only).
@@ -37,6 +43,10 @@ pub struct Config {
     pub retry_on_failure: RetrySettings,
     #[serde(default)]
     pub timeout: Option<DurationStr>,
+}
+
+fn yes() -> bool {
+    true
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -65,6 +75,8 @@ pub struct FileExporter {
     max_bytes: u64,
     max_backups: u32,
     out: Mutex<Option<Output>>,
+    /// Where session summaries are written, rotated the same way.
+    sessions: Option<Box<FileExporter>>,
 }
 
 pub fn build(config: Config, path: &str) -> Result<Built, ConfigError> {
@@ -80,6 +92,21 @@ pub fn build(config: Config, path: &str) -> Result<Built, ConfigError> {
             "must be at least 1",
         ));
     }
+    let sessions = config.sessions.then(|| {
+        let p = config.sessions_path.clone().unwrap_or_else(|| {
+            match config.path.strip_suffix(".jsonl") {
+                Some(stem) => format!("{stem}.sessions.jsonl"),
+                None => format!("{}.sessions.jsonl", config.path),
+            }
+        });
+        Box::new(FileExporter {
+            path: PathBuf::from(p),
+            max_bytes: config.rotation.max_megabytes * 1024 * 1024,
+            max_backups: config.rotation.max_backups,
+            out: Mutex::new(None),
+            sessions: None,
+        })
+    });
     let mut queue = config.sending_queue;
     // Lines from one file must not interleave: one writer.
     queue.num_consumers = 1;
@@ -89,6 +116,7 @@ pub fn build(config: Config, path: &str) -> Result<Built, ConfigError> {
             max_bytes: config.rotation.max_megabytes * 1024 * 1024,
             max_backups: config.rotation.max_backups,
             out: Mutex::new(None),
+            sessions,
         }),
         queue,
         retry: config.retry_on_failure,
@@ -169,6 +197,20 @@ impl Exporter for FileExporter {
         })
     }
 
+    fn summary(&self, summary: &crate::summary::SessionSummary) -> Option<Batch> {
+        if let Some(sessions) = &self.sessions {
+            match serde_json::to_vec(summary) {
+                Ok(line) => {
+                    if let Err(e) = sessions.write_line(&line) {
+                        tracing::warn!(path = %sessions.path.display(), error = %e, "cannot write a session summary");
+                    }
+                }
+                Err(e) => tracing::warn!(error = %e, "cannot encode a session summary"),
+            }
+        }
+        None
+    }
+
     fn shutdown(&self) -> BoxFuture<'_, ()> {
         Box::pin(async move {
             if let Some(out) = self.out.lock().unwrap_or_else(|e| e.into_inner()).as_mut() {
@@ -192,6 +234,7 @@ mod tests {
             max_bytes: 100,
             max_backups: 2,
             out: Mutex::new(None),
+            sessions: None,
         };
         for i in 0..10 {
             exp.write_line(format!("{i:040}").as_bytes()).unwrap();

@@ -82,6 +82,12 @@ pub trait Exporter: Send + Sync {
     fn shutdown(&self) -> BoxFuture<'_, ()> {
         Box::pin(async {})
     }
+
+    /// A session ended. Exporters that carry summaries write them here (the `file` exporter), or
+    /// return a batch to send through their queue (OTLP exporters with `summary_spans: true`).
+    fn summary(&self, _summary: &crate::summary::SessionSummary) -> Option<Batch> {
+        None
+    }
 }
 
 /// The options every exporter shares, split out of its YAML.

@@ -47,6 +47,9 @@ pub struct Config {
     pub compression: Compression,
     #[serde(default)]
     pub timeout: Option<DurationStr>,
+    /// Send one `spotter.session.summary` span per finished session (default false).
+    #[serde(default)]
+    pub summary_spans: bool,
     /// Vendor profile: `langfuse`, `openinference` or `otel_genai` (adds keys only).
     #[serde(default)]
     pub profile: Option<crate::semconv::profile::Profile>,
@@ -65,6 +68,7 @@ pub struct OtlpGrpcExporter {
     channel: std::sync::OnceLock<Channel>,
     headers: Vec<(AsciiMetadataKey, AsciiMetadataValue)>,
     compression: Option<CompressionEncoding>,
+    summary_spans: bool,
 }
 
 pub fn build(config: Config, path: &str) -> Result<Built, ConfigError> {
@@ -114,6 +118,7 @@ pub fn build(config: Config, path: &str) -> Result<Built, ConfigError> {
     };
     Ok(Built {
         exporter: Box::new(OtlpGrpcExporter {
+            summary_spans: config.summary_spans,
             endpoint,
             channel: std::sync::OnceLock::new(),
             headers,
@@ -177,5 +182,11 @@ impl Exporter for OtlpGrpcExporter {
                 .map(|_| ())
                 .map_err(|s| classify(&s))
         })
+    }
+
+    fn summary(&self, summary: &crate::summary::SessionSummary) -> Option<Batch> {
+        self.summary_spans
+            .then(|| crate::summary_span::batch(summary))
+            .flatten()
     }
 }

@@ -59,6 +59,9 @@ pub struct Config {
     pub compression_params: CompressionParams,
     #[serde(default)]
     pub timeout: Option<DurationStr>,
+    /// Send one `spotter.session.summary` span per finished session (default false).
+    #[serde(default)]
+    pub summary_spans: bool,
     /// Vendor profile: `langfuse`, `openinference` or `otel_genai` (adds keys only).
     #[serde(default)]
     pub profile: Option<crate::semconv::profile::Profile>,
@@ -78,6 +81,7 @@ pub struct OtlpHttpExporter {
     headers: Vec<(HeaderName, HeaderValue)>,
     compression: Compression,
     level: i32,
+    summary_spans: bool,
 }
 
 fn url(value: &str, path: &str) -> Result<Uri, ConfigError> {
@@ -138,6 +142,7 @@ pub fn build(config: Config, path: &str) -> Result<Built, ConfigError> {
         .build(connector);
     Ok(Built {
         exporter: Box::new(OtlpHttpExporter {
+            summary_spans: config.summary_spans,
             client,
             traces_url,
             logs_url,
@@ -241,5 +246,11 @@ impl Exporter for OtlpHttpExporter {
                 _ => Err(ExportError::permanent(message)),
             }
         })
+    }
+
+    fn summary(&self, summary: &crate::summary::SessionSummary) -> Option<Batch> {
+        self.summary_spans
+            .then(|| crate::summary_span::batch(summary))
+            .flatten()
     }
 }

@@ -100,6 +100,13 @@ impl ExporterRunner {
         }
     }
 
+    /// Hand a finished session to the exporter.
+    pub async fn summary(&self, pipeline: &str, summary: &crate::summary::SessionSummary) {
+        if let Some(batch) = self.exporter.summary(summary) {
+            let _ = self.enqueue(pipeline, batch).await;
+        }
+    }
+
     async fn consume(self: Arc<Self>, retry: RetrySettings, timeout: Duration) {
         while let Some(item) = self.queue.pop().await {
             self.deliver(&item, &retry, timeout).await;

@@ -95,10 +95,10 @@ impl Engine {
             }
         }
         export(&self.id, &self.exporters, ready).await;
-        self.collect_summaries(now);
+        self.collect_summaries(now).await;
     }
 
-    fn collect_summaries(&mut self, now: Instant) {
+    async fn collect_summaries(&mut self, now: Instant) {
         let mut finished: Vec<SessionSummary> = Vec::new();
         for p in &mut self.processors {
             p.poll_summaries(now, &mut finished);
@@ -108,6 +108,9 @@ impl Engine {
                 p.enrich_summary(&mut summary);
             }
             self.summaries.publish(&summary);
+            for exporter in &self.exporters {
+                exporter.summary(&self.id, &summary).await;
+            }
         }
     }
 
@@ -123,7 +126,7 @@ impl Engine {
                 export(&self.id, &self.exporters, out).await;
             }
         }
-        self.collect_summaries(now);
+        self.collect_summaries(now).await;
     }
 }
 

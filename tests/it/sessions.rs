@@ -89,3 +89,84 @@ async fn openinference_sessions_reach_the_vendor_with_langfuse_keys() {
     assert_eq!(turns.len(), labels.len(), "no session split or merged");
     service.shutdown().await;
 }
+
+#[tokio::test]
+async fn finished_sessions_reach_the_file_and_the_vendor_as_summaries() {
+    let sink = Sink::start().await;
+    let dir = std::env::temp_dir().join(format!("spotter-summaries-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let spans_file = dir.join("spans.jsonl");
+    let yaml = harness::config_to_sink(
+        sink.addr,
+        "  session:\n    wait: 200ms\n  cost: {}\n  outcome: {}\n  batch:\n    timeout: 50ms",
+        "session, cost, outcome, batch",
+        &format!(
+            "    summary_spans: true\n  file:\n    path: {}",
+            spans_file.display()
+        ),
+    )
+    .replace(
+        "exporters: [otlp/sink]\n    logs",
+        "exporters: [otlp/sink, file]\n    logs",
+    );
+    let service = harness::start(&yaml).await;
+    let dir_in = fixtures_dir().join("otel-proto");
+    let mut files: Vec<_> = std::fs::read_dir(&dir_in)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "pb"))
+        .collect();
+    files.sort();
+    for f in &files {
+        let r = harness::post(
+            &harness::http_url(&service, "/v1/traces"),
+            "application/x-protobuf",
+            None,
+            std::fs::read(f).unwrap(),
+        )
+        .await;
+        assert_eq!(r.status, 200);
+    }
+    assert_eq!(sink.wait_for_spans(127, Duration::from_secs(10)).await, 127);
+    // Shutdown ends every open session.
+    service.shutdown().await;
+
+    let summaries: Vec<serde_json::Value> =
+        std::fs::read_to_string(dir.join("spans.sessions.jsonl"))
+            .expect("session summaries written beside the spans")
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+    assert_eq!(summaries.len(), 10, "one summary per session");
+    for s in &summaries {
+        assert!(s["turns"].as_u64().unwrap() >= 1);
+        assert!(s["cost_usd"].as_f64().unwrap() > 0.0, "{s}");
+        assert!(["success", "failure", "unknown"].contains(&s["outcome"].as_str().unwrap()));
+    }
+    let summary_spans: Vec<Span> = sink
+        .recorded
+        .traces
+        .lock()
+        .unwrap()
+        .iter()
+        .flat_map(|r| &r.resource_spans)
+        .flat_map(|rs| &rs.scope_spans)
+        .flat_map(|ss| &ss.spans)
+        .filter(|s| s.name == "spotter.session.summary")
+        .cloned()
+        .collect();
+    assert_eq!(summary_spans.len(), 10, "one summary span per session");
+    let sessions: HashSet<&str> = summaries
+        .iter()
+        .map(|s| s["session_id"].as_str().unwrap())
+        .collect();
+    for span in &summary_spans {
+        assert!(sessions.contains(str_attr(span, "session.id").unwrap()));
+        assert_eq!(
+            span.parent_span_id.len(),
+            8,
+            "parented to the last turn's root"
+        );
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
