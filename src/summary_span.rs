@@ -20,7 +20,7 @@ fn kv(key: &str, value: any_value::Value) -> KeyValue {
 }
 
 fn from_hex(s: &str) -> Option<Vec<u8>> {
-    if s.len() % 2 != 0 {
+    if !s.len().is_multiple_of(2) {
         return None;
     }
     (0..s.len())
