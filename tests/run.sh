@@ -1,10 +1,21 @@
 #!/usr/bin/env bash
-# The whole test suite, as CI runs it: formatting, lints, Rust unit and integration tests.
-# Installs what it needs on a clean machine (Debian packages, a Python venv) before running.
+# The whole test suite, as CI runs it: formatting, lints, Rust unit and integration tests,
+# Prometheus rule checks, the real-client Python tests and a short fuzzing smoke run.
+# Installs what it needs on a clean machine (Debian's prometheus for promtool and the scrape
+# test, a Python venv with the OpenTelemetry SDK, cargo-fuzz) before running.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 step() { printf '\n=== %s\n' "$*"; }
+
+if ! command -v promtool >/dev/null 2>&1 || ! command -v prometheus >/dev/null 2>&1; then
+    step "installing Debian's prometheus (promtool and the server for the scrape test)"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends prometheus >/dev/null
+    # The package starts a system service on :9090 where it can; the tests start their own.
+    (systemctl stop prometheus 2>/dev/null || service prometheus stop 2>/dev/null || pkill -x prometheus) >/dev/null 2>&1 || true
+fi
 
 step "cargo fmt --check"
 cargo fmt --all --check
@@ -14,6 +25,9 @@ cargo clippy --all-targets --locked -- -D warnings
 
 step "cargo test"
 cargo test --locked
+
+step "promtool: recording rules, alerts and their unit tests"
+sh tests/promtool.sh
 
 step "real-client tests (OpenTelemetry Python SDK)"
 bash tests/python/run.sh
