@@ -6,6 +6,7 @@
 
 pub mod attributes;
 pub mod batch;
+pub mod redaction;
 
 use std::time::Instant;
 
@@ -68,6 +69,11 @@ pub fn build(
             parse_options(options, path)?,
         ))),
         "attributes" | "resource" => Ok(Box::new(attributes::AttributesProcessor::new(
+            id,
+            parse_options(options, path)?,
+            path,
+        )?)),
+        "redaction" => Ok(Box::new(redaction::RedactionProcessor::new(
             id,
             parse_options(options, path)?,
             path,
