@@ -50,6 +50,29 @@ pub const DEFAULT_ALLOWED_FIELDS: &[&str] = &[
     "continuation_token",
 ];
 
+/// The lower-case words of a name: `api_key`, `apiKey` and `API-KEY` give `[api, key]`.
+fn chunks(name: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut prev_lower = false;
+    for c in name.chars() {
+        if !c.is_ascii_alphanumeric() {
+            prev_lower = false;
+            out.push(String::new());
+            continue;
+        }
+        if c.is_ascii_uppercase() && prev_lower {
+            out.push(String::new());
+        }
+        prev_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
+        match out.last_mut() {
+            Some(w) => w.push(c.to_ascii_lowercase()),
+            None => out.push(c.to_ascii_lowercase().to_string()),
+        }
+    }
+    out.retain(|w| !w.is_empty());
+    out
+}
+
 /// Lower-case ASCII alphanumerics of a name: `X-Api-Key` → `xapikey`.
 pub fn normalize(name: &str) -> String {
     name.chars()
@@ -62,6 +85,7 @@ pub fn normalize(name: &str) -> String {
 #[derive(Debug, Clone)]
 pub struct Fields {
     names: Vec<String>,
+    literals: Vec<String>,
     allowed: HashSet<String>,
     json: Regex,
     assignment: Regex,
@@ -75,6 +99,20 @@ impl Fields {
         names: impl IntoIterator<Item = &'a str>,
         allowed: impl IntoIterator<Item = &'a str>,
     ) -> Self {
+        let names: Vec<&str> = names.into_iter().collect();
+        let mut chunked: Vec<Vec<String>> = names
+            .iter()
+            .map(|n| chunks(n))
+            .filter(|c| !c.is_empty())
+            .collect();
+        chunked.sort();
+        chunked.dedup();
+        let mut literals: Vec<String> = chunked
+            .iter()
+            .filter_map(|c| c.iter().max_by_key(|w| w.len()).cloned())
+            .collect();
+        literals.sort();
+        literals.dedup();
         let mut names: Vec<String> = names
             .into_iter()
             .map(normalize)
@@ -83,15 +121,14 @@ impl Fields {
         names.sort();
         names.dedup();
         let allowed = allowed.into_iter().map(normalize).collect();
-        let alt = names
+        // `api_key` is written `api_key`, `apiKey`, `API-KEY` or `apikey`: a separator may sit
+        // where the name has a word break, nowhere else.
+        let alt = chunked
             .iter()
-            .map(|n| {
-                let chars: Vec<String> = n.chars().map(|c| c.to_string()).collect();
-                chars.join("[_.-]?")
-            })
+            .map(|c| c.join("[_.-]?"))
             .collect::<Vec<_>>()
             .join("|");
-        // The names come from `normalize`, so they are alphanumeric and need no escaping.
+        // The chunks are alphanumeric, so they need no escaping.
         let json = format!(r#"(?i)(?:{alt})(\\*)["']\s*:\s*(\\*)(["'])"#);
         // `name=value`, `name='value'` or `name="value"` (quotes possibly escaped).
         let assignment = format!(
@@ -105,19 +142,16 @@ impl Fields {
         Fields {
             names,
             allowed,
+            literals,
             json: Regex::new(&json).expect("secret field regex is well-formed"),
             assignment: Regex::new(&assignment).expect("assignment regex is well-formed"),
             header: Regex::new(&header).expect("header regex is well-formed"),
         }
     }
 
-    /// The regex sources, for the prefilter.
-    pub fn regexes(&self) -> [&str; 3] {
-        [
-            self.json.as_str(),
-            self.assignment.as_str(),
-            self.header.as_str(),
-        ]
+    /// Substrings one of which every field match contains (the longest word of each name).
+    pub fn literals(&self) -> &[String] {
+        &self.literals
     }
 
     /// Whether a field or attribute named `key` holds a secret.
@@ -129,7 +163,11 @@ impl Fields {
     /// Push the value ranges of secret fields found in `text`.
     pub fn scan(&self, text: &str, label: usize, rank: usize, out: &mut Vec<Finding>) {
         let bytes = text.as_bytes();
-        for c in self.json.captures_iter(text) {
+        let json = self
+            .json
+            .is_match(text)
+            .then(|| self.json.captures_iter(text));
+        for c in json.into_iter().flatten() {
             let (Some(whole), Some(level), Some(quote)) = (c.get(0), c.get(2), c.get(3)) else {
                 continue;
             };
@@ -141,6 +179,9 @@ impl Fields {
             push_value(text, start, end, label, rank, out);
         }
         for re in [&self.assignment, &self.header] {
+            if !re.is_match(text) {
+                continue;
+            }
             for c in re.captures_iter(text) {
                 let value = c.get(1).or_else(|| c.get(2)).or_else(|| c.get(3));
                 let (Some(whole), Some(value)) = (c.get(0), value) else {
@@ -294,6 +335,18 @@ mod tests {
         ] {
             assert!(!f.is_secret(benign), "{benign}");
         }
+    }
+
+    #[test]
+    fn name_words_split_at_separators_and_camel_case() {
+        assert_eq!(chunks("api_key"), ["api", "key"]);
+        assert_eq!(chunks("clientSecret"), ["client", "secret"]);
+        assert_eq!(chunks("X-API-KEY"), ["x", "api", "key"]);
+        assert_eq!(chunks("--"), Vec::<String>::new());
+        assert_eq!(
+            values(r#"{"apiKey": "a1", "API-KEY": "a2", "apikey": "a3", "x_Api_Key": "a4"}"#),
+            ["a1", "a2", "a3", "a4"]
+        );
     }
 
     #[test]

@@ -75,6 +75,28 @@ impl Kind {
         }
     }
 
+    /// Substrings (ASCII case-insensitive) at least one of which every match of the kind's
+    /// pattern contains; empty when there is none (digit shapes), so the pattern always runs.
+    pub fn literals(self) -> &'static [&'static str] {
+        match self {
+            Kind::PrivateKey => &["PRIVATE KEY"],
+            Kind::Jwt => &["eyJ"],
+            Kind::AnthropicKey | Kind::OpenAiKey => &["sk-"],
+            Kind::StripeKey => &["_live_", "_test_"],
+            Kind::GithubToken => &["ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"],
+            Kind::SlackToken => &["xox", "xapp-"],
+            Kind::GoogleApiKey => &["AIza"],
+            Kind::AwsAccessKey => &["AKIA", "ASIA", "ABIA", "ACCA"],
+            Kind::AwsSecretKey => &["secret"],
+            Kind::UrlPassword => &["://"],
+            Kind::BearerToken => &["bearer"],
+            Kind::BasicAuth => &["basic"],
+            Kind::AuthToken => &["authorization"],
+            Kind::Email => &["@"],
+            Kind::SecretField | Kind::Phone | Kind::CardNumber => &[],
+        }
+    }
+
     /// Whether the kind is only detected when the config asks for it (personal data rather
     /// than credentials).
     pub fn is_optional(self) -> bool {
@@ -322,6 +344,7 @@ fn scheme_fits(d: &[u8]) -> bool {
 #[derive(Debug, Clone)]
 pub struct Compiled {
     pub label: usize,
+    pub literals: &'static [&'static str],
     pub regex: Regex,
     pub group: usize,
     pub check: Check,

