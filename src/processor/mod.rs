@@ -9,6 +9,7 @@ pub mod attributes;
 pub mod batch;
 pub mod cost;
 pub mod outcome;
+pub mod redaction;
 pub mod session;
 pub mod tool;
 
@@ -120,6 +121,11 @@ pub fn build(
             path,
         )?)),
         "silent_failure" => Ok(Box::new(tool::silent_failure::SilentFailureProcessor::new(
+            id,
+            parse_options(options, path)?,
+            path,
+        )?)),
+        "redaction" => Ok(Box::new(redaction::RedactionProcessor::new(
             id,
             parse_options(options, path)?,
             path,

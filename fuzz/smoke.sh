@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Build every fuzz target and run each for a short while: the CI smoke run.
+#
+#   fuzz/smoke.sh                      # 10 s per target
+#   FUZZ_SECONDS=300 fuzz/smoke.sh     # the longer run
+#   FUZZ_TARGETS="redaction config" fuzz/smoke.sh
+#
+# Installs cargo-fuzz when missing. On a stable toolchain, RUSTC_BOOTSTRAP=1 lets cargo-fuzz use
+# the sanitizer flags it needs. Each target starts from the committed seeds (fuzz/seeds/<target>)
+# and, when ../shared/fixtures exists beside the project, from the captured OTLP payloads; new
+# inputs go to fuzz/corpus/<target> (git-ignored), crashes to fuzz/artifacts/<target>. Exits
+# non-zero on the first crash, panic, timeout or out-of-memory.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+SECONDS_PER_TARGET="${FUZZ_SECONDS:-10}"
+TARGETS="${FUZZ_TARGETS:-otlp_protobuf otlp_json decompress config redaction}"
+export RUSTC_BOOTSTRAP="${RUSTC_BOOTSTRAP:-1}"
+
+if ! cargo fuzz --version >/dev/null 2>&1; then
+    echo "=== installing cargo-fuzz"
+    cargo install cargo-fuzz --locked
+fi
+
+echo "=== building fuzz targets"
+cargo fuzz build
+
+fixtures=../../shared/fixtures
+seed() {
+    local target=$1
+    local dir=corpus/$target
+    mkdir -p "$dir"
+    cp -n seeds/"$target"/* "$dir"/ 2>/dev/null || true
+    [ -d "$fixtures" ] || return 0
+    local f name
+    case $target in
+        otlp_protobuf)
+            for f in "$fixtures"/*/*.pb; do
+                [ -e "$f" ] || continue
+                name=$dir/fixture-$(basename "$(dirname "$f")")-$(basename "$f")
+                [ -e "$name" ] || { printf '\x00'; cat "$f"; } >"$name"
+            done ;;
+        otlp_json)
+            for f in "$fixtures"/*/*.json; do
+                case $f in *.meta.json|*/INDEX.json|*/capture_stats.json) continue ;; esac
+                name=$dir/fixture-$(basename "$(dirname "$f")")-$(basename "$f")
+                [ -e "$name" ] || { printf '\x00'; cat "$f"; } >"$name"
+            done ;;
+        decompress)
+            for f in "$fixtures"/*/*.gz; do
+                [ -e "$f" ] || continue
+                name=$dir/fixture-$(basename "$f")
+                [ -e "$name" ] || { printf '\x00'; cat "$f"; } >"$name"
+            done ;;
+    esac
+}
+
+for target in $TARGETS; do
+    seed "$target"
+    echo "=== fuzzing $target for ${SECONDS_PER_TARGET}s"
+    cargo fuzz run "$target" "corpus/$target" -- \
+        -max_total_time="$SECONDS_PER_TARGET" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
+        -print_final_stats=1
+done
+echo "=== fuzz smoke run passed: $TARGETS"
