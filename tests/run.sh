@@ -31,3 +31,6 @@ sh tests/promtool.sh
 
 step "real-client tests (OpenTelemetry Python SDK)"
 bash tests/python/run.sh
+
+step "fuzzing smoke run (cargo-fuzz, ${FUZZ_SECONDS:-5}s per target)"
+FUZZ_SECONDS="${FUZZ_SECONDS:-5}" FUZZ_SANITIZER="${FUZZ_SANITIZER:-none}" bash fuzz/smoke.sh
