@@ -6,6 +6,14 @@ cd "$(dirname "$0")/.."
 
 step() { printf '\n=== %s\n' "$*"; }
 
+step "Debian packages: prometheus (promtool, and the real Prometheus tests/prometheus_scrape.rs starts)"
+if ! command -v prometheus >/dev/null 2>&1 || ! command -v promtool >/dev/null 2>&1; then
+    sudo_cmd=""
+    if [[ "$(id -u)" != 0 ]]; then sudo_cmd="sudo"; fi
+    $sudo_cmd apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends prometheus
+fi
+
 step "cargo fmt --check"
 cargo fmt --all --check
 
@@ -14,6 +22,9 @@ cargo clippy --all-targets --locked -- -D warnings
 
 step "cargo test"
 cargo test --locked
+
+step "promtool check rules / test rules"
+sh tests/promtool.sh
 
 step "real-client tests (OpenTelemetry Python SDK)"
 bash tests/python/run.sh
