@@ -1,8 +1,8 @@
-//! The captured fixtures (`../shared/fixtures`) through `session` → `cost` → `outcome` →
-//! `agent_metrics`, as a pipeline would drive them: every session's cost must equal the sum of
-//! its model calls (and those calls' prices by hand), its turns the labelled turns, its outcome
-//! the labelled one where the label decides it, and the Prometheus text must count every
-//! session.
+//! The captured fixtures (`../shared/fixtures`) through the default agent pipeline (`session`,
+//! the tool processors, `cost`, `outcome`, `agent_metrics`), as a pipeline would drive them:
+//! every session's cost must equal the sum of its model calls (and those calls' prices by hand),
+//! its turns the labelled turns, its outcome the labelled one where the label decides it, and
+//! the Prometheus text must count every session.
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::Read;
@@ -130,6 +130,11 @@ impl Chain {
 
 const PIPELINE: &str = "
 session: { wait: 2s }
+schema_drift: {}
+tool_outcome: {}
+auth_rot: {}
+silent_failure: {}
+loop: {}
 cost: {}
 outcome: {}
 agent_metrics: {}
@@ -216,10 +221,10 @@ fn fixture_sessions_cost_turns_and_outcomes() -> Result<()> {
                         "{library}: ok session {} is {} ({:?})",
                         s.session_id, s.outcome, s.outcome_reasons
                     ),
-                    "tool_loop" => assert_eq!(
+                    "tool_loop" | "auth_rot" | "silent_failure" | "schema_drift" => assert_eq!(
                         s.outcome, "failure",
-                        "{library}: looping session {} is {} ({:?})",
-                        s.session_id, s.outcome, s.outcome_reasons
+                        "{library}: {} session {} is {} ({:?})",
+                        label.label, s.session_id, s.outcome, s.outcome_reasons
                     ),
                     _ => {}
                 }
