@@ -53,6 +53,7 @@ pub fn recorder() -> PrometheusHandle {
             let handle = recorder.handle();
             // Another recorder may already be installed (tests); spotter then renders its own.
             let _ = metrics::set_global_recorder(recorder);
+            events::describe();
             handle
         })
         .clone()
