@@ -41,14 +41,7 @@ pub async fn serve(
     intake: Intake,
     stop: watch::Receiver<bool>,
 ) -> std::io::Result<(SocketAddr, JoinHandle<()>)> {
-    let tls =
-        match &config.tls {
-            Some(t) => Some(listener::tls_acceptor(t, "tls").map_err(|e| {
-                std::io::Error::new(std::io::ErrorKind::InvalidInput, e.to_string())
-            })?),
-            None => None,
-        };
-    let (tcp, local) = listener::bind(config.endpoint).await?;
+    let (tcp, local, tls) = listener::bind(config.endpoint, config.tls.as_ref()).await?;
     let state = Arc::new(State {
         id: id.to_string(),
         intake,
