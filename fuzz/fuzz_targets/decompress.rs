@@ -18,7 +18,7 @@ fuzz_target!(|data: &[u8]| {
         6 => "zstd",
         _ => "identity",
     };
-    match decompress(Some(encoding), body, LIMIT) {
+    match decompress(Some(encoding), &bytes::Bytes::copy_from_slice(body), LIMIT) {
         Ok(out) => assert!(out.len() <= LIMIT),
         Err(DecodeError::TooLarge { limit }) => assert_eq!(limit, LIMIT),
         Err(_) => {}
