@@ -4,57 +4,21 @@
 //! its turns the labelled turns, its outcome the labelled one where the label decides it, and
 //! the Prometheus text must count every session.
 
+mod common;
+
 use std::collections::{BTreeMap, HashMap};
-use std::io::Read;
-use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 use metrics_exporter_prometheus::PrometheusBuilder;
 use opentelemetry_proto::tonic::collector::trace::v1::ExportTraceServiceRequest;
-use prost::Message;
 use spotter::pipeline::{Batch, Payload};
 use spotter::processor::agent_metrics::names;
 use spotter::processor::{build, Processor};
 use spotter::semconv::{spans, SpanRole};
 use spotter::summary::SessionSummary;
 
-const LIBRARIES: &[&str] = &[
-    "otel-proto",
-    "otel-json",
-    "openinference",
-    "traceloop",
-    "langfuse",
-];
-
-fn fixtures_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures")
-}
-
-fn decode(path: &Path) -> Result<ExportTraceServiceRequest> {
-    let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
-    let name = path.to_string_lossy();
-    Ok(if name.ends_with(".json") {
-        serde_json::from_slice(&bytes)?
-    } else if name.ends_with(".gz") {
-        let mut raw = Vec::new();
-        flate2::read::GzDecoder::new(&bytes[..]).read_to_end(&mut raw)?;
-        ExportTraceServiceRequest::decode(&raw[..])?
-    } else {
-        ExportTraceServiceRequest::decode(&bytes[..])?
-    })
-}
-
-fn requests(library: &str) -> Result<Vec<ExportTraceServiceRequest>> {
-    let dir = fixtures_dir().join(library);
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .with_context(|| format!("listing {}", dir.display()))?
-        .map(|e| e.map(|e| e.path()))
-        .collect::<Result<_, _>>()?;
-    files.retain(|p| !p.to_string_lossy().ends_with(".meta.json"));
-    files.sort();
-    files.iter().map(|p| decode(p)).collect()
-}
+use common::{fixtures_dir, requests, LIBRARIES};
 
 struct Label {
     library: String,

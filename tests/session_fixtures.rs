@@ -3,15 +3,14 @@
 //! Every span must carry its labelled session, turns must be 1..n per session by start time,
 //! roles must match the span kinds, and no session may be split or merged.
 
+mod common;
+
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::io::Read;
-use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 use opentelemetry_proto::tonic::collector::trace::v1::ExportTraceServiceRequest;
 use opentelemetry_proto::tonic::trace::v1::{ResourceSpans, ScopeSpans};
-use prost::Message;
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 use rand::SeedableRng;
@@ -21,43 +20,7 @@ use spotter::processor::Processor;
 use spotter::semconv::keys::spotter as canon;
 use spotter::semconv::{spans, SpanRole};
 
-const LIBRARIES: &[&str] = &[
-    "otel-proto",
-    "otel-json",
-    "openinference",
-    "traceloop",
-    "langfuse",
-];
-
-fn fixtures_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures")
-}
-
-/// Decode one captured request: protobuf, gzip protobuf or OTLP/JSON.
-fn decode(path: &Path) -> Result<ExportTraceServiceRequest> {
-    let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
-    let name = path.to_string_lossy();
-    Ok(if name.ends_with(".json") {
-        serde_json::from_slice(&bytes)?
-    } else if name.ends_with(".gz") {
-        let mut raw = Vec::new();
-        flate2::read::GzDecoder::new(&bytes[..]).read_to_end(&mut raw)?;
-        ExportTraceServiceRequest::decode(&raw[..])?
-    } else {
-        ExportTraceServiceRequest::decode(&bytes[..])?
-    })
-}
-
-fn requests(library: &str) -> Result<Vec<ExportTraceServiceRequest>> {
-    let dir = fixtures_dir().join(library);
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .with_context(|| format!("listing {}", dir.display()))?
-        .map(|e| e.map(|e| e.path()))
-        .collect::<Result<_, _>>()?;
-    files.retain(|p| !p.to_string_lossy().ends_with(".meta.json"));
-    files.sort();
-    files.iter().map(|p| decode(p)).collect()
-}
+use common::{fixtures_dir, requests, LIBRARIES};
 
 struct Label {
     turns: u32,
