@@ -23,14 +23,14 @@ cargo fmt --all --check
 step "cargo clippy --all-targets -- -D warnings"
 cargo clippy --all-targets --locked -- -D warnings
 
-step "cargo test"
-cargo test --locked
+step "cargo test (unit and integration tests)"
+cargo test --locked --tests
 
 step "promtool: recording rules, alerts and their unit tests"
 sh tests/promtool.sh
 
-step "real-client tests (OpenTelemetry Python SDK)"
-bash tests/python/run.sh
-
 step "fuzzing smoke run (cargo-fuzz, ${FUZZ_SECONDS:-5}s per target)"
 FUZZ_SECONDS="${FUZZ_SECONDS:-5}" FUZZ_SANITIZER="${FUZZ_SANITIZER:-none}" bash fuzz/smoke.sh
+
+step "real-client tests (OpenTelemetry Python SDK)"
+bash tests/python/run.sh
