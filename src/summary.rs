@@ -4,11 +4,11 @@
 //! eviction or shutdown) and creates a [`SessionSummary`]. The pipeline then hands the summary to
 //! every processor of the pipeline, in order, through
 //! [`crate::processor::Processor::enrich_summary`], so each can add what it knows (findings, cost,
-//! outcome). Finally the pipeline publishes it to the [`SummaryHub`] subscribers (metrics, file
-//! and OTLP exporters).
+//! outcome). Finally the pipeline hands it to each of its exporters
+//! ([`crate::exporter::Exporter::summary`]): the file exporter writes it, OTLP exporters may send
+//! it as a span.
 
 use std::collections::BTreeMap;
-use std::sync::{Arc, Mutex};
 
 use serde::Serialize;
 
@@ -79,28 +79,4 @@ pub struct SessionSummary {
     pub context_saturated_calls: u64,
     /// Whether a model call's input stopped growing near the context window.
     pub context_truncation_suspected: bool,
-}
-
-/// Receives finished session summaries.
-pub trait SummarySink: Send + Sync {
-    fn publish(&self, summary: &SessionSummary);
-}
-
-/// The subscribers of one spotter instance. Cloning shares the subscriber list.
-#[derive(Clone, Default)]
-pub struct SummaryHub {
-    sinks: Arc<Mutex<Vec<Arc<dyn SummarySink>>>>,
-}
-
-impl SummaryHub {
-    pub fn subscribe(&self, sink: Arc<dyn SummarySink>) {
-        self.sinks.lock().expect("summary hub lock").push(sink);
-    }
-
-    pub fn publish(&self, summary: &SessionSummary) {
-        let sinks = self.sinks.lock().expect("summary hub lock").clone();
-        for sink in sinks {
-            sink.publish(summary);
-        }
-    }
 }

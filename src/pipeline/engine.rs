@@ -8,7 +8,7 @@ use tokio::sync::{mpsc, watch};
 use super::{Batch, Signal};
 use crate::exporter::ExporterRunner;
 use crate::processor::Processor;
-use crate::summary::{SessionSummary, SummaryHub};
+use crate::summary::SessionSummary;
 use crate::telemetry::events;
 
 /// How often finished sessions are collected when nothing else wakes the pipeline.
@@ -19,7 +19,6 @@ pub struct Engine {
     pub signal: Signal,
     pub processors: Vec<Box<dyn Processor>>,
     pub exporters: Vec<Arc<ExporterRunner>>,
-    pub summaries: SummaryHub,
 }
 
 impl Engine {
@@ -107,7 +106,6 @@ impl Engine {
             for p in &mut self.processors {
                 p.enrich_summary(&mut summary);
             }
-            self.summaries.publish(&summary);
             for exporter in &self.exporters {
                 exporter.summary(&self.id, &summary).await;
             }
@@ -172,7 +170,6 @@ mod tests {
             signal: Signal::Traces,
             processors: vec![crate::processor::build("batch", &batch_opts, "p").unwrap()],
             exporters: vec![runner.clone()],
-            summaries: SummaryHub::default(),
         };
         let (tx, rx) = mpsc::channel(4);
         let (_stop_tx, stop_rx) = watch::channel(false);

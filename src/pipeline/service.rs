@@ -19,7 +19,6 @@ use super::{Batch, Signal};
 use crate::config::{Config, ConfigError};
 use crate::exporter::{self, ExporterRunner};
 use crate::receiver;
-use crate::summary::SummaryHub;
 use crate::telemetry::{server, Health};
 
 /// Batches a pipeline's intake holds before receivers are told to back off.
@@ -38,6 +37,11 @@ pub enum StartError {
         #[source]
         source: std::io::Error,
     },
+}
+
+/// Name the listener and address a bind failed for.
+fn bind_error(what: String, addr: SocketAddr) -> impl FnOnce(std::io::Error) -> StartError {
+    move |source| StartError::Bind { what, addr, source }
 }
 
 /// The addresses actually bound (port 0 in a config becomes a real port).
@@ -60,7 +64,6 @@ pub struct Service {
     exporters: Vec<Arc<ExporterRunner>>,
     wal: Option<Arc<Wal>>,
     shutdown_timeout: std::time::Duration,
-    pub summaries: SummaryHub,
 }
 
 impl Service {
@@ -73,7 +76,6 @@ impl Service {
         let (stop_listeners, stop_rx) = watch::channel(false);
         let (stop_pipelines, stop_pipe_rx) = watch::channel(false);
         let closed = Arc::new(AtomicBool::new(false));
-        let summaries = SummaryHub::default();
         let mut bound = BoundAddrs::default();
 
         let mut runners: BTreeMap<String, Arc<ExporterRunner>> = BTreeMap::new();
@@ -102,7 +104,6 @@ impl Service {
                 signal: p.signal,
                 processors,
                 exporters: p.exporters.iter().map(|e| runners[e].clone()).collect(),
-                summaries: summaries.clone(),
             };
             let (tx, rx) = mpsc::channel(PIPELINE_INTAKE_BATCHES);
             senders.insert(p.id.clone(), (p.signal, tx));
@@ -157,11 +158,10 @@ impl Service {
                     stop_rx.clone(),
                 )
                 .await
-                .map_err(|source| StartError::Bind {
-                    what: format!("receivers.{}.protocols.grpc", r.id),
-                    addr: g.endpoint,
-                    source,
-                })?;
+                .map_err(bind_error(
+                    format!("receivers.{}.protocols.grpc", r.id),
+                    g.endpoint,
+                ))?;
                 bound.grpc.insert(r.id.clone(), addr);
                 listener_tasks.push(task);
             }
@@ -174,11 +174,10 @@ impl Service {
                     stop_rx.clone(),
                 )
                 .await
-                .map_err(|source| StartError::Bind {
-                    what: format!("receivers.{}.protocols.http", r.id),
-                    addr: h.endpoint,
-                    source,
-                })?;
+                .map_err(bind_error(
+                    format!("receivers.{}.protocols.http", r.id),
+                    h.endpoint,
+                ))?;
                 bound.http.insert(r.id.clone(), addr);
                 listener_tasks.push(task);
             }
@@ -188,21 +187,13 @@ impl Service {
         if let Some(addr) = config.telemetry.metrics_address {
             let local = server::serve(addr, health.clone(), metrics.clone(), stop_rx.clone())
                 .await
-                .map_err(|source| StartError::Bind {
-                    what: "service.telemetry.metrics".into(),
-                    addr,
-                    source,
-                })?;
+                .map_err(bind_error("service.telemetry.metrics".into(), addr))?;
             bound.metrics = Some(local);
         }
         if let Some(addr) = config.health_endpoint {
             let local = server::serve(addr, health.clone(), None, stop_rx.clone())
                 .await
-                .map_err(|source| StartError::Bind {
-                    what: "extensions.health_check".into(),
-                    addr,
-                    source,
-                })?;
+                .map_err(bind_error("extensions.health_check".into(), addr))?;
             bound.health = Some(local);
         }
 
@@ -221,7 +212,6 @@ impl Service {
             pipeline_tasks,
             exporters: runners.into_values().collect(),
             shutdown_timeout: config.shutdown_timeout,
-            summaries,
         })
     }
 

@@ -20,6 +20,26 @@ fn str_attr<'a>(span: &'a Span, key: &str) -> Option<&'a str> {
         })
 }
 
+/// POST every protobuf request of one fixture library, in capture order.
+async fn post_protobuf_library(service: &spotter::pipeline::Service, library: &str) {
+    let mut files: Vec<_> = std::fs::read_dir(fixtures_dir().join(library))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "pb"))
+        .collect();
+    files.sort();
+    for f in &files {
+        let r = harness::post(
+            &harness::http_url(service, "/v1/traces"),
+            "application/x-protobuf",
+            None,
+            std::fs::read(f).unwrap(),
+        )
+        .await;
+        assert_eq!(r.status, 200, "{}", f.display());
+    }
+}
+
 #[tokio::test]
 async fn openinference_sessions_reach_the_vendor_with_langfuse_keys() {
     let sink = Sink::start().await;
@@ -30,23 +50,7 @@ async fn openinference_sessions_reach_the_vendor_with_langfuse_keys() {
         "    profile: langfuse",
     );
     let service = harness::start(&yaml).await;
-    let dir = fixtures_dir().join("openinference");
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|x| x == "pb"))
-        .collect();
-    files.sort();
-    for f in &files {
-        let r = harness::post(
-            &harness::http_url(&service, "/v1/traces"),
-            "application/x-protobuf",
-            None,
-            std::fs::read(f).unwrap(),
-        )
-        .await;
-        assert_eq!(r.status, 200);
-    }
+    post_protobuf_library(&service, "openinference").await;
     assert_eq!(sink.wait_for_spans(127, Duration::from_secs(10)).await, 127);
     let labels: HashSet<String> = std::fs::read_to_string(fixtures_dir().join("labels.jsonl"))
         .unwrap()
@@ -110,23 +114,7 @@ async fn finished_sessions_reach_the_file_and_the_vendor_as_summaries() {
         "exporters: [otlp/sink, file]\n    logs",
     );
     let service = harness::start(&yaml).await;
-    let dir_in = fixtures_dir().join("otel-proto");
-    let mut files: Vec<_> = std::fs::read_dir(&dir_in)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|x| x == "pb"))
-        .collect();
-    files.sort();
-    for f in &files {
-        let r = harness::post(
-            &harness::http_url(&service, "/v1/traces"),
-            "application/x-protobuf",
-            None,
-            std::fs::read(f).unwrap(),
-        )
-        .await;
-        assert_eq!(r.status, 200);
-    }
+    post_protobuf_library(&service, "otel-proto").await;
     assert_eq!(sink.wait_for_spans(127, Duration::from_secs(10)).await, 127);
     // Shutdown ends every open session.
     service.shutdown().await;
