@@ -79,12 +79,15 @@ impl Intake {
         if senders.is_empty() {
             return Err(SubmitError::NoPipeline(batch.signal().as_str()));
         }
-        for tx in senders {
+        let (last, rest) = senders.split_last().expect("checked non-empty");
+        for tx in rest {
             tx.send(batch.clone())
                 .await
                 .map_err(|_| SubmitError::ShuttingDown)?;
         }
-        Ok(())
+        last.send(batch)
+            .await
+            .map_err(|_| SubmitError::ShuttingDown)
     }
 
     /// True when the memory budget is used up, so a request can be refused unread.
