@@ -13,6 +13,7 @@
 //! - [`receiver`]: OTLP/gRPC and OTLP/HTTP listeners and payload decoding;
 //! - [`pipeline`]: the batch type, the pipeline graph, the processor runner and shutdown drain;
 //! - [`processor`]: the processor trait and one module per processor;
+//! - [`pricing`]: model price and context-window tables, model-name matching, call cost;
 //! - [`exporter`]: the exporter trait, sending queues, retry, and the otlp/file/debug exporters;
 //! - [`semconv`]: attribute keys of every agent instrumentation convention and the span views;
 //! - [`summary`]: the session summary record shared by the agent processors;
@@ -23,6 +24,7 @@ pub mod detection;
 pub mod exporter;
 pub mod grpc;
 pub mod pipeline;
+pub mod pricing;
 pub mod processor;
 pub mod receiver;
 pub mod semconv;

@@ -66,6 +66,19 @@ pub struct SessionSummary {
     pub last_trace_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub last_root_span_id: Option<String>,
+    /// Model calls with a cost (reported by the SDK or computed) and without one.
+    pub priced_llm_calls: u64,
+    pub unpriced_llm_calls: u64,
+    /// Input tokens read from a provider cache (part of `input_tokens`).
+    pub cached_input_tokens: u64,
+    /// Reasoning tokens (part of `output_tokens`).
+    pub reasoning_tokens: u64,
+    /// Highest input ÷ context window of any model call of the session.
+    pub max_context_utilization: f64,
+    /// Model calls at or above the context saturation threshold.
+    pub context_saturated_calls: u64,
+    /// Whether a model call's input stopped growing near the context window.
+    pub context_truncation_suspected: bool,
 }
 
 /// Receives finished session summaries.

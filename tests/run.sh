@@ -13,4 +13,7 @@ step "cargo clippy --all-targets -- -D warnings"
 cargo clippy --all-targets --locked -- -D warnings
 
 step "cargo test"
-cargo test --locked --all-targets
+cargo test --locked
+
+step "real-client tests (OpenTelemetry Python SDK)"
+bash tests/python/run.sh

@@ -189,6 +189,16 @@ pub struct TlsServerSettings {
     pub key_file: String,
 }
 
+/// `extensions.file_storage`: the write-ahead log every accepted request goes to first.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FileStorageConfig {
+    pub directory: std::path::PathBuf,
+    pub fsync: crate::pipeline::wal::FsyncPolicy,
+    /// Bytes on disk before clients are pushed back.
+    pub max_size: u64,
+    pub segment_size: u64,
+}
+
 /// `receivers.<id>.auth`: clients must send `Authorization: Bearer <token>`.
 #[derive(Clone, PartialEq, Eq)]
 pub struct BearerAuth {
@@ -229,6 +239,8 @@ pub struct Config {
     pub health_endpoint: Option<SocketAddr>,
     /// The memory guard's budget of bytes in flight (`extensions.memory_limiter.limit_mib`).
     pub memory_limit: usize,
+    /// The write-ahead log, when `extensions.file_storage` is enabled.
+    pub file_storage: Option<FileStorageConfig>,
     pub telemetry: TelemetryConfig,
     /// Graceful shutdown limit.
     pub shutdown_timeout: std::time::Duration,

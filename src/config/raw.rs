@@ -7,9 +7,9 @@ use std::time::Duration;
 use serde::Deserialize;
 
 use super::{
-    parse_component, BearerAuth, ByteSize, Config, ConfigError, DurationStr, GrpcServerConfig,
-    HttpServerConfig, PipelineConfig, ReceiverConfig, ReceiverLimits, TelemetryConfig,
-    TlsServerSettings,
+    parse_component, BearerAuth, ByteSize, Config, ConfigError, DurationStr, FileStorageConfig,
+    GrpcServerConfig, HttpServerConfig, PipelineConfig, ReceiverConfig, ReceiverLimits,
+    TelemetryConfig, TlsServerSettings,
 };
 use crate::pipeline::Signal;
 
@@ -163,6 +163,20 @@ struct LimitsRaw {
 
 const DEFAULT_MEMORY_LIMIT_MIB: u64 = 256;
 
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileStorageRaw {
+    /// Where the log's segment files live; created if missing. Required.
+    directory: Option<String>,
+    /// `always` (default: durable before the ack) or `never` (survives a crash, not power loss).
+    #[serde(default)]
+    fsync: crate::pipeline::wal::FsyncPolicy,
+    /// Bytes on disk before clients are pushed back. Default 1GiB.
+    max_size: Option<ByteSize>,
+    /// Size at which a new segment file is started. Default 64MiB.
+    segment_size: Option<ByteSize>,
+}
+
 const DEFAULT_GRPC: &str = "127.0.0.1:4317";
 const DEFAULT_HTTP: &str = "127.0.0.1:4318";
 const DEFAULT_HEALTH: &str = "127.0.0.1:13133";
@@ -238,6 +252,7 @@ pub(super) fn resolve(text: &str) -> Result<Config, ConfigError> {
 
     let mut health_endpoint = None;
     let mut memory_limit = (DEFAULT_MEMORY_LIMIT_MIB << 20) as usize;
+    let mut file_storage = None;
     for (id, options) in &raw.extensions {
         let path = format!("extensions.{id}");
         let enabled = raw.service.extensions.iter().any(|e| e == id);
@@ -260,6 +275,23 @@ pub(super) fn resolve(text: &str) -> Result<Config, ConfigError> {
                 }
                 if enabled {
                     memory_limit = (mib << 20) as usize;
+                }
+            }
+            "file_storage" => {
+                let fs: FileStorageRaw = parse_component(options, &path)?;
+                let Some(directory) = fs.directory.filter(|d| !d.trim().is_empty()) else {
+                    return Err(ConfigError::invalid(
+                        format!("{path}.directory"),
+                        "a directory is required",
+                    ));
+                };
+                if enabled {
+                    file_storage = Some(FileStorageConfig {
+                        directory: directory.into(),
+                        fsync: fs.fsync,
+                        max_size: fs.max_size.map_or(1 << 30, |b| b.0),
+                        segment_size: fs.segment_size.map_or(64 << 20, |b| b.0),
+                    });
                 }
             }
             kind => {
@@ -348,6 +380,7 @@ pub(super) fn resolve(text: &str) -> Result<Config, ConfigError> {
         pipelines,
         health_endpoint,
         memory_limit,
+        file_storage,
         telemetry: TelemetryConfig {
             metrics_address,
             log_level: level,

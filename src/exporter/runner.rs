@@ -153,7 +153,10 @@ impl ExporterRunner {
     }
 
     /// Stop taking batches, deliver what is queued, and give up at `deadline`.
-    pub async fn drain(&self, deadline: Instant) {
+    ///
+    /// `give_up` runs once the deadline passes, before anything still queued is dropped (the
+    /// write-ahead log then keeps it for the next start).
+    pub async fn drain(&self, deadline: Instant, give_up: &(dyn Fn() + Sync)) {
         self.queue.close();
         let handles = std::mem::take(&mut *self.consumers.lock().expect("consumers lock"));
         let all = futures::future::join_all(handles);
@@ -161,6 +164,7 @@ impl ExporterRunner {
         let until = tokio::time::Instant::from_std(deadline);
         if tokio::time::timeout_at(until, &mut all).await.is_err() {
             tracing::warn!(exporter = %self.id, queued = self.queue.len(), "shutdown deadline reached, abandoning retries");
+            give_up();
             let _ = self.hard_stop.send(true);
             // Consumers now finish their current attempt and count what is left as failed.
             let _ = tokio::time::timeout(Duration::from_secs(5), all).await;

@@ -21,10 +21,12 @@ pub struct MemoryGuard {
     in_flight: AtomicUsize,
 }
 
-/// Bytes admitted for one request; released on drop.
+/// Bytes admitted for one request, and its write-ahead-log record when there is one; dropping
+/// it releases the bytes and completes the record.
 pub struct Ticket {
     bytes: usize,
     guard: Arc<MemoryGuard>,
+    pub(crate) wal: Option<super::wal::WalEntry>,
 }
 
 impl fmt::Debug for Ticket {
@@ -55,7 +57,7 @@ impl MemoryGuard {
 
     /// Admit `bytes`, or refuse when that would pass the limit. A request alone larger than the
     /// limit is admitted only when nothing else is in flight, so it is not refused forever.
-    pub fn admit(self: &Arc<Self>, bytes: usize) -> Option<Arc<Ticket>> {
+    pub fn admit(self: &Arc<Self>, bytes: usize) -> Option<Ticket> {
         let mut current = self.in_flight.load(Ordering::Acquire);
         loop {
             if current > 0 && current + bytes > self.limit {
@@ -73,10 +75,22 @@ impl MemoryGuard {
             }
         }
         metrics::gauge!(IN_FLIGHT_BYTES).set((current + bytes) as f64);
-        Some(Arc::new(Ticket {
+        Some(Ticket {
             bytes,
             guard: self.clone(),
-        }))
+            wal: None,
+        })
+    }
+
+    /// Admit without checking the budget (replay at start).
+    pub fn force(self: &Arc<Self>, bytes: usize) -> Ticket {
+        let now = self.in_flight.fetch_add(bytes, Ordering::AcqRel) + bytes;
+        metrics::gauge!(IN_FLIGHT_BYTES).set(now as f64);
+        Ticket {
+            bytes,
+            guard: self.clone(),
+            wal: None,
+        }
     }
 
     pub fn in_flight(&self) -> usize {
@@ -117,7 +131,7 @@ mod tests {
     #[test]
     fn clones_share_one_ticket() {
         let guard = MemoryGuard::new(100);
-        let t = guard.admit(30).unwrap();
+        let t = Arc::new(guard.admit(30).unwrap());
         let copies = vec![t.clone(), t.clone()];
         drop(t);
         assert_eq!(guard.in_flight(), 30);

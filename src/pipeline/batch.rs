@@ -51,6 +51,9 @@ pub struct Batch {
     pub received: Instant,
     pub tool_results: ToolResultCache,
     pub tickets: Vec<Arc<Ticket>>,
+    /// The encoded size when known (the request body it was decoded from), so queues and the
+    /// batch processor need not walk the whole message again; 0 when unknown.
+    pub size_hint: usize,
 }
 
 impl Batch {
@@ -60,6 +63,7 @@ impl Batch {
             received,
             tool_results: ToolResultCache::default(),
             tickets: Vec::new(),
+            size_hint: 0,
         }
     }
 
@@ -69,6 +73,7 @@ impl Batch {
             received,
             tool_results: ToolResultCache::default(),
             tickets: Vec::new(),
+            size_hint: 0,
         }
     }
 
@@ -97,8 +102,12 @@ impl Batch {
         }
     }
 
-    /// Encoded protobuf size, the unit queues and batches are sized in.
+    /// Encoded protobuf size, the unit queues and batches are sized in: the size hint when
+    /// there is one, else computed by walking the message.
     pub fn encoded_len(&self) -> usize {
+        if self.size_hint > 0 {
+            return self.size_hint;
+        }
         match &self.payload {
             Payload::Traces(r) => r.encoded_len(),
             Payload::Logs(r) => r.encoded_len(),

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use tokio::sync::mpsc;
 
+use super::wal::Wal;
 use super::{Batch, MemoryGuard, Signal, Ticket};
 use crate::config::ReceiverLimits;
 
@@ -31,6 +32,8 @@ pub struct Intake {
     closed: Arc<AtomicBool>,
     guard: Arc<MemoryGuard>,
     pub limits: ReceiverLimits,
+    /// The write-ahead log, when `file_storage` is on.
+    pub wal: Option<Arc<Wal>>,
 }
 
 impl Intake {
@@ -40,6 +43,7 @@ impl Intake {
         closed: Arc<AtomicBool>,
         guard: Arc<MemoryGuard>,
         limits: ReceiverLimits,
+        wal: Option<Arc<Wal>>,
     ) -> Self {
         Intake {
             traces,
@@ -47,17 +51,40 @@ impl Intake {
             closed,
             guard,
             limits,
+            wal,
         }
     }
 
     /// Admit `bytes` of request into spotter's memory budget, before decoding.
-    pub fn admit(&self, bytes: usize) -> Result<Arc<Ticket>, SubmitError> {
+    pub fn admit(&self, bytes: usize) -> Result<Ticket, SubmitError> {
         if self.closed.load(Ordering::SeqCst) {
             return Err(SubmitError::ShuttingDown);
         }
         self.guard.admit(bytes).ok_or(SubmitError::Overloaded {
             retry_after: RETRY_AFTER,
         })
+    }
+
+    /// Admit a replayed request whatever the budget says: it was accepted before a restart.
+    pub fn force_admit(&self, bytes: usize) -> Ticket {
+        self.guard.force(bytes)
+    }
+
+    /// Hand a replayed batch to every pipeline, waiting for room instead of refusing.
+    pub async fn submit_waiting(&self, batch: Batch) -> Result<(), SubmitError> {
+        let senders = match batch.signal() {
+            Signal::Traces => &self.traces,
+            Signal::Logs => &self.logs,
+        };
+        if senders.is_empty() {
+            return Err(SubmitError::NoPipeline(batch.signal().as_str()));
+        }
+        for tx in senders {
+            tx.send(batch.clone())
+                .await
+                .map_err(|_| SubmitError::ShuttingDown)?;
+        }
+        Ok(())
     }
 
     /// True when the memory budget is used up, so a request can be refused unread.

@@ -7,6 +7,7 @@ mod engine;
 mod intake;
 pub mod service;
 pub mod testing;
+pub mod wal;
 
 pub use admission::{MemoryGuard, Ticket};
 pub use batch::{Batch, Payload, Signal};

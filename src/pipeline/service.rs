@@ -13,6 +13,7 @@ use tokio::task::JoinHandle;
 
 use super::engine::Engine;
 use super::intake::Intake;
+use super::wal::Wal;
 use super::MemoryGuard;
 use super::{Batch, Signal};
 use crate::config::{Config, ConfigError};
@@ -28,6 +29,8 @@ pub const PIPELINE_INTAKE_BATCHES: usize = 32;
 pub enum StartError {
     #[error(transparent)]
     Config(#[from] ConfigError),
+    #[error(transparent)]
+    Wal(#[from] crate::pipeline::wal::WalError),
     #[error("cannot listen on {addr} for {what}: {source}")]
     Bind {
         what: String,
@@ -55,6 +58,7 @@ pub struct Service {
     listener_tasks: Vec<JoinHandle<()>>,
     pipeline_tasks: Vec<JoinHandle<()>>,
     exporters: Vec<Arc<ExporterRunner>>,
+    wal: Option<Arc<Wal>>,
     shutdown_timeout: std::time::Duration,
     pub summaries: SummaryHub,
 }
@@ -106,6 +110,21 @@ impl Service {
         }
 
         let guard = MemoryGuard::new(config.memory_limit);
+        let (wal, replay) = match &config.file_storage {
+            Some(fs) => {
+                let (wal, replay) =
+                    Wal::open(&fs.directory, fs.fsync, fs.max_size, fs.segment_size)?;
+                if !replay.is_empty() {
+                    tracing::info!(
+                        records = replay.len(),
+                        "replaying undelivered data from the write-ahead log"
+                    );
+                }
+                (Some(wal), replay)
+            }
+            None => (None, Vec::new()),
+        };
+        let mut intakes: BTreeMap<String, Intake> = BTreeMap::new();
         let mut listener_tasks = Vec::new();
         for r in &config.receivers {
             let mut traces = Vec::new();
@@ -120,7 +139,15 @@ impl Service {
             if traces.is_empty() && logs.is_empty() {
                 continue;
             }
-            let intake = Intake::new(traces, logs, closed.clone(), guard.clone(), r.limits);
+            let intake = Intake::new(
+                traces,
+                logs,
+                closed.clone(),
+                guard.clone(),
+                r.limits,
+                wal.clone(),
+            );
+            intakes.insert(r.id.clone(), intake.clone());
             if let Some(g) = &r.grpc {
                 let (addr, task) = receiver::otlp_grpc::serve(
                     &r.id,
@@ -179,8 +206,13 @@ impl Service {
             bound.health = Some(local);
         }
 
+        if !replay.is_empty() {
+            tokio::spawn(receiver::replay(intakes, replay));
+        }
+
         Ok(Service {
             bound,
+            wal,
             health,
             closed,
             stop_listeners,
@@ -207,7 +239,13 @@ impl Service {
         for t in self.pipeline_tasks {
             let _ = t.await;
         }
-        let drains = self.exporters.iter().map(|e| e.drain(deadline));
+        let wal = self.wal.clone();
+        let give_up = move || {
+            if let Some(w) = &wal {
+                w.abandon();
+            }
+        };
+        let drains = self.exporters.iter().map(|e| e.drain(deadline, &give_up));
         futures::future::join_all(drains).await;
         tracing::info!("shutdown complete");
     }

@@ -6,8 +6,10 @@
 //!   this many items; must be 0 or at least `send_batch_size`;
 //! - `send_batch_max_bytes` (default `4MiB`): send once the pending encoded size reaches this,
 //!   since agent spans are large and item counts alone say little;
-//! - `timeout` (default `200ms`): send whatever is pending this long after its first item
-//!   arrived; `0s` sends every batch at once.
+//! - `timeout` (default `50ms`): send whatever is pending this long after its first item
+//!   arrived; `0s` sends every batch at once. Lower than the Collector's 200ms: agent spans are
+//!   large and few, so batches fill by bytes quickly, and the wait is most of the latency
+//!   spotter adds.
 //!
 //! It never drops data: `shutdown` sends everything still pending.
 
@@ -37,7 +39,7 @@ impl Default for Config {
             send_batch_size: 8192,
             send_batch_max_size: 0,
             send_batch_max_bytes: ByteSize(4 << 20),
-            timeout: DurationStr(Duration::from_millis(200)),
+            timeout: DurationStr(Duration::from_millis(50)),
         }
     }
 }
@@ -97,10 +99,13 @@ impl Processor for BatchProcessor {
         match &mut pending.batch {
             None => {
                 pending.deadline = Some(now + self.config.timeout.0);
+                let mut batch = batch;
+                batch.size_hint = bytes;
                 pending.batch = Some(batch);
             }
             Some(held) => {
                 held.received = held.received.min(batch.received);
+                held.size_hint = held.encoded_len() + bytes;
                 held.absorb_tickets(batch.tickets);
                 append(&mut held.payload, batch.payload);
             }
@@ -151,6 +156,7 @@ fn split_into(batch: Batch, max: usize, out: &mut Vec<Batch>) {
         out.push(batch);
         return;
     }
+    let (items, bytes) = (batch.items().max(1), batch.size_hint);
     let received = batch.received;
     let tickets = batch.tickets;
     let pieces: Vec<Batch> = match batch.payload {
@@ -165,6 +171,7 @@ fn split_into(batch: Batch, max: usize, out: &mut Vec<Batch>) {
     };
     for mut piece in pieces {
         piece.tickets = tickets.clone();
+        piece.size_hint = bytes * piece.items() / items;
         out.push(piece);
     }
 }

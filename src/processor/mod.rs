@@ -4,8 +4,11 @@
 //! documentation and its unit tests. [`build`] turns a component id and its YAML into a boxed
 //! processor; the type is the part of the id before `/` (`attributes/env` is an `attributes`).
 
+pub mod agent_metrics;
 pub mod attributes;
 pub mod batch;
+pub mod cost;
+pub mod outcome;
 pub mod session;
 pub mod tool;
 
@@ -69,7 +72,22 @@ pub fn build(
             id,
             parse_options(options, path)?,
         ))),
+        "agent_metrics" => Ok(Box::new(agent_metrics::AgentMetricsProcessor::new(
+            id,
+            parse_options(options, path)?,
+            path,
+        )?)),
         "attributes" | "resource" => Ok(Box::new(attributes::AttributesProcessor::new(
+            id,
+            parse_options(options, path)?,
+            path,
+        )?)),
+        "cost" => Ok(Box::new(cost::CostProcessor::new(
+            id,
+            parse_options(options, path)?,
+            path,
+        )?)),
+        "outcome" => Ok(Box::new(outcome::OutcomeProcessor::new(
             id,
             parse_options(options, path)?,
             path,

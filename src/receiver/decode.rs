@@ -35,15 +35,15 @@ pub enum Format {
 /// Undo `Content-Encoding`, refusing to inflate past `limit` bytes (compression bombs).
 pub fn decompress(
     encoding: Option<&str>,
-    body: &[u8],
+    body: &bytes::Bytes,
     limit: usize,
-) -> Result<Vec<u8>, DecodeError> {
+) -> Result<bytes::Bytes, DecodeError> {
     let encoding = encoding.map(|e| e.trim().to_ascii_lowercase());
     let fail = |enc: &str, e: std::io::Error| DecodeError::Decompress {
         encoding: enc.to_string(),
         message: e.to_string(),
     };
-    let read_capped = |reader: &mut dyn Read, enc: &str| -> Result<Vec<u8>, DecodeError> {
+    let read_capped = |reader: &mut dyn Read, enc: &str| -> Result<bytes::Bytes, DecodeError> {
         let mut out = Vec::with_capacity((body.len() * 4).min(limit));
         let read = reader
             .take(limit as u64 + 1)
@@ -52,21 +52,22 @@ pub fn decompress(
         if read > limit {
             return Err(DecodeError::TooLarge { limit });
         }
-        Ok(out)
+        Ok(bytes::Bytes::from(out))
     };
     match encoding.as_deref() {
         None | Some("") | Some("identity") => {
             if body.len() > limit {
                 return Err(DecodeError::TooLarge { limit });
             }
-            Ok(body.to_vec())
+            Ok(body.clone())
         }
         Some("gzip") | Some("x-gzip") => {
-            read_capped(&mut flate2::read::MultiGzDecoder::new(body), "gzip")
+            read_capped(&mut flate2::read::MultiGzDecoder::new(&body[..]), "gzip")
         }
-        Some("deflate") => read_capped(&mut flate2::read::ZlibDecoder::new(body), "deflate"),
+        Some("deflate") => read_capped(&mut flate2::read::ZlibDecoder::new(&body[..]), "deflate"),
         Some("zstd") => {
-            let mut dec = zstd::stream::read::Decoder::new(body).map_err(|e| fail("zstd", e))?;
+            let mut dec =
+                zstd::stream::read::Decoder::new(&body[..]).map_err(|e| fail("zstd", e))?;
             read_capped(&mut dec, "zstd")
         }
         Some(other) => Err(DecodeError::UnsupportedEncoding(other.to_string())),
@@ -178,7 +179,7 @@ mod tests {
     #[test]
     fn gzip_round_trip() {
         let body = trace_request(3).encode_to_vec();
-        let out = decompress(Some("gzip"), &gzip(&body), 1 << 20).unwrap();
+        let out = decompress(Some("gzip"), &gzip(&body).into(), 1 << 20).unwrap();
         assert_eq!(out, body);
     }
 
@@ -186,7 +187,7 @@ mod tests {
     fn gzip_bomb_is_refused_by_the_decompressed_limit() {
         let bomb = gzip(&vec![0u8; 10 << 20]);
         assert!(bomb.len() < 64 << 10);
-        let err = decompress(Some("gzip"), &bomb, 1 << 20).unwrap_err();
+        let err = decompress(Some("gzip"), &bomb.into(), 1 << 20).unwrap_err();
         assert!(matches!(err, DecodeError::TooLarge { limit } if limit == 1 << 20));
     }
 
@@ -232,7 +233,7 @@ mod tests {
 
     #[test]
     fn unknown_encoding_is_named() {
-        let err = decompress(Some("br"), b"x", 10).unwrap_err();
+        let err = decompress(Some("br"), &bytes::Bytes::from_static(b"x"), 10).unwrap_err();
         assert!(err.to_string().contains("\"br\""));
     }
 }

@@ -7,6 +7,8 @@ pub mod listener;
 pub mod otlp_grpc;
 pub mod otlp_http;
 
+use std::collections::BTreeMap;
+use std::sync::Arc;
 use std::time::Instant;
 
 use bytes::Bytes;
@@ -20,6 +22,7 @@ use prost::Message;
 
 pub use decode::{DecodeError, Format};
 
+use crate::pipeline::wal::Replayed;
 use crate::pipeline::{Intake, Signal, SubmitError};
 use crate::telemetry::events;
 
@@ -87,31 +90,33 @@ impl Accepted {
     }
 }
 
-/// Decode an (already decompressed) body and hand it to the pipelines.
-pub fn ingest(
+/// Decode an (already decompressed) body and hand it to the pipelines: admit it into the memory
+/// budget, decode, check and limit spans, write it ahead to the log when `file_storage` is on,
+/// and submit it. Only after all of that is the request acknowledged.
+pub async fn ingest(
     intake: &Intake,
     receiver: &str,
     transport: &'static str,
     signal: Signal,
     format: Format,
-    body: &[u8],
+    body: Bytes,
 ) -> Result<Accepted, IngestError> {
     let received = Instant::now();
-    let ticket = match intake.admit(body.len()) {
+    let body_len = body.len();
+    let mut ticket = match intake.admit(body_len) {
         Ok(t) => t,
         Err(e) => {
             events::receiver_request(receiver, transport, "refused");
             return Err(e.into());
         }
     };
-    let mut batch = match decode::decode(signal, format, body, received) {
+    let mut batch = match decode::decode(signal, format, &body, received) {
         Ok(b) => b,
         Err(e) => {
             events::receiver_request(receiver, transport, "invalid");
             return Err(e.into());
         }
     };
-    batch.tickets.push(ticket);
     let mut rejected = decode::reject_invalid_spans(&mut batch);
     let limited = decode::apply_limits(&mut batch, &intake.limits);
     if limited.truncated_values > 0 {
@@ -137,6 +142,32 @@ pub fn ingest(
             message: rejected.message,
         });
     }
+    if let Some(wal) = intake.wal.clone() {
+        let id = receiver.to_string();
+        let json = format == Format::Json;
+        let appended =
+            tokio::task::spawn_blocking(move || wal.append(&id, signal, json, &body)).await;
+        match appended {
+            Ok(Ok(entry)) => ticket.wal = Some(entry),
+            Ok(Err(e)) => {
+                tracing::warn!(error = %e, "write-ahead log refused a request");
+                events::receiver_refused(receiver, transport, signal, items);
+                events::receiver_request(receiver, transport, "refused");
+                return Err(SubmitError::Overloaded {
+                    retry_after: crate::pipeline::RETRY_AFTER,
+                }
+                .into());
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "write-ahead log task failed");
+                return Err(SubmitError::ShuttingDown.into());
+            }
+        }
+    }
+    batch.tickets.push(Arc::new(ticket));
+    if format == Format::Protobuf && rejected.count == 0 && limited.truncated_values == 0 {
+        batch.size_hint = body_len;
+    }
     match intake.submit(batch) {
         Ok(()) => {
             events::receiver_accepted(receiver, transport, signal, items);
@@ -156,4 +187,43 @@ pub fn ingest(
             Err(e.into())
         }
     }
+}
+
+/// Submit what the write-ahead log kept from before a restart, through the same checks as new
+/// data. Records of a receiver that no longer exists go to any receiver taking their signal.
+pub async fn replay(intakes: BTreeMap<String, Intake>, records: Vec<Replayed>) {
+    let mut replayed = 0usize;
+    for r in records {
+        let intake = intakes
+            .get(&r.receiver)
+            .filter(|i| i.accepts(r.signal))
+            .or_else(|| intakes.values().find(|i| i.accepts(r.signal)));
+        let Some(intake) = intake else {
+            tracing::warn!(receiver = %r.receiver, "no receiver takes replayed {} data; kept for a later start", r.signal.as_str());
+            std::mem::forget(r.entry);
+            continue;
+        };
+        let format = if r.json {
+            Format::Json
+        } else {
+            Format::Protobuf
+        };
+        let mut batch = match decode::decode(r.signal, format, &r.payload, Instant::now()) {
+            Ok(b) => b,
+            Err(e) => {
+                tracing::warn!(error = %e, "replayed record does not decode, dropped");
+                continue;
+            }
+        };
+        decode::reject_invalid_spans(&mut batch);
+        decode::apply_limits(&mut batch, &intake.limits);
+        let mut ticket = intake.force_admit(r.payload.len());
+        ticket.wal = Some(r.entry);
+        batch.tickets.push(Arc::new(ticket));
+        if intake.submit_waiting(batch).await.is_err() {
+            break;
+        }
+        replayed += 1;
+    }
+    tracing::info!(replayed, "write-ahead log replay done");
 }

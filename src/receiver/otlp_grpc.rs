@@ -82,8 +82,10 @@ impl tonic::server::UnaryService<Bytes> for ExportSvc {
                 TRANSPORT,
                 signal,
                 Format::Protobuf,
-                &body,
-            ) {
+                body,
+            )
+            .await
+            {
                 Ok(accepted) => Ok(tonic::Response::new(
                     accepted.response(signal, Format::Protobuf),
                 )),

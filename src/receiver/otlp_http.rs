@@ -232,7 +232,7 @@ async fn handle(state: &State, req: Request<Incoming>) -> Response<Full<Bytes>> 
         Err(e) => return error(StatusCode::BAD_REQUEST, format, 3, &e.to_string()),
     };
     drop(body);
-    match ingest(&state.intake, &state.id, TRANSPORT, signal, format, &plain) {
+    match ingest(&state.intake, &state.id, TRANSPORT, signal, format, plain).await {
         Ok(accepted) => {
             let ct = match format {
                 Format::Protobuf => "application/x-protobuf",

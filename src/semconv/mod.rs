@@ -14,6 +14,8 @@
 //! Processors never search attributes by string themselves: they ask the view, or pass one of
 //! the key constants to [`SpanView::str_attr`] and friends.
 
+mod cost;
+mod finish;
 pub mod keys;
 mod messages;
 pub mod profile;

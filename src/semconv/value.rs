@@ -47,6 +47,17 @@ pub fn as_bool(v: &Value) -> Option<bool> {
     }
 }
 
+/// A number, also from integers and decimal strings.
+pub fn as_f64(v: &Value) -> Option<f64> {
+    let f = match v {
+        Value::DoubleValue(d) => *d,
+        Value::IntValue(i) => *i as f64,
+        Value::StringValue(s) => s.trim().trim_matches('"').parse().ok()?,
+        _ => return None,
+    };
+    f.is_finite().then_some(f)
+}
+
 /// A scalar as text: strings borrowed, numbers and booleans formatted. Used for ids, which some
 /// emitters send as integers.
 pub fn as_text(v: &Value) -> Option<Cow<'_, str>> {
@@ -110,6 +121,20 @@ pub fn string(value: impl Into<String>) -> AnyValue {
 pub fn int(value: i64) -> AnyValue {
     AnyValue {
         value: Some(Value::IntValue(value)),
+    }
+}
+
+/// A floating-point attribute value.
+pub fn double(value: f64) -> AnyValue {
+    AnyValue {
+        value: Some(Value::DoubleValue(value)),
+    }
+}
+
+/// A boolean attribute value.
+pub fn boolean(value: bool) -> AnyValue {
+    AnyValue {
+        value: Some(Value::BoolValue(value)),
     }
 }
 

@@ -33,16 +33,22 @@ const COUNT_BUCKETS: &[f64] = &[
 pub fn recorder() -> PrometheusHandle {
     RECORDER
         .get_or_init(|| {
-            let builder = PrometheusBuilder::new()
-                .set_buckets(COUNT_BUCKETS)
-                .and_then(|b| {
-                    b.set_buckets_for_metric(Matcher::Suffix("_seconds".into()), SECONDS_BUCKETS)
-                })
-                .and_then(|b| b.set_buckets_for_metric(Matcher::Suffix("_usd".into()), USD_BUCKETS))
-                .and_then(|b| {
-                    b.set_buckets_for_metric(Matcher::Suffix("_ratio".into()), RATIO_BUCKETS)
-                })
-                .expect("bucket lists are non-empty");
+            let builder =
+                crate::processor::agent_metrics::names::with_buckets(PrometheusBuilder::new())
+                    .and_then(|b| b.set_buckets(COUNT_BUCKETS))
+                    .and_then(|b| {
+                        b.set_buckets_for_metric(
+                            Matcher::Suffix("_seconds".into()),
+                            SECONDS_BUCKETS,
+                        )
+                    })
+                    .and_then(|b| {
+                        b.set_buckets_for_metric(Matcher::Suffix("_usd".into()), USD_BUCKETS)
+                    })
+                    .and_then(|b| {
+                        b.set_buckets_for_metric(Matcher::Suffix("_ratio".into()), RATIO_BUCKETS)
+                    })
+                    .expect("bucket lists are non-empty");
             let recorder = builder.build_recorder();
             let handle = recorder.handle();
             // Another recorder may already be installed (tests); spotter then renders its own.

@@ -80,12 +80,7 @@ service:
         let (http, grpc, metrics, health) = (free_port(), free_port(), free_port(), free_port());
         let config = dir.join("spotter.yaml");
         std::fs::write(&config, text(http, grpc, metrics, health)).unwrap();
-        let child = Command::new(BIN)
-            .args(["--config", config.to_str().unwrap()])
-            .stdout(Stdio::null())
-            .stderr(std::fs::File::create(dir.join("stderr.log")).unwrap())
-            .spawn()
-            .expect("spotter binary starts");
+        let child = Self::spawn(&config, &dir);
         let d = Daemon {
             child,
             http,
@@ -97,6 +92,32 @@ service:
         };
         d.wait_ready().await;
         d
+    }
+
+    fn spawn(config: &std::path::Path, dir: &std::path::Path) -> Child {
+        let log = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(dir.join("stderr.log"))
+            .unwrap();
+        Command::new(BIN)
+            .args(["--config", config.to_str().unwrap()])
+            .stdout(Stdio::null())
+            .stderr(log)
+            .spawn()
+            .expect("spotter binary starts")
+    }
+
+    /// SIGKILL the process: no drain, no flush.
+    pub fn crash(&mut self) {
+        self.child.kill().unwrap();
+        self.child.wait().unwrap();
+    }
+
+    /// Start again with the same config and ports.
+    pub async fn restart(&mut self) {
+        self.child = Self::spawn(&self.config, &self.dir);
+        self.wait_ready().await;
     }
 
     pub async fn wait_ready(&self) {

@@ -9,6 +9,7 @@
 
 mod bad_input;
 mod delivery;
+mod durability;
 mod fixtures;
 mod harness;
 mod lifecycle;

@@ -9,6 +9,8 @@ pub const SPAN_TYPE: &str = "lmnr.span.type";
 pub const SPAN_INPUT: &str = "lmnr.span.input";
 /// Span output, a JSON string.
 pub const SPAN_OUTPUT: &str = "lmnr.span.output";
+/// Cost of the call in USD, as Laminar's SDK reports it.
+pub const GEN_AI_USAGE_COST: &str = "gen_ai.usage.cost";
 /// Association property: session id.
 pub const ASSOCIATION_SESSION_ID: &str = "lmnr.association.properties.session_id";
 /// Association property: user id.

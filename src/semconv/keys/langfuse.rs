@@ -34,6 +34,8 @@ pub const OBSERVATION_OUTPUT: &str = "langfuse.observation.output";
 pub const OBSERVATION_MODEL_NAME: &str = "langfuse.observation.model.name";
 /// Usage of a generation, a JSON object (Langfuse's own `input` excludes cached tokens).
 pub const OBSERVATION_USAGE_DETAILS: &str = "langfuse.observation.usage_details";
+/// Cost of a generation, a JSON object of USD amounts (`{"input": .., "output": .., "total": ..}`).
+pub const OBSERVATION_COST_DETAILS: &str = "langfuse.observation.cost_details";
 /// Tool call id, as the Langfuse SDK records it in observation metadata.
 pub const OBSERVATION_METADATA_TOOL_CALL_ID: &str = "langfuse.observation.metadata.tool_call_id";
 

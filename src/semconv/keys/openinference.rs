@@ -41,6 +41,10 @@ pub const LLM_TOKEN_COUNT_TOTAL: &str = "llm.token_count.total";
 pub const LLM_TOKEN_COUNT_PROMPT_CACHE_READ: &str = "llm.token_count.prompt_details.cache_read";
 /// Prompt tokens written to cache.
 pub const LLM_TOKEN_COUNT_PROMPT_CACHE_WRITE: &str = "llm.token_count.prompt_details.cache_write";
+/// Why the model stopped (`stop`, `tool_calls`, `length`...), a string.
+pub const LLM_FINISH_REASON: &str = "llm.finish_reason";
+/// Total cost of the call in USD (`llm.cost.*` family).
+pub const LLM_COST_TOTAL: &str = "llm.cost.total";
 /// Reasoning tokens.
 pub const LLM_TOKEN_COUNT_COMPLETION_REASONING: &str =
     "llm.token_count.completion_details.reasoning";

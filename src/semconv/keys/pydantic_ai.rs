@@ -19,5 +19,7 @@ pub const TOOL_ARGUMENTS: &str = "tool_arguments";
 pub const TOOL_RESPONSE: &str = "tool_response";
 /// Prefix of the run totals on agent spans; never summed again (leaf LLM spans carry the usage).
 pub const AGGREGATED_USAGE_PREFIX: &str = "gen_ai.aggregated_usage.";
+/// Cost of a model call in USD, priced by `genai-prices`.
+pub const OPERATION_COST: &str = "operation.cost";
 /// Scope name of Pydantic AI spans.
 pub const SCOPE_NAME: &str = "pydantic-ai";

@@ -18,6 +18,26 @@ pub const USER_ID: &str = "user.id";
 /// the last span of a session.
 pub const SESSION_END: &str = "spotter.session.end";
 
+/// Cost of a leaf model call in USD, as spotter settled it (reported by the SDK or computed
+/// from the pricing table, see `spotter.cost.source`).
+pub const COST_USD: &str = "spotter.cost.usd";
+/// Where `spotter.cost.usd` came from: `reported` (the SDK's) or `computed` (spotter's table).
+pub const COST_SOURCE: &str = "spotter.cost.source";
+/// Set to true on a model call spotter could not price (unknown model, no SDK cost).
+pub const COST_UNPRICED: &str = "spotter.cost.unpriced";
+/// Input tokens of a model call divided by the model's context window.
+pub const CONTEXT_UTILIZATION: &str = "spotter.context.utilization";
+/// Set to true on a model call whose context utilization is above the saturation threshold;
+/// also the name of the span event that says so.
+pub const CONTEXT_SATURATED: &str = "spotter.context.saturated";
+/// Set to true on a model call whose input stopped growing near the context window while its
+/// session went on; also the name of the span event that says so.
+pub const CONTEXT_TRUNCATION_SUSPECTED: &str = "spotter.context.truncation_suspected";
+/// Context window (tokens) of the model, on spotter's context events.
+pub const CONTEXT_WINDOW: &str = "spotter.context.window";
+/// An explicit outcome an agent may send for its session (`success`, `failure`, a score...).
+pub const SESSION_OUTCOME: &str = "spotter.session.outcome";
+
 // --- tool-call findings, written by the tool processors (`crate::processor::tool`) ----------
 
 /// The outcome class of a tool call: `ok`, `auth`, `rate_limited`, `timeout`, `network`,

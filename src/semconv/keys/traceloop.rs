@@ -41,6 +41,10 @@ pub const GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS: &str =
 pub const GEN_AI_USAGE_REASONING_TOKENS: &str = "gen_ai.usage.reasoning_tokens";
 /// Reasoning tokens (before 0.5).
 pub const LLM_USAGE_REASONING_TOKENS: &str = "llm.usage.reasoning_tokens";
+/// Why the model stopped, OpenLLMetry's own singular key (≥ 0.5).
+pub const GEN_AI_RESPONSE_FINISH_REASON: &str = "gen_ai.response.finish_reason";
+/// Why the first choice stopped, flattened completions (before 0.5).
+pub const GEN_AI_COMPLETION_0_FINISH_REASON: &str = "gen_ai.completion.0.finish_reason";
 /// Prefix of the flattened prompt messages (before 0.5):
 /// `gen_ai.prompt.<i>.{role,content,tool_call_id}`, `gen_ai.prompt.<i>.tool_calls.<j>.*`.
 pub const GEN_AI_PROMPT_PREFIX: &str = "gen_ai.prompt.";
