@@ -15,6 +15,20 @@
 //! - The later processors read the outcome `tool_outcome` wrote; without it they classify with
 //!   the built-in rules, so each processor also works alone.
 //!
+//! ```yaml
+//! processors:
+//!   session: { wait: 2s }
+//!   schema_drift: { state_file: /var/lib/spotter/schemas.json }
+//!   tool_outcome: {}
+//!   auth_rot: {}
+//!   silent_failure: {}
+//!   loop: {}
+//! service:
+//!   pipelines:
+//!     traces:
+//!       processors: [session, schema_drift, tool_outcome, auth_rot, silent_failure, loop, outcome, batch]
+//! ```
+//!
 //! **Parse once.** A result is parsed by the first processor that needs it and kept in the
 //! batch's side table (`Batch::tool_results`, see [`result`]); the others reuse the parse.
 //!

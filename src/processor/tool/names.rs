@@ -23,6 +23,9 @@ pub const SCHEMA_DRIFT_TOTAL: &str = "spotter_tool_schema_drift_total";
 pub const SCHEMA_STATE_ERRORS_TOTAL: &str = "spotter_tool_schema_state_errors_total";
 /// Gauge: tools with a learned schema.
 pub const SCHEMA_TOOLS: &str = "spotter_tool_schema_tools";
+/// Gauge `{processor, state}`: entries in a tool processor's bounded state (LRU caches, held
+/// spans), so every bound is visible.
+pub const STATE_ENTRIES: &str = "spotter_tool_state_entries";
 /// Counter `{workflow, tool, kind}` (`repeat`, `excess`).
 pub const TOOL_LOOPS_TOTAL: &str = "spotter_tool_loops_total";
 

@@ -121,6 +121,12 @@ impl ToolOutcomeProcessor {
     }
 }
 
+/// Report the size of one bounded state.
+pub fn state_gauge(processor: &'static str, state: &'static str, entries: usize) {
+    metrics::gauge!(names::STATE_ENTRIES, "processor" => processor, "state" => state)
+        .set(entries as f64);
+}
+
 fn nonzero(n: usize) -> NonZeroUsize {
     NonZeroUsize::new(n.max(1)).expect("non-zero")
 }
@@ -200,6 +206,8 @@ impl Processor for ToolOutcomeProcessor {
             }
             Some(edit)
         });
+        state_gauge("tool_outcome", "tools", self.history.len());
+        state_gauge("tool_outcome", "sessions", self.per_session.len());
         out.push(batch);
     }
 

@@ -243,6 +243,11 @@ impl AuthHealth {
         }
     }
 
+    /// (keys, sessions) held.
+    pub fn len(&self) -> (usize, usize) {
+        (self.keys.len(), self.sessions.len())
+    }
+
     /// Whether `key` is in a rot episode.
     pub fn is_rotting(&self, key: &str) -> bool {
         self.keys.peek(key).is_some_and(|h| h.episode.is_some())

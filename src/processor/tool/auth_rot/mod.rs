@@ -36,6 +36,7 @@ use super::findings::SessionFindings;
 use super::labels::BoundedLabels;
 use super::names;
 use super::outcome::{Classifier, Outcome};
+use super::outcome_processor::state_gauge;
 use crate::config::{ConfigError, DurationStr};
 use crate::pipeline::Batch;
 use crate::processor::Processor;
@@ -195,6 +196,9 @@ impl Processor for AuthRotProcessor {
             }
             Some(edit)
         });
+        let (keys, sessions) = self.health.len();
+        state_gauge("auth_rot", "keys", keys);
+        state_gauge("auth_rot", "sessions", sessions);
         out.push(batch);
     }
 

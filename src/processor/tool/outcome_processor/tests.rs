@@ -188,3 +188,52 @@ fn results_are_parsed_once_per_batch() {
         "the parse is left for later processors"
     );
 }
+
+#[test]
+fn rules_are_read_from_yaml() {
+    let yaml = r#"
+mark_failed_spans: false
+rules:
+  - outcome: auth
+    status_codes: [419, "490-492"]
+    codes: [SESSION_REVOKED]
+    patterns: ["re-?login needed"]
+  - { outcome: rate_limited, status_codes: ["6xx"] }
+"#;
+    let options: serde_yaml::Value = serde_yaml::from_str(yaml).unwrap();
+    let config: Config =
+        crate::processor::parse_options(&options, "processors.tool_outcome").unwrap();
+    assert!(!config.mark_failed_spans);
+    let mut p =
+        ToolOutcomeProcessor::new("tool_outcome", config, "processors.tool_outcome").unwrap();
+    let spans = run(
+        &mut p,
+        vec![
+            tool(
+                "s",
+                1,
+                1,
+                "t",
+                "{}",
+                Some(r#"{"status": 491, "message": "x"}"#),
+                T0,
+            ),
+            tool("s", 1, 2, "t", "{}", Some("Error: relogin needed"), T0),
+        ],
+    );
+    assert_eq!(
+        attr(by_id(&spans, 1), "spotter.tool.outcome").as_deref(),
+        Some("auth")
+    );
+    assert_eq!(
+        attr(by_id(&spans, 2), "spotter.tool.outcome").as_deref(),
+        Some("auth")
+    );
+    let bad: serde_yaml::Value = serde_yaml::from_str("rules: [{outcome: wrong}]").unwrap();
+    let err =
+        crate::processor::parse_options::<Config>(&bad, "processors.tool_outcome").unwrap_err();
+    assert!(
+        err.to_string().contains("processors.tool_outcome.rules"),
+        "{err}"
+    );
+}

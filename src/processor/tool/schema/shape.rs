@@ -17,7 +17,7 @@ use serde_json::Value;
 
 pub const MAX_DEPTH: usize = 8;
 pub const MAX_PATHS: usize = 512;
-pub const MAX_ELEMENTS: usize = 32;
+pub const MAX_ELEMENTS: usize = 16;
 pub const MAP_KEYS: usize = 64;
 
 /// JSON types as a bit set, so unions are cheap.
@@ -141,21 +141,7 @@ impl Shape {
         if !self.add(path, parent, Types::of(v)) || depth >= MAX_DEPTH {
             return;
         }
-        match v {
-            Value::Object(map) if map.len() <= MAP_KEYS => {
-                for (k, child) in map {
-                    let child_path = format!("{path}.{}", escape(k));
-                    self.visit(&child_path, Some(path), child, depth + 1);
-                }
-            }
-            Value::Array(items) if !items.is_empty() => {
-                let elem = format!("{path}[]");
-                for item in items.iter().take(MAX_ELEMENTS) {
-                    self.visit_element(&elem, path, item, depth + 1);
-                }
-            }
-            _ => {}
-        }
+        self.visit_children(path, v, depth);
     }
 
     /// Array elements share one path; their members are unified.
@@ -163,17 +149,27 @@ impl Shape {
         if !self.add(elem, Some(parent), Types::of(v)) || depth >= MAX_DEPTH {
             return;
         }
+        self.visit_children(elem, v, depth);
+    }
+
+    /// Members of an object or elements of an array at `path`. Child paths are built in one
+    /// reused buffer, so unified array elements do not allocate a path per element.
+    fn visit_children(&mut self, path: &str, v: &Value, depth: usize) {
         match v {
             Value::Object(map) if map.len() <= MAP_KEYS => {
-                for (k, child) in map {
-                    let child_path = format!("{elem}.{}", escape(k));
-                    self.visit(&child_path, Some(elem), child, depth + 1);
+                let mut child = String::with_capacity(path.len() + 16);
+                for (k, value) in map {
+                    child.clear();
+                    child.push_str(path);
+                    child.push('.');
+                    push_escaped(&mut child, k);
+                    self.visit(&child, Some(path), value, depth + 1);
                 }
             }
             Value::Array(items) if !items.is_empty() => {
-                let inner = format!("{elem}[]");
+                let elem = format!("{path}[]");
                 for item in items.iter().take(MAX_ELEMENTS) {
-                    self.visit_element(&inner, elem, item, depth + 1);
+                    self.visit_element(&elem, path, item, depth + 1);
                 }
             }
             _ => {}
@@ -198,10 +194,18 @@ impl Shape {
 
 /// Keys containing path syntax are quoted so paths stay unambiguous.
 fn escape(key: &str) -> String {
+    let mut s = String::with_capacity(key.len() + 2);
+    push_escaped(&mut s, key);
+    s
+}
+
+fn push_escaped(into: &mut String, key: &str) {
     if key.contains(['.', '[', ']']) {
-        format!("\"{key}\"")
+        into.push('"');
+        into.push_str(key);
+        into.push('"');
     } else {
-        key.to_string()
+        into.push_str(key);
     }
 }
 

@@ -59,6 +59,7 @@ use super::findings::SessionFindings;
 use super::labels::BoundedLabels;
 use super::names;
 use super::outcome::{truncate, Classifier, Outcome};
+use super::outcome_processor::state_gauge;
 use super::result::{span_key, SpanKey, ToolResultCache};
 use crate::config::{ConfigError, DurationStr};
 use crate::pipeline::admission::Ticket;
@@ -500,6 +501,8 @@ impl Processor for SilentFailureProcessor {
             out.push(batch);
         }
         self.release_due(now, out);
+        state_gauge("silent_failure", "turns", self.turns.len());
+        state_gauge("silent_failure", "held_spans", self.held.len());
     }
 
     fn next_deadline(&self) -> Option<Instant> {

@@ -34,6 +34,7 @@ use super::edit::{boolean, event, SpanEdit};
 use super::findings::SessionFindings;
 use super::labels::BoundedLabels;
 use super::names;
+use super::outcome_processor::state_gauge;
 use crate::config::ConfigError;
 use crate::pipeline::Batch;
 use crate::processor::Processor;
@@ -242,6 +243,8 @@ impl Processor for LoopProcessor {
             }
             Some(edit)
         });
+        state_gauge("loop", "sessions", self.sessions.len());
+        state_gauge("loop", "workflows", self.baselines.len());
         out.push(batch);
     }
 

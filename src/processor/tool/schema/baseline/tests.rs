@@ -200,3 +200,67 @@ fn variants_are_bounded() {
     }
     assert!(s.variants.len() <= MAX_VARIANTS);
 }
+
+mod properties {
+    use proptest::prelude::*;
+    use serde_json::{Map, Value};
+
+    use super::super::*;
+    use crate::processor::tool::schema::shape::Shape;
+
+    fn json_value() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i32>().prop_map(Value::from),
+            "[a-z]{0,6}".prop_map(Value::String),
+        ];
+        leaf.prop_recursive(4, 48, 6, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+                prop::collection::btree_map("[a-c]{1,2}", inner, 0..5)
+                    .prop_map(|m| Value::Object(m.into_iter().collect::<Map<_, _>>())),
+            ]
+        })
+    }
+
+    fn object() -> impl Strategy<Value = Value> {
+        prop::collection::btree_map("[a-e]{1,3}", json_value(), 1..6)
+            .prop_map(|m| Value::Object(m.into_iter().collect::<Map<_, _>>()))
+    }
+
+    proptest! {
+        #[test]
+        fn a_result_always_matches_the_schema_learned_from_it(v in object(), n in 1usize..12) {
+            let th = Thresholds::default();
+            let shape = Shape::of(&v);
+            let mut s = ToolSchema::default();
+            for _ in 0..n {
+                let o = s.observe(&shape, Origin::default(), &th);
+                prop_assert!(o.mismatch.is_none() && o.drift.is_none());
+            }
+        }
+
+        #[test]
+        fn every_path_has_its_parent(v in object()) {
+            let shape = Shape::of(&v);
+            for (path, info) in &shape.paths {
+                if let Some(p) = &info.parent {
+                    prop_assert!(shape.paths.contains_key(p), "{} lacks parent {}", path, p);
+                }
+            }
+        }
+
+        #[test]
+        fn learned_results_never_break_their_variant(a in object(), b in object()) {
+            // Whatever two shapes teach a variant, each of them still matches it afterwards.
+            let (sa, sb) = (Shape::of(&a), Shape::of(&b));
+            let mut v = Variant::default();
+            v.learn(&sa);
+            v.learn(&sb);
+            v.learn(&sa);
+            prop_assert!(!v.diff(&sa).is_breaking());
+            prop_assert!(!v.diff(&sb).is_breaking());
+        }
+    }
+}
