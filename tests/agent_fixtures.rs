@@ -125,7 +125,7 @@ fn fixture_sessions_cost_turns_and_outcomes() -> Result<()> {
             let mut span_cost: HashMap<String, f64> = HashMap::new();
             let mut hand_cost: HashMap<String, f64> = HashMap::new();
             for b in &out {
-                let Payload::Traces(req) = &b.payload else {
+                let Payload::Traces(req) = b.payload() else {
                     continue;
                 };
                 for v in spans(req) {

@@ -52,7 +52,7 @@ fn weather(id: u8, result: &str) -> Batch {
 fn missing(p: &mut SchemaDriftProcessor, id: u8, result: &str) -> Option<String> {
     let mut out = Vec::new();
     p.process(weather(id, result), Instant::now(), &mut out);
-    let Payload::Traces(req) = &out[0].payload else {
+    let Payload::Traces(req) = out[0].payload() else {
         panic!("traces")
     };
     let view = spans(req).next().unwrap();

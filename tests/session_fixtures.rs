@@ -115,7 +115,7 @@ fn run(reqs: Vec<ExportTraceServiceRequest>) -> Vec<ExportTraceServiceRequest> {
     assert_eq!(p.stats().spans_without_session, 0);
     assert_eq!(p.stats().turns_out_of_order, 0);
     out.into_iter()
-        .filter_map(|b| match b.payload {
+        .filter_map(|b| match b.into_payload() {
             Payload::Traces(r) => Some(r),
             Payload::Logs(_) => None,
         })

@@ -147,7 +147,7 @@ fn replay(sessions: Vec<Vec<ExportTraceServiceRequest>>) -> Outcome {
         .collect();
     let mut outcomes = Vec::new();
     for b in &exported {
-        if let Payload::Traces(r) = &b.payload {
+        if let Payload::Traces(r) = b.payload() {
             for v in spans(r) {
                 if let Some(o) = v.tool_outcome() {
                     outcomes.push((v.name().to_string(), o.to_string()));

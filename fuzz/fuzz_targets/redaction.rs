@@ -81,7 +81,7 @@ fn batches(key: &str, text: &str) -> [Batch; 2] {
 }
 
 fn payload(b: &Batch) -> &Payload {
-    &b.payload
+    b.payload()
 }
 
 fuzz_target!(|data: &[u8]| {

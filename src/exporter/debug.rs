@@ -59,7 +59,7 @@ fn hex(bytes: &[u8]) -> String {
 impl Exporter for DebugExporter {
     fn export<'a>(&'a self, batch: &'a Batch) -> BoxFuture<'a, Result<(), ExportError>> {
         Box::pin(async move {
-            match &batch.payload {
+            match batch.payload() {
                 Payload::Traces(req) => {
                     tracing::info!(
                         exporter = %self.id,

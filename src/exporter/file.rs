@@ -186,7 +186,7 @@ impl FileExporter {
 impl Exporter for FileExporter {
     fn export<'a>(&'a self, batch: &'a Batch) -> BoxFuture<'a, Result<(), ExportError>> {
         Box::pin(async move {
-            let line = match &batch.payload {
+            let line = match batch.payload() {
                 Payload::Traces(r) => serde_json::to_vec(r),
                 Payload::Logs(r) => serde_json::to_vec(r),
             }

@@ -19,7 +19,6 @@ use std::time::Duration;
 use bytes::Bytes;
 use futures::future::BoxFuture;
 use http::uri::PathAndQuery;
-use prost::Message;
 use serde::Deserialize;
 use tonic::codec::CompressionEncoding;
 use tonic::metadata::{AsciiMetadataKey, AsciiMetadataValue};
@@ -158,10 +157,11 @@ pub fn classify(status: &Status) -> ExportError {
 impl Exporter for OtlpGrpcExporter {
     fn export<'a>(&'a self, batch: &'a Batch) -> BoxFuture<'a, Result<(), ExportError>> {
         Box::pin(async move {
-            let (bytes, path) = match &batch.payload {
-                Payload::Traces(r) => (r.encode_to_vec(), TRACES_PATH),
-                Payload::Logs(r) => (r.encode_to_vec(), LOGS_PATH),
+            let path = match batch.payload() {
+                Payload::Traces(_) => TRACES_PATH,
+                Payload::Logs(_) => LOGS_PATH,
             };
+            let bytes = batch.to_protobuf();
             let channel = self
                 .channel
                 .get_or_init(|| self.endpoint.connect_lazy())

@@ -22,7 +22,6 @@ use http::{HeaderName, HeaderValue, Request, StatusCode, Uri};
 use http_body_util::{BodyExt, Full};
 use hyper_util::client::legacy::{connect::HttpConnector, Client};
 use hyper_util::rt::TokioExecutor;
-use prost::Message;
 use serde::Deserialize;
 
 use super::settings::CompressionParams;
@@ -175,9 +174,8 @@ pub fn retry_after(headers: &http::HeaderMap) -> Option<Duration> {
 
 impl OtlpHttpExporter {
     fn encode(&self, batch: &Batch) -> Result<(Vec<u8>, &'static str), ExportError> {
-        let body = match (&batch.payload, self.encoding) {
-            (Payload::Traces(r), Encoding::Proto) => r.encode_to_vec(),
-            (Payload::Logs(r), Encoding::Proto) => r.encode_to_vec(),
+        let body = match (batch.payload(), self.encoding) {
+            (_, Encoding::Proto) => batch.to_protobuf(),
             (Payload::Traces(r), Encoding::Json) => serde_json::to_vec(r)
                 .map_err(|e| ExportError::permanent(format!("cannot encode OTLP/JSON: {e}")))?,
             (Payload::Logs(r), Encoding::Json) => serde_json::to_vec(r)
@@ -197,9 +195,9 @@ impl Exporter for OtlpHttpExporter {
             let (body, content_type) = self.encode(batch)?;
             let body = self
                 .compression
-                .compress(&body, self.level)
+                .compress(body, self.level)
                 .map_err(|e| ExportError::permanent(format!("cannot compress: {e}")))?;
-            let uri = match batch.payload {
+            let uri = match batch.payload() {
                 Payload::Traces(_) => self.traces_url.clone(),
                 Payload::Logs(_) => self.logs_url.clone(),
             };

@@ -148,6 +148,9 @@ impl MemoryQueue {
     }
 
     /// Try once; `Err` gives the batch back when there is no room.
+    // The batch goes back by value: boxing it would allocate on the path taken when the queue
+    // is already full, and the caller moves it on at once.
+    #[allow(clippy::result_large_err)]
     fn try_push(&self, batch: Batch) -> Result<(), (Batch, bool)> {
         let bytes = batch.encoded_len();
         let mut st = self.lock();

@@ -79,8 +79,12 @@ impl ExporterRunner {
 
     /// Queue a batch for sending; waits for space under the `block` policy.
     pub async fn enqueue(&self, pipeline: &str, mut batch: Batch) -> Result<(), EnqueueError> {
-        if let (Some(profile), Some(req)) = (self.profile, batch.traces_mut()) {
-            profile::apply(profile, req);
+        // Only a profile changes the batch; asking for the request to change forgets its
+        // original encoding, so ask only when there is one.
+        if let Some(profile) = self.profile {
+            if let Some(req) = batch.traces_mut() {
+                profile::apply(profile, req);
+            }
         }
         let signal = batch.signal();
         let items = batch.items();

@@ -38,19 +38,20 @@ impl Compression {
         }
     }
 
-    pub fn compress(self, data: &[u8], level: i32) -> std::io::Result<Vec<u8>> {
+    /// The body to send: `data` itself without compression, else its compressed copy.
+    pub fn compress(self, data: Vec<u8>, level: i32) -> std::io::Result<Vec<u8>> {
         match self {
-            Compression::None => Ok(data.to_vec()),
+            Compression::None => Ok(data),
             Compression::Gzip => {
                 let level = level.clamp(1, 9) as u32;
                 let mut enc = flate2::write::GzEncoder::new(
                     Vec::with_capacity(data.len() / 4),
                     flate2::Compression::new(level),
                 );
-                enc.write_all(data)?;
+                enc.write_all(&data)?;
                 enc.finish()
             }
-            Compression::Zstd => zstd::bulk::compress(data, level.clamp(1, 19)),
+            Compression::Zstd => zstd::bulk::compress(&data, level.clamp(1, 19)),
         }
     }
 }

@@ -155,7 +155,7 @@ impl Processor for AttributesProcessor {
     }
 
     fn process(&mut self, mut batch: Batch, _now: Instant, out: &mut Vec<Batch>) {
-        if let Payload::Traces(req) = &mut batch.payload {
+        if let Payload::Traces(req) = batch.payload_mut() {
             for rs in &mut req.resource_spans {
                 for action in self.actions.iter().filter(|a| a.target == Target::Resource) {
                     let resource = rs.resource.get_or_insert_with(Default::default);
@@ -208,7 +208,7 @@ mod tests {
         let now = Instant::now();
         let mut out = Vec::new();
         p.process(trace_batch(2, now), now, &mut out);
-        let Payload::Traces(req) = &out[0].payload else {
+        let Payload::Traces(req) = out[0].payload() else {
             panic!()
         };
         let rs = &req.resource_spans[0];
@@ -253,7 +253,7 @@ mod tests {
         let now = Instant::now();
         let mut out = Vec::new();
         p.process(trace_batch(1, now), now, &mut out);
-        let Payload::Traces(req) = &out[0].payload else {
+        let Payload::Traces(req) = out[0].payload() else {
             panic!()
         };
         let res = &req.resource_spans[0].resource.as_ref().unwrap().attributes;

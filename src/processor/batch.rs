@@ -92,7 +92,7 @@ impl Processor for BatchProcessor {
         }
         let items = batch.items();
         let bytes = batch.encoded_len();
-        let pending = match batch.payload {
+        let pending = match batch.payload() {
             Payload::Traces(_) => &mut self.traces,
             Payload::Logs(_) => &mut self.logs,
         };
@@ -103,12 +103,7 @@ impl Processor for BatchProcessor {
                 batch.size_hint = bytes;
                 pending.batch = Some(batch);
             }
-            Some(held) => {
-                held.received = held.received.min(batch.received);
-                held.size_hint = held.encoded_len() + bytes;
-                held.absorb_tickets(batch.tickets);
-                append(&mut held.payload, batch.payload);
-            }
+            Some(held) => held.append(batch),
         }
         pending.items += items;
         pending.bytes += bytes;
@@ -142,24 +137,16 @@ impl Processor for BatchProcessor {
     }
 }
 
-fn append(into: &mut Payload, from: Payload) {
-    match (into, from) {
-        (Payload::Traces(a), Payload::Traces(b)) => a.resource_spans.extend(b.resource_spans),
-        (Payload::Logs(a), Payload::Logs(b)) => a.resource_logs.extend(b.resource_logs),
-        _ => unreachable!("pending batches are kept per signal"),
-    }
-}
-
 /// Push `batch` to `out`, split into pieces of at most `max` items when `max > 0`.
-fn split_into(batch: Batch, max: usize, out: &mut Vec<Batch>) {
+fn split_into(mut batch: Batch, max: usize, out: &mut Vec<Batch>) {
     if max == 0 || batch.items() <= max {
         out.push(batch);
         return;
     }
     let (items, bytes) = (batch.items().max(1), batch.size_hint);
     let received = batch.received;
-    let tickets = batch.tickets;
-    let pieces: Vec<Batch> = match batch.payload {
+    let tickets = std::mem::take(&mut batch.tickets);
+    let pieces: Vec<Batch> = match batch.into_payload() {
         Payload::Traces(req) => split_traces(req, max)
             .into_iter()
             .map(|p| Batch::traces(p, received))

@@ -211,7 +211,7 @@ mod tests {
     fn json_with_hex_ids_and_string_ints_decodes() {
         let json = br#"{"resourceSpans":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"a"}}]},"scopeSpans":[{"spans":[{"traceId":"5b8efff798038103d269b633813fc60c","spanId":"eee19b7ec3c1b174","name":"x","kind":1,"startTimeUnixNano":"1544712660000000000","endTimeUnixNano":"1544712661000000000","attributes":[{"key":"n","value":{"intValue":"42"}}],"status":{"code":2}}]}]}]}"#;
         let b = decode(Signal::Traces, Format::Json, json, Instant::now()).unwrap();
-        let crate::pipeline::Payload::Traces(req) = &b.payload else {
+        let crate::pipeline::Payload::Traces(req) = b.payload() else {
             panic!()
         };
         let span = &req.resource_spans[0].scope_spans[0].spans[0];
@@ -283,7 +283,7 @@ pub fn apply_limits(batch: &mut Batch, limits: &crate::config::ReceiverLimits) -
     let max = limits.max_attribute_value_size;
     let mut out = Limited::default();
     let n = &mut out.truncated_values;
-    match &mut batch.payload {
+    match batch.payload_mut() {
         crate::pipeline::Payload::Traces(req) => {
             let mut kept = 0usize;
             for rs in &mut req.resource_spans {
@@ -353,7 +353,7 @@ mod limit_tests {
         };
         let got = apply_limits(&mut batch, &limits);
         assert_eq!(got.truncated_values, 1);
-        let Payload::Traces(req) = &batch.payload else {
+        let Payload::Traces(req) = batch.payload() else {
             panic!()
         };
         let attr = req.resource_spans[0].scope_spans[0].spans[0]

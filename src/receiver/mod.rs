@@ -145,8 +145,9 @@ pub async fn ingest(
     if let Some(wal) = intake.wal.clone() {
         let id = receiver.to_string();
         let json = format == Format::Json;
+        let record = body.clone();
         let appended =
-            tokio::task::spawn_blocking(move || wal.append(&id, signal, json, &body)).await;
+            tokio::task::spawn_blocking(move || wal.append(&id, signal, json, &record)).await;
         match appended {
             Ok(Ok(entry)) => ticket.wal = Some(entry),
             Ok(Err(e)) => {
@@ -166,7 +167,8 @@ pub async fn ingest(
     }
     batch.tickets.push(Arc::new(ticket));
     if format == Format::Protobuf && rejected.count == 0 && limited.truncated_values == 0 {
-        batch.size_hint = body_len;
+        // Nothing was cut or dropped, so the body is still the exact encoding of the batch.
+        batch.keep_wire(body);
     }
     match intake.submit(batch) {
         Ok(()) => {

@@ -15,6 +15,7 @@ mod harness;
 mod lifecycle;
 mod memory;
 mod metrics;
+mod passthrough;
 mod security;
 mod sessions;
 mod sink;

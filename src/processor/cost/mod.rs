@@ -387,7 +387,7 @@ impl Processor for CostProcessor {
     }
 
     fn process(&mut self, mut batch: Batch, _now: Instant, out: &mut Vec<Batch>) {
-        if let Payload::Traces(req) = &mut batch.payload {
+        if let Payload::Traces(req) = batch.payload_mut() {
             for rs in &mut req.resource_spans {
                 let resource = rs.resource.as_ref();
                 for ss in &mut rs.scope_spans {

@@ -70,7 +70,7 @@ fn batch(spans: Vec<Span>) -> Batch {
 fn run(p: &mut CostProcessor, spans: Vec<Span>) -> Vec<Span> {
     let mut out = Vec::new();
     p.process(batch(spans), Instant::now(), &mut out);
-    let Payload::Traces(req) = out.remove(0).payload else {
+    let Payload::Traces(req) = out.remove(0).into_payload() else {
         panic!("traces expected")
     };
     req.resource_spans

@@ -381,7 +381,7 @@ impl Processor for OutcomeProcessor {
     }
 
     fn process(&mut self, batch: Batch, _now: Instant, out: &mut Vec<Batch>) {
-        if let Payload::Traces(req) = &batch.payload {
+        if let Payload::Traces(req) = batch.payload() {
             for view in crate::semconv::spans(req) {
                 self.observe(&view);
             }

@@ -421,11 +421,11 @@ fn seeded_secret_corpus_is_fully_redacted_in_spans_and_logs() {
     // Everything that would reach an exporter, as protobuf bytes (secrets are ASCII, so a lossy
     // view of the bytes holds them verbatim if they survived).
     let encoded = [
-        match &traces.payload {
+        match traces.payload() {
             Payload::Traces(r) => r.encode_to_vec(),
             Payload::Logs(_) => unreachable!(),
         },
-        match &logs.payload {
+        match logs.payload() {
             Payload::Logs(r) => r.encode_to_vec(),
             Payload::Traces(_) => unreachable!(),
         },

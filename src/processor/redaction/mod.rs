@@ -254,7 +254,7 @@ impl RedactionProcessor {
             scratch: &mut self.scratch,
             counts: &mut self.counts,
         };
-        match &mut batch.payload {
+        match batch.payload_mut() {
             Payload::Traces(req) => {
                 for rs in &mut req.resource_spans {
                     if let Some(r) = rs.resource.as_mut() {
@@ -429,7 +429,7 @@ mod tests {
         let mut p = processor("salt: fixed");
         let now = Instant::now();
         let mut batch = trace_batch(1, now);
-        let Payload::Traces(req) = &mut batch.payload else {
+        let Payload::Traces(req) = batch.payload_mut() else {
             unreachable!()
         };
         let rs = &mut req.resource_spans[0];
@@ -458,7 +458,7 @@ mod tests {
         });
         let mut out = Vec::new();
         p.process(batch, now, &mut out);
-        let Payload::Traces(req) = &out[0].payload else {
+        let Payload::Traces(req) = out[0].payload() else {
             unreachable!()
         };
         let rs = &req.resource_spans[0];
@@ -526,7 +526,7 @@ mod tests {
         };
         let mut batch = Batch::logs(req, Instant::now());
         p.redact_batch(&mut batch);
-        let Payload::Logs(req) = &batch.payload else {
+        let Payload::Logs(req) = batch.payload() else {
             unreachable!()
         };
         let rec = &req.resource_logs[0].scope_logs[0].log_records[0];

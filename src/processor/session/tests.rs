@@ -51,7 +51,7 @@ fn batch(spans: Vec<Span>, now: Instant) -> Batch {
 fn stamped(out: &[Batch]) -> Vec<(u8, Option<String>, Option<u32>, String)> {
     let mut v: Vec<_> = out
         .iter()
-        .filter_map(|b| match &b.payload {
+        .filter_map(|b| match b.payload() {
             crate::pipeline::Payload::Traces(r) => Some(r),
             _ => None,
         })
@@ -315,7 +315,7 @@ workflow:
     );
     let workflows: Vec<_> = out
         .iter()
-        .flat_map(|b| match &b.payload {
+        .flat_map(|b| match b.payload() {
             crate::pipeline::Payload::Traces(r) => spans(r)
                 .map(|v| (v.span_id()[0], v.workflow().unwrap().to_string()))
                 .collect::<Vec<_>>(),
@@ -455,7 +455,7 @@ mod property {
             p.on_tick(t0 + Duration::from_secs(20), &mut out);
             let mut seen = 0;
             for b in &out {
-                let crate::pipeline::Payload::Traces(r) = &b.payload else { continue };
+                let crate::pipeline::Payload::Traces(r) = b.payload() else { continue };
                 for v in spans(r) {
                     let id = (v.span_id()[0], v.span_id()[1]);
                     let (session, turn) = &want[&id];

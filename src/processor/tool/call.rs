@@ -53,11 +53,7 @@ pub fn edit_spans(
     batch: &mut Batch,
     mut visit: impl FnMut(&SpanView<'_>, &mut ToolResultCache) -> Option<super::edit::SpanEdit>,
 ) {
-    let Batch {
-        payload,
-        tool_results,
-        ..
-    } = batch;
+    let (payload, tool_results) = batch.parts_mut();
     let Payload::Traces(req) = payload else {
         return;
     };

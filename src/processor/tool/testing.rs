@@ -133,7 +133,7 @@ pub fn batch(spans: Vec<Span>) -> Batch {
 /// Every span of the batches, in order.
 pub fn all_spans(out: &[Batch]) -> Vec<Span> {
     out.iter()
-        .filter_map(|b| match &b.payload {
+        .filter_map(|b| match b.payload() {
             Payload::Traces(r) => Some(r),
             _ => None,
         })

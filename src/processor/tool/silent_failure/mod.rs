@@ -360,7 +360,7 @@ impl SilentFailureProcessor {
     fn hold(&mut self, batch: &mut Batch, to_hold: &HashMap<SpanKey, TurnKey>, now: Instant) {
         let received = batch.received;
         let tickets = batch.tickets.clone();
-        let Payload::Traces(req) = &mut batch.payload else {
+        let Payload::Traces(req) = batch.payload_mut() else {
             return;
         };
         for rs in req.resource_spans.iter_mut() {
@@ -424,11 +424,7 @@ impl Processor for SilentFailureProcessor {
     fn process(&mut self, mut batch: Batch, now: Instant, out: &mut Vec<Batch>) {
         let mut roots: HashSet<TurnKey> = HashSet::new();
         let mut touched: Vec<TurnKey> = Vec::new();
-        let Batch {
-            payload,
-            tool_results,
-            ..
-        } = &mut batch;
+        let (payload, tool_results) = batch.parts_mut();
         if let Payload::Traces(req) = payload {
             for view in spans(req) {
                 self.observe(&view, tool_results, now, &mut roots);
