@@ -5,6 +5,7 @@
 //! [`runner::ExporterRunner`], which wraps any exporter. Each exporter id gets one runner with
 //! its own queue, shared by every pipeline that names it.
 
+mod body;
 pub mod debug;
 pub mod file;
 pub mod otlp_grpc;

@@ -31,7 +31,7 @@ use super::{
 };
 use crate::config::{ConfigError, DurationStr};
 use crate::grpc::RawCodec;
-use crate::pipeline::{Batch, Payload};
+use crate::pipeline::{Batch, Signal};
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -157,9 +157,9 @@ pub fn classify(status: &Status) -> ExportError {
 impl Exporter for OtlpGrpcExporter {
     fn export<'a>(&'a self, batch: &'a Batch) -> BoxFuture<'a, Result<(), ExportError>> {
         Box::pin(async move {
-            let path = match batch.payload() {
-                Payload::Traces(_) => TRACES_PATH,
-                Payload::Logs(_) => LOGS_PATH,
+            let path = match batch.signal() {
+                Signal::Traces => TRACES_PATH,
+                Signal::Logs => LOGS_PATH,
             };
             let bytes = batch.to_protobuf();
             let channel = self

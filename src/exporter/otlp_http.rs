@@ -19,17 +19,18 @@ use std::time::Duration;
 use bytes::Bytes;
 use futures::future::BoxFuture;
 use http::{HeaderName, HeaderValue, Request, StatusCode, Uri};
-use http_body_util::{BodyExt, Full};
+use http_body_util::BodyExt;
 use hyper_util::client::legacy::{connect::HttpConnector, Client};
 use hyper_util::rt::TokioExecutor;
 use serde::Deserialize;
 
+use super::body::Chunks;
 use super::settings::CompressionParams;
 use super::{
     queue::QueueSettings, retry::RetrySettings, Built, Compression, ExportError, Exporter,
 };
 use crate::config::{ConfigError, DurationStr};
-use crate::pipeline::{Batch, Payload};
+use crate::pipeline::{Batch, Payload, Signal};
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -70,7 +71,7 @@ pub struct Config {
     pub sending_queue: QueueSettings,
 }
 
-type HttpsClient = Client<hyper_rustls::HttpsConnector<HttpConnector>, Full<Bytes>>;
+type HttpsClient = Client<hyper_rustls::HttpsConnector<HttpConnector>, Chunks>;
 
 pub struct OtlpHttpExporter {
     client: HttpsClient,
@@ -173,13 +174,15 @@ pub fn retry_after(headers: &http::HeaderMap) -> Option<Duration> {
 }
 
 impl OtlpHttpExporter {
-    fn encode(&self, batch: &Batch) -> Result<(Vec<u8>, &'static str), ExportError> {
-        let body = match (batch.payload(), self.encoding) {
-            (_, Encoding::Proto) => batch.to_protobuf(),
-            (Payload::Traces(r), Encoding::Json) => serde_json::to_vec(r)
-                .map_err(|e| ExportError::permanent(format!("cannot encode OTLP/JSON: {e}")))?,
-            (Payload::Logs(r), Encoding::Json) => serde_json::to_vec(r)
-                .map_err(|e| ExportError::permanent(format!("cannot encode OTLP/JSON: {e}")))?,
+    fn encode(&self, batch: &Batch) -> Result<(Vec<Bytes>, &'static str), ExportError> {
+        let body = match self.encoding {
+            Encoding::Proto => batch.protobuf_chunks(),
+            Encoding::Json => match batch.payload() {
+                Payload::Traces(r) => serde_json::to_vec(r),
+                Payload::Logs(r) => serde_json::to_vec(r),
+            }
+            .map(|json| vec![Bytes::from(json)])
+            .map_err(|e| ExportError::permanent(format!("cannot encode OTLP/JSON: {e}")))?,
         };
         let content_type = match self.encoding {
             Encoding::Proto => "application/x-protobuf",
@@ -197,9 +200,9 @@ impl Exporter for OtlpHttpExporter {
                 .compression
                 .compress(body, self.level)
                 .map_err(|e| ExportError::permanent(format!("cannot compress: {e}")))?;
-            let uri = match batch.payload() {
-                Payload::Traces(_) => self.traces_url.clone(),
-                Payload::Logs(_) => self.logs_url.clone(),
+            let uri = match batch.signal() {
+                Signal::Traces => self.traces_url.clone(),
+                Signal::Logs => self.logs_url.clone(),
             };
             let mut req = Request::post(uri)
                 .header(http::header::CONTENT_TYPE, content_type)
@@ -214,7 +217,7 @@ impl Exporter for OtlpHttpExporter {
                 req = req.header(k, v);
             }
             let req = req
-                .body(Full::new(Bytes::from(body)))
+                .body(Chunks::new(body))
                 .map_err(|e| ExportError::permanent(format!("cannot build request: {e}")))?;
             let resp = self
                 .client

@@ -2,6 +2,7 @@
 
 use std::io::Write;
 
+use bytes::Bytes;
 use serde::Deserialize;
 
 /// `compression`: what the exporter sends on the wire.
@@ -38,21 +39,33 @@ impl Compression {
         }
     }
 
-    /// The body to send: `data` itself without compression, else its compressed copy.
-    pub fn compress(self, data: Vec<u8>, level: i32) -> std::io::Result<Vec<u8>> {
-        match self {
-            Compression::None => Ok(data),
+    /// The body to send, in pieces: `chunks` themselves without compression, else one
+    /// compressed piece.
+    pub fn compress(self, chunks: Vec<Bytes>, level: i32) -> std::io::Result<Vec<Bytes>> {
+        let len: usize = chunks.iter().map(Bytes::len).sum();
+        let out = match self {
+            Compression::None => return Ok(chunks),
             Compression::Gzip => {
                 let level = level.clamp(1, 9) as u32;
                 let mut enc = flate2::write::GzEncoder::new(
-                    Vec::with_capacity(data.len() / 4),
+                    Vec::with_capacity(len / 4),
                     flate2::Compression::new(level),
                 );
-                enc.write_all(&data)?;
-                enc.finish()
+                for c in &chunks {
+                    enc.write_all(c)?;
+                }
+                enc.finish()?
             }
-            Compression::Zstd => zstd::bulk::compress(&data, level.clamp(1, 19)),
-        }
+            Compression::Zstd => {
+                let mut enc =
+                    zstd::stream::Encoder::new(Vec::with_capacity(len / 4), level.clamp(1, 19))?;
+                for c in &chunks {
+                    enc.write_all(c)?;
+                }
+                enc.finish()?
+            }
+        };
+        Ok(vec![Bytes::from(out)])
     }
 }
 

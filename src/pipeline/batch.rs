@@ -1,6 +1,6 @@
 //! The unit of work that flows through a pipeline.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Instant;
 
 use bytes::Bytes;
@@ -47,14 +47,18 @@ pub enum Payload {
 /// `tickets` hold the memory guard's admission for the data in the batch; they are merged, split
 /// and cloned with it, and give their bytes back when the last batch holding them is dropped.
 ///
-/// `wire` keeps the protobuf bodies the payload was decoded from, while nothing has changed it:
-/// a repeated top-level field concatenates, so the bodies of merged requests, end to end, are the
+/// `wire` keeps the protobuf bodies the payload came from, while nothing has changed it: a
+/// repeated top-level field concatenates, so the bodies of merged requests, end to end, are the
 /// encoding of the merged request, and a pass-through pipeline exports them without encoding
-/// again. Every mutable access to the payload forgets them, so they can never go stale.
+/// again. A batch made from bodies is decoded only when something asks for its payload; every
+/// mutable access forgets the bodies, so they never go stale.
 #[derive(Debug, Clone)]
 pub struct Batch {
-    payload: Payload,
+    payload: OnceLock<Payload>,
+    signal: Signal,
     wire: Option<Vec<Bytes>>,
+    /// Items in `wire`, for a batch not decoded yet.
+    wire_items: usize,
     pub received: Instant,
     pub tool_results: ToolResultCache,
     pub tickets: Vec<Arc<Ticket>>,
@@ -65,9 +69,23 @@ pub struct Batch {
 
 impl Batch {
     pub fn traces(req: ExportTraceServiceRequest, received: Instant) -> Self {
+        Self::decoded(Payload::Traces(req), received)
+    }
+
+    pub fn logs(req: ExportLogsServiceRequest, received: Instant) -> Self {
+        Self::decoded(Payload::Logs(req), received)
+    }
+
+    fn decoded(payload: Payload, received: Instant) -> Self {
+        let signal = match payload {
+            Payload::Traces(_) => Signal::Traces,
+            Payload::Logs(_) => Signal::Logs,
+        };
         Batch {
-            payload: Payload::Traces(req),
+            payload: OnceLock::from(payload),
+            signal,
             wire: None,
+            wire_items: 0,
             received,
             tool_results: ToolResultCache::default(),
             tickets: Vec::new(),
@@ -75,34 +93,37 @@ impl Batch {
         }
     }
 
-    pub fn logs(req: ExportLogsServiceRequest, received: Instant) -> Self {
+    /// A batch still in its protobuf encoding, decoded when first asked for. The caller vouches
+    /// that `body` decodes as a request of `signal` holding `items` spans or records (see
+    /// [`crate::receiver::wire::scan`]).
+    pub fn encoded(signal: Signal, body: Bytes, items: usize, received: Instant) -> Self {
         Batch {
-            payload: Payload::Logs(req),
-            wire: None,
+            payload: OnceLock::new(),
+            signal,
+            size_hint: body.len(),
+            wire: Some(vec![body]),
+            wire_items: items,
             received,
             tool_results: ToolResultCache::default(),
             tickets: Vec::new(),
-            size_hint: 0,
         }
     }
 
     pub fn signal(&self) -> Signal {
-        match self.payload {
-            Payload::Traces(_) => Signal::Traces,
-            Payload::Logs(_) => Signal::Logs,
-        }
+        self.signal
     }
 
     /// Spans or log records in the batch.
     pub fn items(&self) -> usize {
-        match &self.payload {
-            Payload::Traces(r) => r
+        match self.payload.get() {
+            None => self.wire_items,
+            Some(Payload::Traces(r)) => r
                 .resource_spans
                 .iter()
                 .flat_map(|rs| &rs.scope_spans)
                 .map(|ss| ss.spans.len())
                 .sum(),
-            Payload::Logs(r) => r
+            Some(Payload::Logs(r)) => r
                 .resource_logs
                 .iter()
                 .flat_map(|rl| &rl.scope_logs)
@@ -117,17 +138,14 @@ impl Batch {
         if self.size_hint > 0 {
             return self.size_hint;
         }
-        match &self.payload {
+        match self.payload() {
             Payload::Traces(r) => r.encoded_len(),
             Payload::Logs(r) => r.encoded_len(),
         }
     }
 
     pub fn is_empty(&self) -> bool {
-        match &self.payload {
-            Payload::Traces(r) => r.resource_spans.is_empty(),
-            Payload::Logs(r) => r.resource_logs.is_empty(),
-        }
+        self.items() == 0
     }
 
     /// Take over the admission tickets of a batch merged into this one.
@@ -139,24 +157,29 @@ impl Batch {
         }
     }
 
+    /// The decoded payload (decoding it now if it is still encoded).
     pub fn payload(&self) -> &Payload {
-        &self.payload
+        self.payload
+            .get_or_init(|| decode_wire(self.signal, self.wire.as_deref().unwrap_or_default()))
     }
 
     /// The payload to change; forgets the encoding it arrived in.
     pub fn payload_mut(&mut self) -> &mut Payload {
+        self.payload();
         self.wire = None;
-        &mut self.payload
+        self.payload.get_mut().expect("decoded just above")
     }
 
-    pub fn into_payload(self) -> Payload {
-        self.payload
+    pub fn into_payload(mut self) -> Payload {
+        self.payload();
+        self.payload.take().expect("decoded just above")
     }
 
     /// The payload to change and the parsed tool results beside it; forgets the encoding.
     pub fn parts_mut(&mut self) -> (&mut Payload, &mut ToolResultCache) {
-        self.wire = None;
-        (&mut self.payload, &mut self.tool_results)
+        self.payload_mut();
+        let payload = self.payload.get_mut().expect("decoded just above");
+        (payload, &mut self.tool_results)
     }
 
     /// The trace request to change, if this batch carries traces; forgets the encoding.
@@ -181,35 +204,95 @@ impl Batch {
 
     /// Move the data of `other` (same signal) to the end of this batch: payload, admission
     /// tickets, and the encoding when both still have theirs.
-    pub fn append(&mut self, other: Batch) {
+    pub fn append(&mut self, mut other: Batch) {
+        assert_eq!(
+            self.signal, other.signal,
+            "batches are only appended to batches of their own signal"
+        );
         let bytes = other.encoded_len();
         self.size_hint = self.encoded_len() + bytes;
         self.received = self.received.min(other.received);
-        self.absorb_tickets(other.tickets);
-        match (&mut self.wire, other.wire) {
-            (Some(mine), Some(theirs)) => mine.extend(theirs),
-            (wire, _) => *wire = None,
+        self.absorb_tickets(std::mem::take(&mut other.tickets));
+        let both_encoded = self.payload.get().is_none() && other.payload.get().is_none();
+        if let (true, Some(mine), Some(theirs)) = (both_encoded, &mut self.wire, &mut other.wire) {
+            // Neither was decoded: the merged batch stays encoded.
+            mine.append(theirs);
+            self.wire_items += other.wire_items;
+            return;
         }
-        match (&mut self.payload, other.payload) {
+        // Cloning bodies only counts references.
+        let their_wire = other.wire.clone();
+        let theirs = other.into_payload();
+        self.payload();
+        let wire = match (self.wire.take(), their_wire) {
+            (Some(mut mine), Some(theirs)) => {
+                mine.extend(theirs);
+                Some(mine)
+            }
+            _ => None,
+        };
+        match (self.payload_mut(), theirs) {
             (Payload::Traces(a), Payload::Traces(b)) => a.resource_spans.extend(b.resource_spans),
             (Payload::Logs(a), Payload::Logs(b)) => a.resource_logs.extend(b.resource_logs),
-            _ => unreachable!("batches are only appended to batches of their own signal"),
+            _ => unreachable!("signals compared above"),
         }
+        self.wire = wire;
     }
 
     /// The OTLP protobuf encoding of the payload: the original bodies joined when the payload
     /// is unchanged, else a fresh encoding.
     pub fn to_protobuf(&self) -> Vec<u8> {
-        if let Some(chunks) = &self.wire {
-            let mut out = Vec::with_capacity(chunks.iter().map(Bytes::len).sum());
-            for c in chunks {
-                out.extend_from_slice(c);
-            }
-            return out;
+        match &self.wire {
+            Some(chunks) => chunks.concat(),
+            None => self.encode(),
         }
-        match &self.payload {
+    }
+
+    /// The same encoding in pieces, to be sent one after the other: the original bodies (no
+    /// copy) when the payload is unchanged, else one fresh encoding.
+    pub fn protobuf_chunks(&self) -> Vec<Bytes> {
+        match &self.wire {
+            Some(chunks) => chunks.clone(),
+            None => vec![Bytes::from(self.encode())],
+        }
+    }
+
+    fn encode(&self) -> Vec<u8> {
+        match self.payload() {
             Payload::Traces(r) => r.encode_to_vec(),
             Payload::Logs(r) => r.encode_to_vec(),
+        }
+    }
+}
+
+/// Decode bodies that [`crate::receiver::wire::scan`] accepted. They decode by construction; if
+/// one does not after all (a disagreement between the two decoders, which the `wire` fuzz
+/// target looks for), it is logged and left out rather than taking the daemon down.
+fn decode_wire(signal: Signal, chunks: &[Bytes]) -> Payload {
+    fn each<M: Message + Default>(chunks: &[Bytes], mut add: impl FnMut(M)) {
+        for chunk in chunks {
+            match M::decode(chunk.clone()) {
+                Ok(m) => add(m),
+                Err(e) => {
+                    tracing::error!(error = %e, bytes = chunk.len(), "a checked OTLP body did not decode; its data is left out of processing")
+                }
+            }
+        }
+    }
+    match signal {
+        Signal::Traces => {
+            let mut all = ExportTraceServiceRequest::default();
+            each(chunks, |r: ExportTraceServiceRequest| {
+                all.resource_spans.extend(r.resource_spans)
+            });
+            Payload::Traces(all)
+        }
+        Signal::Logs => {
+            let mut all = ExportLogsServiceRequest::default();
+            each(chunks, |r: ExportLogsServiceRequest| {
+                all.resource_logs.extend(r.resource_logs)
+            });
+            Payload::Logs(all)
         }
     }
 }
@@ -257,6 +340,62 @@ mod tests {
             decoded.resource_spans[0].scope_spans[0].spans[0].name,
             "renamed"
         );
+    }
+
+    fn encoded(n: usize, now: Instant) -> Batch {
+        let body = Bytes::from(trace_request(n).encode_to_vec());
+        Batch::encoded(Signal::Traces, body, n, now)
+    }
+
+    #[test]
+    fn an_encoded_batch_counts_merges_and_exports_without_decoding() {
+        let now = Instant::now();
+        let mut a = encoded(3, now);
+        a.append(encoded(4, now));
+        assert_eq!(a.items(), 7);
+        assert!(a.payload.get().is_none(), "nothing asked for the spans yet");
+        let expected = [
+            trace_request(3).encode_to_vec(),
+            trace_request(4).encode_to_vec(),
+        ]
+        .concat();
+        assert_eq!(a.to_protobuf(), expected);
+        assert_eq!(a.encoded_len(), expected.len());
+    }
+
+    #[test]
+    fn an_encoded_batch_decodes_on_first_read_and_keeps_its_bodies_until_changed() {
+        let now = Instant::now();
+        let mut a = encoded(2, now);
+        let Payload::Traces(req) = a.payload() else {
+            unreachable!()
+        };
+        assert_eq!(req, &trace_request(2));
+        assert!(a.has_wire());
+        a.append(received(1, now));
+        assert_eq!(a.items(), 3);
+        assert!(a.has_wire(), "a read-only batch joined to an unchanged one");
+        a.traces_mut().unwrap().resource_spans.clear();
+        assert_eq!(a.items(), 0);
+        assert!(!a.has_wire());
+        assert_eq!(a.to_protobuf(), Vec::<u8>::new());
+    }
+
+    #[test]
+    fn a_decoded_batch_takes_an_encoded_one_and_the_other_way_round() {
+        let now = Instant::now();
+        let mut a = Batch::traces(trace_request(2), now);
+        a.append(encoded(3, now));
+        assert_eq!(a.items(), 5);
+        assert!(!a.has_wire());
+        let mut b = encoded(3, now);
+        b.append(Batch::traces(trace_request(2), now));
+        assert_eq!(b.items(), 5);
+        assert!(!b.has_wire());
+        let Payload::Traces(req) = b.payload() else {
+            unreachable!()
+        };
+        assert_eq!(req.resource_spans.len(), 2);
     }
 
     #[test]

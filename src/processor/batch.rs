@@ -22,7 +22,7 @@ use serde::Deserialize;
 
 use super::Processor;
 use crate::config::{ByteSize, DurationStr};
-use crate::pipeline::{Batch, Payload};
+use crate::pipeline::{Batch, Payload, Signal};
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -92,9 +92,9 @@ impl Processor for BatchProcessor {
         }
         let items = batch.items();
         let bytes = batch.encoded_len();
-        let pending = match batch.payload() {
-            Payload::Traces(_) => &mut self.traces,
-            Payload::Logs(_) => &mut self.logs,
+        let pending = match batch.signal() {
+            Signal::Traces => &mut self.traces,
+            Signal::Logs => &mut self.logs,
         };
         match &mut pending.batch {
             None => {

@@ -6,6 +6,7 @@ pub mod decode;
 pub mod listener;
 pub mod otlp_grpc;
 pub mod otlp_http;
+pub mod wire;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -23,7 +24,7 @@ use prost::Message;
 pub use decode::{DecodeError, Format};
 
 use crate::pipeline::wal::Replayed;
-use crate::pipeline::{Intake, Signal, SubmitError};
+use crate::pipeline::{Batch, Intake, Signal, SubmitError};
 use crate::telemetry::events;
 
 /// Why a request was not accepted.
@@ -110,15 +111,35 @@ pub async fn ingest(
             return Err(e.into());
         }
     };
-    let mut batch = match decode::decode(signal, format, &body, received) {
-        Ok(b) => b,
-        Err(e) => {
-            events::receiver_request(receiver, transport, "invalid");
-            return Err(e.into());
+    // A protobuf body that needs no repair stays encoded: processors that read spans decode it
+    // on demand, and a pass-through pipeline forwards it as it came.
+    let scanned = match format {
+        Format::Protobuf => wire::scan(signal, &body, &intake.limits).filter(|s| !s.needs_repair),
+        Format::Json => None,
+    };
+    let (mut batch, mut rejected, limited) = match scanned {
+        Some(scan) => (
+            Batch::encoded(signal, body.clone(), scan.items, received),
+            decode::Rejected::default(),
+            decode::Limited::default(),
+        ),
+        None => {
+            let mut batch = match decode::decode(signal, format, &body, received) {
+                Ok(b) => b,
+                Err(e) => {
+                    events::receiver_request(receiver, transport, "invalid");
+                    return Err(e.into());
+                }
+            };
+            let rejected = decode::reject_invalid_spans(&mut batch);
+            let limited = decode::apply_limits(&mut batch, &intake.limits);
+            if format == Format::Protobuf && rejected.count == 0 && limited.truncated_values == 0 {
+                // Nothing was cut or dropped, so the body is still the exact encoding.
+                batch.keep_wire(body.clone());
+            }
+            (batch, rejected, limited)
         }
     };
-    let mut rejected = decode::reject_invalid_spans(&mut batch);
-    let limited = decode::apply_limits(&mut batch, &intake.limits);
     if limited.truncated_values > 0 {
         events::receiver_truncated(receiver, limited.truncated_values);
     }
@@ -166,10 +187,6 @@ pub async fn ingest(
         }
     }
     batch.tickets.push(Arc::new(ticket));
-    if format == Format::Protobuf && rejected.count == 0 && limited.truncated_values == 0 {
-        // Nothing was cut or dropped, so the body is still the exact encoding of the batch.
-        batch.keep_wire(body);
-    }
     match intake.submit(batch) {
         Ok(()) => {
             events::receiver_accepted(receiver, transport, signal, items);
