@@ -14,6 +14,7 @@
 //! The `wire` fuzz target checks that equivalence.
 
 use bytes::Bytes;
+use prost::encoding::{DecodeContext, WireType};
 use prost::Message;
 
 use crate::config::ReceiverLimits;
@@ -64,15 +65,8 @@ struct Check {
 }
 
 impl Check {
-    fn text(&mut self, s: &Bytes) {
-        // SIMD validation: agent spans carry kilobytes of prompt and tool text, and the
-        // standard library's check was a quarter of a pass-through run's CPU.
-        if s.len() < 64 && s.is_ascii() {
-            return; // keys and short values: cheaper than the general check
-        }
-        if simdutf8::basic::from_utf8(s).is_err() {
-            self.bad_utf8 = true;
-        }
+    fn text(&mut self, s: &[u8]) {
+        self.bad_utf8 |= !valid_utf8(s);
     }
 
     fn texts(&mut self, all: &[Bytes]) {
@@ -80,20 +74,18 @@ impl Check {
     }
 
     fn value(&mut self, v: &AnyValue) {
+        self.bad_utf8 |= v.bad_utf8;
         match &v.value {
-            Some(any_value::Value::String(s)) => {
-                self.text(s);
-                self.repair |= s.len() > self.max_value;
-            }
-            Some(any_value::Value::Array(a)) => a.values.iter().for_each(|v| self.value(v)),
-            Some(any_value::Value::Kvlist(l)) => self.attributes(&l.values),
-            _ => {}
+            Some(Value::String(len)) => self.repair |= *len > self.max_value,
+            Some(Value::Array(a)) => a.values.iter().for_each(|v| self.value(v)),
+            Some(Value::Kvlist(l)) => self.attributes(&l.values),
+            Some(Value::Scalar) | None => {}
         }
     }
 
     fn attributes(&mut self, kvs: &[KeyValue]) {
         for kv in kvs {
-            self.text(&kv.key);
+            self.bad_utf8 |= kv.bad_utf8;
             if let Some(v) = &kv.value {
                 self.value(v);
             }
@@ -104,8 +96,8 @@ impl Check {
         let Some(r) = r else { return };
         self.attributes(&r.attributes);
         for e in &r.entity_refs {
-            self.text(&e.schema_url);
-            self.text(&e.r#type);
+            self.texts(&e.schema_url);
+            self.texts(&e.r#type);
             self.texts(&e.id_keys);
             self.texts(&e.description_keys);
         }
@@ -113,18 +105,18 @@ impl Check {
 
     fn scope(&mut self, s: &Option<InstrumentationScope>) {
         let Some(s) = s else { return };
-        self.text(&s.name);
-        self.text(&s.version);
+        self.texts(&s.name);
+        self.texts(&s.version);
         self.attributes(&s.attributes);
     }
 
     fn traces(&mut self, req: &ExportTraceServiceRequest) {
         for rs in &req.resource_spans {
             self.resource(&rs.resource);
-            self.text(&rs.schema_url);
+            self.texts(&rs.schema_url);
             for ss in &rs.scope_spans {
                 self.scope(&ss.scope);
-                self.text(&ss.schema_url);
+                self.texts(&ss.schema_url);
                 self.items += ss.spans.len();
                 for span in &ss.spans {
                     self.span(span);
@@ -136,33 +128,33 @@ impl Check {
     fn span(&mut self, s: &Span) {
         let valid_id = |id: &Bytes, len: usize| id.len() == len && id.iter().any(|b| *b != 0);
         self.repair |= !valid_id(&s.trace_id, 16) || !valid_id(&s.span_id, 8);
-        self.text(&s.trace_state);
-        self.text(&s.name);
+        self.texts(&s.trace_state);
+        self.texts(&s.name);
         self.attributes(&s.attributes);
         for e in &s.events {
-            self.text(&e.name);
+            self.texts(&e.name);
             self.attributes(&e.attributes);
         }
         for l in &s.links {
-            self.text(&l.trace_state);
+            self.texts(&l.trace_state);
             self.attributes(&l.attributes);
         }
         if let Some(st) = &s.status {
-            self.text(&st.message);
+            self.texts(&st.message);
         }
     }
 
     fn logs(&mut self, req: &ExportLogsServiceRequest) {
         for rl in &req.resource_logs {
             self.resource(&rl.resource);
-            self.text(&rl.schema_url);
+            self.texts(&rl.schema_url);
             for sl in &rl.scope_logs {
                 self.scope(&sl.scope);
-                self.text(&sl.schema_url);
+                self.texts(&sl.schema_url);
                 self.items += sl.log_records.len();
                 for r in &sl.log_records {
-                    self.text(&r.severity_text);
-                    self.text(&r.event_name);
+                    self.texts(&r.severity_text);
+                    self.texts(&r.event_name);
                     if let Some(b) = &r.body {
                         self.value(b);
                     }
@@ -173,8 +165,10 @@ impl Check {
     }
 }
 
-// Mirror types: `opentelemetry-proto` 0.33's messages, field for field, with `string` read as
-// borrowed `bytes`. Unused fields are still declared so their wire types are checked.
+// Mirror types: `opentelemetry-proto` 0.33's messages, field for field. A singular `string`
+// is read as `repeated bytes` borrowed from the body: the same wire kind, but every occurrence
+// is kept, so each can be checked as prost checks each. Unused fields are still declared so
+// their wire types are checked.
 
 #[derive(Clone, PartialEq, Message)]
 struct ExportTraceServiceRequest {
@@ -188,33 +182,143 @@ struct ExportLogsServiceRequest {
     resource_logs: Vec<ResourceLogs>,
 }
 
-#[derive(Clone, PartialEq, Message)]
+/// `AnyValue`, by hand: prost checks every occurrence of a string, including ones a later
+/// occurrence or another oneof variant replaces, so each string is checked as it is read and
+/// the verdict kept (`bad_utf8`), not only the value that ends up in the field.
+#[derive(Clone, PartialEq, Default, Debug)]
 struct AnyValue {
-    #[prost(oneof = "any_value::Value", tags = "1, 2, 3, 4, 5, 6, 7, 8")]
-    value: Option<any_value::Value>,
+    value: Option<Value>,
+    bad_utf8: bool,
 }
 
-mod any_value {
-    use bytes::Bytes;
+#[derive(Clone, PartialEq, Debug)]
+enum Value {
+    /// A string value, by its length.
+    String(usize),
+    Array(ArrayValue),
+    Kvlist(KeyValueList),
+    /// bool, int, double, bytes or string index: nothing to check inside.
+    Scalar,
+}
 
-    #[derive(Clone, PartialEq, prost::Oneof)]
-    pub(super) enum Value {
-        #[prost(bytes = "bytes", tag = "1")]
-        String(Bytes),
-        #[prost(bool, tag = "2")]
-        Bool(bool),
-        #[prost(int64, tag = "3")]
-        Int(i64),
-        #[prost(double, tag = "4")]
-        Double(f64),
-        #[prost(message, tag = "5")]
-        Array(super::ArrayValue),
-        #[prost(message, tag = "6")]
-        Kvlist(super::KeyValueList),
-        #[prost(bytes = "bytes", tag = "7")]
-        Bytes(Bytes),
-        #[prost(int32, tag = "8")]
-        StringIndex(i32),
+/// Read a length-delimited string field as prost would, and say whether it is valid UTF-8.
+fn read_text(
+    wire_type: WireType,
+    buf: &mut impl bytes::Buf,
+    ctx: DecodeContext,
+) -> Result<(usize, bool), prost::DecodeError> {
+    let mut text = Bytes::new();
+    prost::encoding::bytes::merge(wire_type, &mut text, buf, ctx)?;
+    Ok((text.len(), valid_utf8(&text)))
+}
+
+fn valid_utf8(s: &[u8]) -> bool {
+    // Keys and short values first: cheaper than the general check. Then SIMD validation:
+    // agent spans carry kilobytes of prompt and tool text, and the standard library's check
+    // was a quarter of a pass-through run's CPU.
+    (s.len() < 64 && s.is_ascii()) || simdutf8::basic::from_utf8(s).is_ok()
+}
+
+impl Message for AnyValue {
+    fn encode_raw(&self, _buf: &mut impl bytes::BufMut) {
+        // Mirror types are only ever decoded; as a message they encode to nothing.
+    }
+
+    fn merge_field(
+        &mut self,
+        tag: u32,
+        wire_type: WireType,
+        buf: &mut impl bytes::Buf,
+        ctx: DecodeContext,
+    ) -> Result<(), prost::DecodeError> {
+        use prost::encoding::{bool as pbool, bytes as pbytes, double, int32, int64, message};
+        match tag {
+            1 => {
+                let (len, ok) = read_text(wire_type, buf, ctx)?;
+                self.bad_utf8 |= !ok;
+                self.value = Some(Value::String(len));
+            }
+            2 => pbool::merge(wire_type, &mut false, buf, ctx)?,
+            3 => int64::merge(wire_type, &mut 0, buf, ctx)?,
+            4 => double::merge(wire_type, &mut 0.0, buf, ctx)?,
+            5 => match &mut self.value {
+                Some(Value::Array(a)) => return message::merge(wire_type, a, buf, ctx),
+                _ => {
+                    let mut a = ArrayValue::default();
+                    message::merge(wire_type, &mut a, buf, ctx)?;
+                    self.value = Some(Value::Array(a));
+                }
+            },
+            6 => match &mut self.value {
+                Some(Value::Kvlist(l)) => return message::merge(wire_type, l, buf, ctx),
+                _ => {
+                    let mut l = KeyValueList::default();
+                    message::merge(wire_type, &mut l, buf, ctx)?;
+                    self.value = Some(Value::Kvlist(l));
+                }
+            },
+            7 => pbytes::merge(wire_type, &mut Bytes::new(), buf, ctx)?,
+            8 => int32::merge(wire_type, &mut 0, buf, ctx)?,
+            _ => return prost::encoding::skip_field(wire_type, tag, buf, ctx),
+        }
+        if matches!(tag, 2 | 3 | 4 | 7 | 8) {
+            self.value = Some(Value::Scalar);
+        }
+        Ok(())
+    }
+
+    fn encoded_len(&self) -> usize {
+        0
+    }
+
+    fn clear(&mut self) {
+        *self = AnyValue::default();
+    }
+}
+
+/// `KeyValue`, by hand for the same reason as [`AnyValue`]; it is also the hottest message, and
+/// checking the key as it is read saves keeping it.
+#[derive(Clone, PartialEq, Default, Debug)]
+struct KeyValue {
+    value: Option<AnyValue>,
+    bad_utf8: bool,
+}
+
+impl Message for KeyValue {
+    fn encode_raw(&self, _buf: &mut impl bytes::BufMut) {
+        // Mirror types are only ever decoded; as a message they encode to nothing.
+    }
+
+    fn merge_field(
+        &mut self,
+        tag: u32,
+        wire_type: WireType,
+        buf: &mut impl bytes::Buf,
+        ctx: DecodeContext,
+    ) -> Result<(), prost::DecodeError> {
+        match tag {
+            1 => {
+                let (_, ok) = read_text(wire_type, buf, ctx)?;
+                self.bad_utf8 |= !ok;
+                Ok(())
+            }
+            2 => prost::encoding::message::merge(
+                wire_type,
+                self.value.get_or_insert_with(AnyValue::default),
+                buf,
+                ctx,
+            ),
+            3 => prost::encoding::int32::merge(wire_type, &mut 0, buf, ctx),
+            _ => prost::encoding::skip_field(wire_type, tag, buf, ctx),
+        }
+    }
+
+    fn encoded_len(&self) -> usize {
+        0
+    }
+
+    fn clear(&mut self) {
+        *self = KeyValue::default();
     }
 }
 
@@ -231,21 +335,11 @@ struct KeyValueList {
 }
 
 #[derive(Clone, PartialEq, Message)]
-struct KeyValue {
-    #[prost(bytes = "bytes", tag = "1")]
-    key: Bytes,
-    #[prost(message, optional, tag = "2")]
-    value: Option<AnyValue>,
-    #[prost(int32, tag = "3")]
-    key_strindex: i32,
-}
-
-#[derive(Clone, PartialEq, Message)]
 struct InstrumentationScope {
-    #[prost(bytes = "bytes", tag = "1")]
-    name: Bytes,
-    #[prost(bytes = "bytes", tag = "2")]
-    version: Bytes,
+    #[prost(bytes = "bytes", repeated, tag = "1")]
+    name: Vec<Bytes>,
+    #[prost(bytes = "bytes", repeated, tag = "2")]
+    version: Vec<Bytes>,
     #[prost(message, repeated, tag = "3")]
     attributes: Vec<KeyValue>,
     #[prost(uint32, tag = "4")]
@@ -254,10 +348,10 @@ struct InstrumentationScope {
 
 #[derive(Clone, PartialEq, Message)]
 struct EntityRef {
-    #[prost(bytes = "bytes", tag = "1")]
-    schema_url: Bytes,
-    #[prost(bytes = "bytes", tag = "2")]
-    r#type: Bytes,
+    #[prost(bytes = "bytes", repeated, tag = "1")]
+    schema_url: Vec<Bytes>,
+    #[prost(bytes = "bytes", repeated, tag = "2")]
+    r#type: Vec<Bytes>,
     #[prost(bytes = "bytes", repeated, tag = "3")]
     id_keys: Vec<Bytes>,
     #[prost(bytes = "bytes", repeated, tag = "4")]
@@ -280,8 +374,8 @@ struct ResourceSpans {
     resource: Option<Resource>,
     #[prost(message, repeated, tag = "2")]
     scope_spans: Vec<ScopeSpans>,
-    #[prost(bytes = "bytes", tag = "3")]
-    schema_url: Bytes,
+    #[prost(bytes = "bytes", repeated, tag = "3")]
+    schema_url: Vec<Bytes>,
 }
 
 #[derive(Clone, PartialEq, Message)]
@@ -290,8 +384,8 @@ struct ScopeSpans {
     scope: Option<InstrumentationScope>,
     #[prost(message, repeated, tag = "2")]
     spans: Vec<Span>,
-    #[prost(bytes = "bytes", tag = "3")]
-    schema_url: Bytes,
+    #[prost(bytes = "bytes", repeated, tag = "3")]
+    schema_url: Vec<Bytes>,
 }
 
 #[derive(Clone, PartialEq, Message)]
@@ -300,14 +394,14 @@ struct Span {
     trace_id: Bytes,
     #[prost(bytes = "bytes", tag = "2")]
     span_id: Bytes,
-    #[prost(bytes = "bytes", tag = "3")]
-    trace_state: Bytes,
+    #[prost(bytes = "bytes", repeated, tag = "3")]
+    trace_state: Vec<Bytes>,
     #[prost(bytes = "bytes", tag = "4")]
     parent_span_id: Bytes,
     #[prost(fixed32, tag = "16")]
     flags: u32,
-    #[prost(bytes = "bytes", tag = "5")]
-    name: Bytes,
+    #[prost(bytes = "bytes", repeated, tag = "5")]
+    name: Vec<Bytes>,
     #[prost(int32, tag = "6")]
     kind: i32,
     #[prost(fixed64, tag = "7")]
@@ -334,8 +428,8 @@ struct Span {
 struct Event {
     #[prost(fixed64, tag = "1")]
     time_unix_nano: u64,
-    #[prost(bytes = "bytes", tag = "2")]
-    name: Bytes,
+    #[prost(bytes = "bytes", repeated, tag = "2")]
+    name: Vec<Bytes>,
     #[prost(message, repeated, tag = "3")]
     attributes: Vec<KeyValue>,
     #[prost(uint32, tag = "4")]
@@ -348,8 +442,8 @@ struct Link {
     trace_id: Bytes,
     #[prost(bytes = "bytes", tag = "2")]
     span_id: Bytes,
-    #[prost(bytes = "bytes", tag = "3")]
-    trace_state: Bytes,
+    #[prost(bytes = "bytes", repeated, tag = "3")]
+    trace_state: Vec<Bytes>,
     #[prost(message, repeated, tag = "4")]
     attributes: Vec<KeyValue>,
     #[prost(uint32, tag = "5")]
@@ -360,8 +454,8 @@ struct Link {
 
 #[derive(Clone, PartialEq, Message)]
 struct Status {
-    #[prost(bytes = "bytes", tag = "2")]
-    message: Bytes,
+    #[prost(bytes = "bytes", repeated, tag = "2")]
+    message: Vec<Bytes>,
     #[prost(int32, tag = "3")]
     code: i32,
 }
@@ -372,8 +466,8 @@ struct ResourceLogs {
     resource: Option<Resource>,
     #[prost(message, repeated, tag = "2")]
     scope_logs: Vec<ScopeLogs>,
-    #[prost(bytes = "bytes", tag = "3")]
-    schema_url: Bytes,
+    #[prost(bytes = "bytes", repeated, tag = "3")]
+    schema_url: Vec<Bytes>,
 }
 
 #[derive(Clone, PartialEq, Message)]
@@ -382,8 +476,8 @@ struct ScopeLogs {
     scope: Option<InstrumentationScope>,
     #[prost(message, repeated, tag = "2")]
     log_records: Vec<LogRecord>,
-    #[prost(bytes = "bytes", tag = "3")]
-    schema_url: Bytes,
+    #[prost(bytes = "bytes", repeated, tag = "3")]
+    schema_url: Vec<Bytes>,
 }
 
 #[derive(Clone, PartialEq, Message)]
@@ -394,8 +488,8 @@ struct LogRecord {
     observed_time_unix_nano: u64,
     #[prost(int32, tag = "2")]
     severity_number: i32,
-    #[prost(bytes = "bytes", tag = "3")]
-    severity_text: Bytes,
+    #[prost(bytes = "bytes", repeated, tag = "3")]
+    severity_text: Vec<Bytes>,
     #[prost(message, optional, tag = "5")]
     body: Option<AnyValue>,
     #[prost(message, repeated, tag = "6")]
@@ -408,8 +502,8 @@ struct LogRecord {
     trace_id: Bytes,
     #[prost(bytes = "bytes", tag = "10")]
     span_id: Bytes,
-    #[prost(bytes = "bytes", tag = "12")]
-    event_name: Bytes,
+    #[prost(bytes = "bytes", repeated, tag = "12")]
+    event_name: Vec<Bytes>,
 }
 
 #[cfg(test)]
@@ -513,6 +607,32 @@ mod tests {
         body[at + 1] = 0xff;
         agrees(&body);
         assert!(scan_traces(body).is_none());
+    }
+
+    /// Found by the fuzzer: prost checks every occurrence of a string, so an invalid one that
+    /// a later occurrence replaces still makes the body undecodable.
+    #[test]
+    fn a_replaced_invalid_string_is_still_refused() {
+        // ResourceLogs.schema_url three times: "", "\xc4", "".
+        let logs = [
+            0x0a, 0x0a, 0x1a, 0x00, 0x1a, 0x01, 0xc4, 0x1a, 0x00, 0xc8, 0x73, 0x6b,
+        ];
+        agrees(&logs);
+        assert!(scan(Signal::Logs, &Bytes::copy_from_slice(&logs), &limits()).is_none());
+        // A KeyValue whose AnyValue holds an invalid string, then a bool in the same oneof.
+        let any = [0x0a, 0x01, 0xc4, 0x10, 0x01];
+        let kv = [&[0x0a, 0x01, b'k', 0x12, any.len() as u8][..], &any].concat();
+        let mut span = vec![0x0a, 16];
+        span.extend([1u8; 16]);
+        span.extend([0x12, 8]);
+        span.extend([1u8; 8]);
+        span.extend([0x4a, kv.len() as u8]);
+        span.extend(&kv);
+        let scope = [vec![0x12, span.len() as u8], span].concat();
+        let rs = [vec![0x12, scope.len() as u8], scope].concat();
+        let req = [vec![0x0a, rs.len() as u8], rs].concat();
+        agrees(&req);
+        assert!(scan_traces(req).is_none());
     }
 
     #[test]
