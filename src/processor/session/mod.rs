@@ -130,6 +130,7 @@ struct Stamp<'s> {
 
 impl SessionProcessor {
     pub fn new(id: &str, config: Config, path: &str) -> Result<Self, ConfigError> {
+        metrics::describe();
         let cfg = config.resolve(path)?;
         let cap = |n: usize| NonZeroUsize::new(n).expect("validated to be at least 1");
         Ok(SessionProcessor {

@@ -161,6 +161,7 @@ fn nonzero(n: usize) -> NonZeroUsize {
 
 impl SilentFailureProcessor {
     pub fn new(id: &str, config: Config, path: &str) -> Result<Self, ConfigError> {
+        crate::processor::tool::names::describe();
         let lexicon = Lexicon::new(&config.acknowledgements, &config.escalation_tools)
             .map_err(|(key, msg)| ConfigError::invalid(format!("{path}.{key}"), msg))?;
         Ok(SilentFailureProcessor {
