@@ -24,20 +24,23 @@ pub struct MemoryGuard {
 /// Bytes admitted for one request, and its write-ahead-log record when there is one; dropping
 /// it releases the bytes and completes the record.
 pub struct Ticket {
-    bytes: usize,
+    bytes: AtomicUsize,
     guard: Arc<MemoryGuard>,
-    pub(crate) wal: Option<super::wal::WalEntry>,
+    /// The write-ahead log record of the admitted request, completed when the last ticket
+    /// holding it is dropped (tickets split off for held spans share it).
+    pub(crate) wal: Option<Arc<super::wal::WalEntry>>,
 }
 
 impl fmt::Debug for Ticket {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Ticket({} bytes)", self.bytes)
+        write!(f, "Ticket({} bytes)", self.bytes.load(Ordering::Relaxed))
     }
 }
 
 impl Drop for Ticket {
     fn drop(&mut self) {
-        let left = self.guard.in_flight.fetch_sub(self.bytes, Ordering::AcqRel) - self.bytes;
+        let bytes = *self.bytes.get_mut();
+        let left = self.guard.in_flight.fetch_sub(bytes, Ordering::AcqRel) - bytes;
         metrics::gauge!(IN_FLIGHT_BYTES).set(left as f64);
     }
 }
@@ -45,6 +48,31 @@ impl Drop for Ticket {
 pub const IN_FLIGHT_BYTES: &str = "spotter_memory_in_flight_bytes";
 pub const LIMIT_BYTES: &str = "spotter_memory_limit_bytes";
 pub const REFUSED_REQUESTS: &str = "spotter_memory_refused_requests_total";
+
+impl Ticket {
+    /// Charge `extra` more bytes to this admission: the data it admitted grew when it was
+    /// decoded. Never refused (the data is already in), but later requests see the total.
+    pub fn grow(&self, extra: usize) {
+        if extra == 0 {
+            return;
+        }
+        self.bytes.fetch_add(extra, Ordering::AcqRel);
+        let now = self.guard.in_flight.fetch_add(extra, Ordering::AcqRel) + extra;
+        metrics::gauge!(IN_FLIGHT_BYTES).set(now as f64);
+    }
+}
+
+impl Ticket {
+    /// A ticket of its own for a small part of the admitted data that will outlive the rest
+    /// (a span a processor holds back): it charges `bytes` anew and shares the write-ahead log
+    /// record, so the request's memory goes back when the rest is delivered while the record
+    /// stays until the held part is delivered too.
+    pub fn split_off(&self, bytes: usize) -> Ticket {
+        let mut part = self.guard.force(bytes);
+        part.wal = self.wal.clone();
+        part
+    }
+}
 
 impl MemoryGuard {
     pub fn new(limit: usize) -> Arc<Self> {
@@ -76,7 +104,7 @@ impl MemoryGuard {
         }
         metrics::gauge!(IN_FLIGHT_BYTES).set((current + bytes) as f64);
         Some(Ticket {
-            bytes,
+            bytes: AtomicUsize::new(bytes),
             guard: self.clone(),
             wal: None,
         })
@@ -87,7 +115,7 @@ impl MemoryGuard {
         let now = self.in_flight.fetch_add(bytes, Ordering::AcqRel) + bytes;
         metrics::gauge!(IN_FLIGHT_BYTES).set(now as f64);
         Ticket {
-            bytes,
+            bytes: AtomicUsize::new(bytes),
             guard: self.clone(),
             wal: None,
         }
@@ -126,6 +154,29 @@ mod tests {
         assert!(guard.admit(1).is_none());
         drop(big);
         assert!(guard.admit(1).is_some());
+    }
+
+    #[test]
+    fn a_grown_ticket_counts_against_later_requests_and_gives_it_all_back() {
+        let guard = MemoryGuard::new(100);
+        let t = guard.admit(30).unwrap();
+        t.grow(60);
+        assert_eq!(guard.in_flight(), 90);
+        assert!(guard.admit(20).is_none());
+        drop(t);
+        assert_eq!(guard.in_flight(), 0);
+    }
+
+    #[test]
+    fn a_split_off_part_outlives_its_request_with_its_own_bytes() {
+        let guard = MemoryGuard::new(1000);
+        let request = guard.admit(500).unwrap();
+        let part = request.split_off(10);
+        assert_eq!(guard.in_flight(), 510);
+        drop(request);
+        assert_eq!(guard.in_flight(), 10);
+        drop(part);
+        assert_eq!(guard.in_flight(), 0);
     }
 
     #[test]

@@ -158,9 +158,16 @@ impl Batch {
     }
 
     /// The decoded payload (decoding it now if it is still encoded).
+    ///
+    /// Decoding charges the memory guard for what the decoded spans take beyond their encoding.
     pub fn payload(&self) -> &Payload {
-        self.payload
-            .get_or_init(|| decode_wire(self.signal, self.wire.as_deref().unwrap_or_default()))
+        self.payload.get_or_init(|| {
+            let payload = decode_wire(self.signal, self.wire.as_deref().unwrap_or_default());
+            if let Some(ticket) = self.tickets.first() {
+                ticket.grow(super::footprint::of(&payload).saturating_sub(self.size_hint));
+            }
+            payload
+        })
     }
 
     /// The payload to change; forgets the encoding it arrived in.
@@ -396,6 +403,24 @@ mod tests {
             unreachable!()
         };
         assert_eq!(req.resource_spans.len(), 2);
+    }
+
+    #[test]
+    fn decoding_charges_the_memory_guard_for_the_decoded_size() {
+        let guard = crate::pipeline::admission::MemoryGuard::new(1 << 30);
+        let mut b = encoded(20, Instant::now());
+        let encoded_len = b.encoded_len();
+        b.tickets.push(Arc::new(guard.admit(encoded_len).unwrap()));
+        assert_eq!(
+            guard.in_flight(),
+            encoded_len,
+            "still encoded: charged as received"
+        );
+        let decoded = super::super::footprint::of(b.payload());
+        assert_eq!(guard.in_flight(), decoded.max(encoded_len));
+        assert!(decoded > encoded_len);
+        drop(b);
+        assert_eq!(guard.in_flight(), 0);
     }
 
     #[test]

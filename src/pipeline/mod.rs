@@ -4,6 +4,7 @@
 pub mod admission;
 mod batch;
 mod engine;
+pub mod footprint;
 mod intake;
 pub mod service;
 pub mod testing;

@@ -24,7 +24,7 @@ use prost::Message;
 pub use decode::{DecodeError, Format};
 
 use crate::pipeline::wal::Replayed;
-use crate::pipeline::{Batch, Intake, Signal, SubmitError};
+use crate::pipeline::{footprint, Batch, Intake, Signal, SubmitError};
 use crate::telemetry::events;
 
 /// Why a request was not accepted.
@@ -131,6 +131,8 @@ pub async fn ingest(
                     return Err(e.into());
                 }
             };
+            // Admitted by its encoded size; decoded, it takes more.
+            ticket.grow(footprint::of(batch.payload()).saturating_sub(body_len));
             let rejected = decode::reject_invalid_spans(&mut batch);
             let limited = decode::apply_limits(&mut batch, &intake.limits);
             if format == Format::Protobuf && rejected.count == 0 && limited.truncated_values == 0 {
@@ -170,7 +172,7 @@ pub async fn ingest(
         let appended =
             tokio::task::spawn_blocking(move || wal.append(&id, signal, json, &record)).await;
         match appended {
-            Ok(Ok(entry)) => ticket.wal = Some(entry),
+            Ok(Ok(entry)) => ticket.wal = Some(Arc::new(entry)),
             Ok(Err(e)) => {
                 tracing::warn!(error = %e, "write-ahead log refused a request");
                 events::receiver_refused(receiver, transport, signal, items);
@@ -234,10 +236,11 @@ pub async fn replay(intakes: BTreeMap<String, Intake>, records: Vec<Replayed>) {
                 continue;
             }
         };
+        let mut ticket = intake.force_admit(r.payload.len());
+        ticket.grow(footprint::of(batch.payload()).saturating_sub(r.payload.len()));
         decode::reject_invalid_spans(&mut batch);
         decode::apply_limits(&mut batch, &intake.limits);
-        let mut ticket = intake.force_admit(r.payload.len());
-        ticket.wal = Some(r.entry);
+        ticket.wal = Some(Arc::new(r.entry));
         batch.tickets.push(Arc::new(ticket));
         if intake.submit_waiting(batch).await.is_err() {
             break;

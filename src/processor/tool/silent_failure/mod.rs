@@ -132,7 +132,8 @@ struct Held {
     span: Span,
     received: Instant,
     deadline: Instant,
-    /// The memory guard's admission of the batch the span came in: held spans keep it.
+    /// Tickets split off the admission of the batch the span came in: the span's own bytes, and
+    /// the batch's write-ahead log records, which stay until the span is delivered.
     tickets: Vec<Arc<Ticket>>,
 }
 
@@ -371,6 +372,14 @@ impl SilentFailureProcessor {
                     let sk = span_key(&span.trace_id, &span.span_id);
                     match to_hold.get(&sk) {
                         Some(_) if self.held.len() < self.max_held => {
+                            // The held span gets tickets of its own size: holding it must not
+                            // keep its whole request's memory admitted for `verdict_wait`.
+                            let bytes = crate::pipeline::footprint::of_span(&span);
+                            let tickets = tickets
+                                .iter()
+                                .enumerate()
+                                .map(|(i, t)| Arc::new(t.split_off(if i == 0 { bytes } else { 0 })))
+                                .collect();
                             self.held.push_back(Held {
                                 span_key: sk,
                                 resource: rs.resource.clone(),
@@ -379,7 +388,7 @@ impl SilentFailureProcessor {
                                 span,
                                 received,
                                 deadline: now + self.wait,
-                                tickets: tickets.clone(),
+                                tickets,
                             });
                         }
                         Some(_) => {
