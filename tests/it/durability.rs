@@ -257,3 +257,72 @@ async fn a_downstream_outage_at_steady_load_loses_nothing() {
     drop(daemon);
     let _ = std::fs::remove_dir_all(&wal);
 }
+
+/// A failed tool span that `silent_failure` holds for its turn's verdict has its own small
+/// admission, but it must keep its request's write-ahead-log record: the rest of the request
+/// is delivered, the daemon is killed, and the held span still arrives after the restart.
+#[tokio::test]
+async fn a_span_held_for_its_verdict_survives_sigkill_after_the_rest_of_its_request_left() {
+    use spotter::processor::tool::testing::{failed_tool, llm, SEC, T0};
+
+    let sink_addr = harness::down_addr();
+    let recorded = Arc::new(Recorded::default());
+    let sink = Sink::start_at(sink_addr, recorded.clone()).await;
+    let wal = wal_dir("held");
+    let wal_for_config = wal.clone();
+    let mut daemon = Daemon::start_with("held", move |h, g, m, hc| {
+        durable_config(sink_addr, &wal_for_config, "256MiB")(h, g, m, hc)
+            .replace(
+                "processors:\n",
+                "processors:\n  tool_outcome: {}\n  silent_failure:\n    verdict_wait: 4s\n",
+            )
+            .replace(
+                "processors: [batch]",
+                "processors: [tool_outcome, silent_failure, batch]",
+            )
+    })
+    .await;
+    let request = opentelemetry_proto::tonic::collector::trace::v1::ExportTraceServiceRequest {
+        resource_spans: vec![opentelemetry_proto::tonic::trace::v1::ResourceSpans {
+            scope_spans: vec![opentelemetry_proto::tonic::trace::v1::ScopeSpans {
+                spans: vec![
+                    failed_tool("s", 2, 2, "search", "{}", "HTTP 503", T0 + SEC),
+                    llm("s", 2, 3, "Refunds take 90 days.", T0 + 2 * SEC),
+                ],
+                ..Default::default()
+            }],
+            ..Default::default()
+        }],
+    };
+    let url = format!("http://127.0.0.1:{}/v1/traces", daemon.http);
+    let r = harness::post(
+        &url,
+        "application/x-protobuf",
+        None,
+        request.encode_to_vec(),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    // The answer leaves at once; the failed tool span waits for its turn's verdict.
+    let until = tokio::time::Instant::now() + Duration::from_secs(3);
+    while !recorded.span_ids().contains(&vec![3; 8]) {
+        assert!(tokio::time::Instant::now() < until, "log: {}", daemon.log());
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(!recorded.span_ids().contains(&vec![2; 8]), "still held");
+    daemon.crash();
+    daemon.restart().await;
+    // Replayed from the log, held again, released with its verdict.
+    let until = tokio::time::Instant::now() + Duration::from_secs(15);
+    while !recorded.span_ids().contains(&vec![2; 8]) {
+        assert!(
+            tokio::time::Instant::now() < until,
+            "the held span was lost with its request's log record; log: {}",
+            daemon.log()
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    drop(sink);
+    drop(daemon);
+    let _ = std::fs::remove_dir_all(&wal);
+}

@@ -47,6 +47,6 @@ pub mod result;
 pub mod schema;
 pub mod schema_drift;
 pub mod silent_failure;
-#[cfg(test)]
+/// Span builders for tests of the tool processors (unit and integration).
 pub mod testing;
 pub mod tool_loop;
