@@ -315,6 +315,18 @@ fn secret(kind: usize, rng: &mut StdRng) -> Secret {
     }
 }
 
+/// Percent-encode everything but unreserved characters, as a query parameter is.
+fn percent_encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
 /// Put a secret into one of several realistic carriers; returns the attribute text and a
 /// phrase of the carrier that must survive redaction.
 fn carry(secret: &Secret, rng: &mut StdRng) -> (String, &'static str) {
@@ -329,7 +341,11 @@ fn carry(secret: &Secret, rng: &mut StdRng) -> (String, &'static str) {
             4 => format!("{{'name': 'fetch', 'input': '{}', 'status': 403 Forbidden}}", v.replace('\n', "\\n")),
             _ => json!([{"type": "text", "text": format!("curl -H 'X-Trace: 1' {v} failed with 403 Forbidden")}]).to_string(),
         },
-        Shape::Field(name, v) => match rng.random_range(0..5) {
+        Shape::Field(name, v) => match rng.random_range(0..6) {
+            5 => format!(
+                "https://app.example.com/oauth/callback?state={}&code=403",
+                percent_encode(&json!({name.as_str(): v, "retry": 1}).to_string())
+            ),
             0 => json!({"database": {"host": "db.internal", name.as_str(): v}, "note": "403 Forbidden"}).to_string(),
             1 => format!("https://auth.example.com/login?user=bob&{name}={}&next=%2F&code=403+Forbidden", v.replace(' ', "+").replace('&', "%26").replace('#', "%23")),
             2 => format!("{name}: {v}\nstatus: 403 Forbidden"),
@@ -436,7 +452,10 @@ fn seeded_secret_corpus_is_fully_redacted_in_spans_and_logs() {
     for (s, (carrier, _)) in secrets.iter().zip(&carriers) {
         *per_kind.entry(s.kind).or_default() += 1;
         for needle in &s.needles {
-            let hit = encoded.iter().any(|text| text.contains(needle.as_str()));
+            let pct = percent_encode(needle);
+            let hit = encoded
+                .iter()
+                .any(|text| text.contains(needle.as_str()) || text.contains(pct.as_str()));
             if hit {
                 leaked.push(format!("{}: {needle:?} in {carrier}", s.kind));
             }

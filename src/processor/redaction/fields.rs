@@ -88,6 +88,7 @@ pub struct Fields {
     literals: Vec<String>,
     allowed: HashSet<String>,
     json: Regex,
+    encoded_json: Regex,
     assignment: Regex,
     header: Regex,
 }
@@ -139,10 +140,16 @@ impl Fields {
         let header = format!(
             r#"(?im)(?:^|\\[nr]|\\*")[ \t]*[A-Za-z0-9_.-]{{0,64}}?(?:{alt})[ \t]*:[ \t]*["']?([^\r\n\\"']+)"#
         );
+        // URL-encoded JSON (`%22password%22%3A%22...%22`, in query strings and form bodies):
+        // the value runs over plain characters and %XX escapes up to the encoded closing quote.
+        let encoded_json = format!(
+            r#"(?i)(?:{alt})%22(?:%3A|:)(?:%20|\+)*%22((?:[^%&\s"'\\]|%(?:[013-9A-Fa-f][0-9A-Fa-f]|2[013-9A-Fa-f]))*)"#
+        );
         Fields {
             names,
             allowed,
             literals,
+            encoded_json: Regex::new(&encoded_json).expect("encoded JSON regex is well-formed"),
             json: Regex::new(&json).expect("secret field regex is well-formed"),
             assignment: Regex::new(&assignment).expect("assignment regex is well-formed"),
             header: Regex::new(&header).expect("header regex is well-formed"),
@@ -177,6 +184,18 @@ impl Fields {
             let start = whole.end();
             let end = closing_quote(bytes, start, quote.as_str().as_bytes()[0], level.len());
             push_value(text, start, end, label, rank, out);
+        }
+        if self.encoded_json.is_match(text) {
+            for c in self.encoded_json.captures_iter(text) {
+                let (Some(whole), Some(value)) = (c.get(0), c.get(1)) else {
+                    continue;
+                };
+                // The key ends at its encoded closing quote; `%22` before it reads as part of
+                // the name (`22password`), which still ends like the secret name.
+                if self.is_secret(key_before(text, whole.start(), whole.end())) {
+                    push_value(text, value.start(), value.end(), label, rank, out);
+                }
+            }
         }
         for re in [&self.assignment, &self.header] {
             if !re.is_match(text) {
@@ -378,6 +397,19 @@ mod tests {
     #[test]
     fn unterminated_value_is_masked_to_the_end() {
         assert_eq!(values(r#"{"password": "abc"#), ["abc"]);
+    }
+
+    #[test]
+    fn url_encoded_json_values() {
+        assert_eq!(
+            values("https://x/cb?state=%7B%22password%22%3A%22hunter%202%22%2C%22n%22%3A1%7D"),
+            ["hunter%202"]
+        );
+        assert_eq!(
+            values("q=%7B%22api_key%22%3A%20%22k-123%22%7D&x=1"),
+            ["k-123"]
+        );
+        assert!(values("q=%7B%22max_tokens%22%3A%22256%22%7D").is_empty());
     }
 
     #[test]
