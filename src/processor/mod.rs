@@ -11,6 +11,7 @@ pub mod cost;
 pub mod outcome;
 pub mod redaction;
 pub mod session;
+pub mod session_states;
 pub mod tool;
 
 use std::time::Instant;

@@ -39,7 +39,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::num::NonZeroUsize;
 use std::time::Instant;
 
-use lru::LruCache;
+use super::session_states::SessionStates;
 use serde::Deserialize;
 
 use super::Processor;
@@ -90,7 +90,7 @@ pub struct AgentMetricsProcessor {
     tools: LabelCap,
     reasons: LabelCap,
     max_turns: usize,
-    sessions: LruCache<String, SessionState>,
+    sessions: SessionStates<SessionState>,
 }
 
 impl AgentMetricsProcessor {
@@ -106,7 +106,7 @@ impl AgentMetricsProcessor {
             tools: LabelCap::new(config.max_tools),
             reasons: LabelCap::new(config.max_reasons),
             max_turns: config.max_turns,
-            sessions: LruCache::new(max_sessions),
+            sessions: SessionStates::new("agent_metrics", max_sessions),
         })
     }
 
@@ -128,7 +128,7 @@ impl AgentMetricsProcessor {
         let span = view.span();
         let (start, end) = (span.start_time_unix_nano, span.end_time_unix_nano);
         let max_turns = self.max_turns;
-        let state = self.session_mut(&session_id);
+        let state = self.sessions.get_or_default(&session_id);
         if let Some(turn) = turn.filter(|_| start > 0 && end >= start) {
             if let Some(t) = state.turns.get_mut(&turn) {
                 t.0 = t.0.min(start);
@@ -183,26 +183,6 @@ impl AgentMetricsProcessor {
                 .record(cost);
         }
     }
-
-    fn session_mut(&mut self, session_id: &str) -> &mut SessionState {
-        if !self.sessions.contains(session_id) {
-            if let Some((evicted, _)) = self
-                .sessions
-                .push(session_id.to_string(), SessionState::default())
-            {
-                if evicted != session_id {
-                    metrics::counter!(
-                        names::AGENT_STATE_EVICTIONS_TOTAL,
-                        "processor" => "agent_metrics"
-                    )
-                    .increment(1);
-                }
-            }
-        }
-        self.sessions
-            .get_mut(session_id)
-            .expect("session state was just inserted")
-    }
 }
 
 impl Processor for AgentMetricsProcessor {
@@ -220,7 +200,10 @@ impl Processor for AgentMetricsProcessor {
     }
 
     fn enrich_summary(&mut self, summary: &mut SessionSummary) {
-        let state = self.sessions.pop(&summary.session_id).unwrap_or_default();
+        let state = self
+            .sessions
+            .remove(&summary.session_id)
+            .unwrap_or_default();
         let workflow = self.workflows.label(&summary.workflow);
         let outcome = match summary.outcome.as_str() {
             "" => UNKNOWN.to_string(),

@@ -56,6 +56,8 @@ use std::num::NonZeroUsize;
 use std::time::Instant;
 
 use lru::LruCache;
+
+use super::session_states::SessionStates;
 use opentelemetry_proto::tonic::common::v1::KeyValue;
 use opentelemetry_proto::tonic::trace::v1::{span::Event, Span};
 use serde::Deserialize;
@@ -146,7 +148,7 @@ pub struct CostProcessor {
     precedence: CostPrecedence,
     saturation_threshold: f64,
     truncation_near: f64,
-    sessions: LruCache<String, SessionCost>,
+    sessions: SessionStates<SessionCost>,
     logged_unpriced: LruCache<String, ()>,
     model_labels: LabelCap,
     workflow_labels: LabelCap,
@@ -197,7 +199,7 @@ impl CostProcessor {
             precedence: config.cost_precedence,
             saturation_threshold: config.saturation_threshold,
             truncation_near: config.truncation_near,
-            sessions: LruCache::new(max_sessions),
+            sessions: SessionStates::new("cost", max_sessions),
             logged_unpriced: LruCache::new(NonZeroUsize::new(MAX_LOGGED_MODELS).expect("nonzero")),
             model_labels: LabelCap::new(config.max_models),
             workflow_labels: LabelCap::new(config.max_workflows),
@@ -276,7 +278,7 @@ impl CostProcessor {
         if let Some(session_id) = view.session_id() {
             let saturation = self.saturation_threshold;
             let near = self.truncation_near;
-            let state = self.session_mut(&session_id);
+            let state = self.sessions.get_or_default(&session_id);
             match cost {
                 Some((c, _)) => {
                     state.cost_usd += c;
@@ -311,23 +313,6 @@ impl CostProcessor {
             .increment(1);
         }
         Some(verdict)
-    }
-
-    fn session_mut(&mut self, session_id: &str) -> &mut SessionCost {
-        if !self.sessions.contains(session_id) {
-            if let Some((evicted, _)) = self
-                .sessions
-                .push(session_id.to_string(), SessionCost::default())
-            {
-                if evicted != session_id {
-                    metrics::counter!(names::AGENT_STATE_EVICTIONS_TOTAL, "processor" => "cost")
-                        .increment(1);
-                }
-            }
-        }
-        self.sessions
-            .get_mut(session_id)
-            .expect("session state was just inserted")
     }
 
     fn write(&self, span: &mut Span, verdict: &Verdict) {
@@ -404,7 +389,7 @@ impl Processor for CostProcessor {
     }
 
     fn enrich_summary(&mut self, summary: &mut SessionSummary) {
-        let Some(state) = self.sessions.pop(&summary.session_id) else {
+        let Some(state) = self.sessions.remove(&summary.session_id) else {
             return;
         };
         summary.cost_usd = state.cost_usd;

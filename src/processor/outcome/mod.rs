@@ -62,7 +62,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::num::NonZeroUsize;
 use std::time::Instant;
 
-use lru::LruCache;
+use super::session_states::SessionStates;
 use opentelemetry_proto::tonic::common::v1::any_value::Value;
 use regex::Regex;
 use serde::Deserialize;
@@ -225,7 +225,7 @@ pub struct OutcomeProcessor {
     escalation_pattern: Option<Regex>,
     policy: Policy,
     workflows: HashMap<String, Policy>,
-    sessions: LruCache<String, SessionState>,
+    sessions: SessionStates<SessionState>,
 }
 
 impl OutcomeProcessor {
@@ -269,7 +269,7 @@ impl OutcomeProcessor {
             escalation_pattern,
             policy: config.policy,
             workflows,
-            sessions: LruCache::new(max_sessions),
+            sessions: SessionStates::new("outcome", max_sessions),
         })
     }
 
@@ -326,7 +326,7 @@ impl OutcomeProcessor {
         let end = span.end_time_unix_nano.max(span.start_time_unix_nano);
         let turn = view.turn().unwrap_or(1);
 
-        let state = self.session_mut(&session_id);
+        let state = self.sessions.get_or_default(&session_id);
         if let Some(verdict) = explicit {
             if state.signals.explicit.is_none() || end >= state.signals.explicit_at {
                 state.signals.explicit = Some(verdict);
@@ -356,23 +356,6 @@ impl OutcomeProcessor {
             }
         }
     }
-
-    fn session_mut(&mut self, session_id: &str) -> &mut SessionState {
-        if !self.sessions.contains(session_id) {
-            if let Some((evicted, _)) = self
-                .sessions
-                .push(session_id.to_string(), SessionState::default())
-            {
-                if evicted != session_id {
-                    metrics::counter!(names::AGENT_STATE_EVICTIONS_TOTAL, "processor" => "outcome")
-                        .increment(1);
-                }
-            }
-        }
-        self.sessions
-            .get_mut(session_id)
-            .expect("session state was just inserted")
-    }
 }
 
 impl Processor for OutcomeProcessor {
@@ -392,7 +375,7 @@ impl Processor for OutcomeProcessor {
     fn enrich_summary(&mut self, summary: &mut SessionSummary) {
         let signals = self
             .sessions
-            .pop(&summary.session_id)
+            .remove(&summary.session_id)
             .map(SessionState::finish)
             .unwrap_or_default();
         if !summary.outcome.is_empty() {
