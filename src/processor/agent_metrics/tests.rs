@@ -110,26 +110,15 @@ fn model_calls_record_duration_tokens_and_cost() {
         );
     });
     let text = handle.render();
-    has(
-        &text,
+    for line in [
         r#"spotter_llm_tokens_total{workflow="shop",model="gpt-4o",type="input"} 2000"#,
-    );
-    has(
-        &text,
         r#"spotter_llm_tokens_total{workflow="shop",model="gpt-4o",type="cached_input"} 800"#,
-    );
-    has(
-        &text,
         r#"spotter_llm_cost_usd_sum{workflow="shop",model="gpt-4o"} 0.75"#,
-    );
-    has(
-        &text,
         r#"spotter_llm_call_duration_seconds_bucket{workflow="shop",model="gpt-4o",le="0.5"} 1"#,
-    );
-    has(
-        &text,
         r#"spotter_llm_call_duration_seconds_bucket{workflow="shop",model="gpt-4o",le="2"} 2"#,
-    );
+    ] {
+        has(&text, line);
+    }
     assert!(!text.contains(r#"type="reasoning""#));
 }
 
@@ -171,55 +160,27 @@ fn a_finished_session_records_its_series() {
         assert!(p.sessions.is_empty());
     });
     let text = handle.render();
-    has(
-        &text,
+    for line in [
         r#"spotter_sessions_total{workflow="shop",outcome="failure"} 1"#,
-    );
-    has(
-        &text,
         r#"spotter_session_failures_total{workflow="shop",reason="auth_rot"} 1"#,
-    );
-    has(
-        &text,
         r#"spotter_session_failures_total{workflow="shop",reason="unanswered"} 1"#,
-    );
-    has(
-        &text,
         r#"spotter_session_cost_usd_sum{workflow="shop",outcome="failure"} 1"#,
-    );
-    has(
-        &text,
         r#"spotter_session_duration_seconds_sum{workflow="shop",outcome="failure"} 106"#,
-    );
-    has(
-        &text,
         r#"spotter_session_turns_sum{workflow="shop",outcome="failure"} 2"#,
-    );
-    has(
-        &text,
         r#"spotter_session_tool_calls_sum{workflow="shop",outcome="failure"} 4"#,
-    );
-    has(
-        &text,
         r#"spotter_session_llm_calls_sum{workflow="shop",outcome="failure"} 3"#,
-    );
+    ] {
+        has(&text, line);
+    }
     // Turn 1 took 3 s, turn 2 took 6 s.
-    has(
-        &text,
+    for line in [
         r#"spotter_turn_duration_seconds_sum{workflow="shop",turns_bucket="2-3"} 9"#,
-    );
-    has(
-        &text,
         r#"spotter_turn_duration_seconds_count{workflow="shop",turns_bucket="2-3"} 2"#,
-    );
-    has(
-        &text,
         r#"spotter_tool_calls_per_session_sum{workflow="shop",tool="lookup_order"} 3"#,
-    );
-    has(
-        &text,
         r#"spotter_tool_calls_per_session_sum{workflow="shop",tool="search_docs"} 1"#,
-    );
+    ] {
+        has(&text, line);
+    }
 }
 
 #[test]
