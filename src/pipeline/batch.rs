@@ -149,7 +149,7 @@ impl Batch {
     }
 
     /// Take over the admission tickets of a batch merged into this one.
-    pub fn absorb_tickets(&mut self, tickets: Vec<Arc<Ticket>>) {
+    fn absorb_tickets(&mut self, tickets: Vec<Arc<Ticket>>) {
         for t in tickets {
             if !self.tickets.iter().any(|h| Arc::ptr_eq(h, &t)) {
                 self.tickets.push(t);
@@ -205,7 +205,8 @@ impl Batch {
     }
 
     /// Whether the original protobuf bodies are still at hand.
-    pub fn has_wire(&self) -> bool {
+    #[cfg(test)]
+    fn has_wire(&self) -> bool {
         self.wire.is_some()
     }
 

@@ -65,12 +65,9 @@ struct Check {
 }
 
 impl Check {
-    fn text(&mut self, s: &[u8]) {
-        self.bad_utf8 |= !valid_utf8(s);
-    }
-
+    /// Every occurrence of a string field (see the mirror types below).
     fn texts(&mut self, all: &[Bytes]) {
-        all.iter().for_each(|s| self.text(s));
+        self.bad_utf8 |= !all.iter().all(|s| valid_utf8(s));
     }
 
     fn value(&mut self, v: &AnyValue) {
@@ -182,6 +179,34 @@ struct ExportLogsServiceRequest {
     resource_logs: Vec<ResourceLogs>,
 }
 
+/// `Message` for a hand-written mirror type: decoding goes to its `merge` method. Mirror types
+/// are only ever decoded; as messages they encode to nothing.
+macro_rules! decode_only {
+    ($t:ty) => {
+        impl Message for $t {
+            fn encode_raw(&self, _buf: &mut impl bytes::BufMut) {}
+
+            fn merge_field(
+                &mut self,
+                tag: u32,
+                wire_type: WireType,
+                buf: &mut impl bytes::Buf,
+                ctx: DecodeContext,
+            ) -> Result<(), prost::DecodeError> {
+                self.merge(tag, wire_type, buf, ctx)
+            }
+
+            fn encoded_len(&self) -> usize {
+                0
+            }
+
+            fn clear(&mut self) {
+                *self = Self::default();
+            }
+        }
+    };
+}
+
 /// `AnyValue`, by hand: prost checks every occurrence of a string, including ones a later
 /// occurrence or another oneof variant replaces, so each string is checked as it is read and
 /// the verdict kept (`bad_utf8`), not only the value that ends up in the field.
@@ -219,12 +244,8 @@ fn valid_utf8(s: &[u8]) -> bool {
     (s.len() < 64 && s.is_ascii()) || simdutf8::basic::from_utf8(s).is_ok()
 }
 
-impl Message for AnyValue {
-    fn encode_raw(&self, _buf: &mut impl bytes::BufMut) {
-        // Mirror types are only ever decoded; as a message they encode to nothing.
-    }
-
-    fn merge_field(
+impl AnyValue {
+    fn merge(
         &mut self,
         tag: u32,
         wire_type: WireType,
@@ -266,15 +287,9 @@ impl Message for AnyValue {
         }
         Ok(())
     }
-
-    fn encoded_len(&self) -> usize {
-        0
-    }
-
-    fn clear(&mut self) {
-        *self = AnyValue::default();
-    }
 }
+
+decode_only!(AnyValue);
 
 /// `KeyValue`, by hand for the same reason as [`AnyValue`]; it is also the hottest message, and
 /// checking the key as it is read saves keeping it.
@@ -284,12 +299,8 @@ struct KeyValue {
     bad_utf8: bool,
 }
 
-impl Message for KeyValue {
-    fn encode_raw(&self, _buf: &mut impl bytes::BufMut) {
-        // Mirror types are only ever decoded; as a message they encode to nothing.
-    }
-
-    fn merge_field(
+impl KeyValue {
+    fn merge(
         &mut self,
         tag: u32,
         wire_type: WireType,
@@ -312,15 +323,9 @@ impl Message for KeyValue {
             _ => prost::encoding::skip_field(wire_type, tag, buf, ctx),
         }
     }
-
-    fn encoded_len(&self) -> usize {
-        0
-    }
-
-    fn clear(&mut self) {
-        *self = KeyValue::default();
-    }
 }
+
+decode_only!(KeyValue);
 
 #[derive(Clone, PartialEq, Message)]
 struct ArrayValue {
