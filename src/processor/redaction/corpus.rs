@@ -60,29 +60,14 @@ enum Shape {
 }
 
 fn luhn_complete(prefix: &str, len: usize, rng: &mut StdRng) -> String {
-    let mut d: Vec<u32> = prefix.bytes().map(|b| u32::from(b - b'0')).collect();
+    let mut d: Vec<u8> = prefix.bytes().map(|b| b - b'0').collect();
     while d.len() < len - 1 {
         d.push(rng.random_range(0..10));
     }
-    let sum: u32 = d
-        .iter()
-        .rev()
-        .enumerate()
-        .map(|(i, &x)| {
-            if i % 2 == 0 {
-                let y = x * 2;
-                if y > 9 {
-                    y - 9
-                } else {
-                    y
-                }
-            } else {
-                x
-            }
-        })
-        .sum();
-    d.push((10 - sum % 10) % 10);
-    d.iter().map(|x| char::from(b'0' + *x as u8)).collect()
+    d.push(0);
+    let check = (10 - super::patterns::luhn_sum(&d) % 10) % 10;
+    *d.last_mut().expect("pushed above") = check as u8;
+    d.iter().map(|x| char::from(b'0' + x)).collect()
 }
 
 fn b64url(data: &[u8]) -> String {

@@ -294,25 +294,24 @@ pub fn is_card_number(text: &str) -> bool {
     if !(13..=19).contains(&n) || !scheme_fits(d) {
         return false;
     }
-    let sum: u32 = d
-        .iter()
+    luhn_sum(d).is_multiple_of(10)
+}
+
+/// The Luhn sum of digits (0–9), check digit last: every second digit from the right doubled,
+/// digits of the products added. Valid numbers sum to a multiple of 10.
+pub(super) fn luhn_sum(d: &[u8]) -> u32 {
+    d.iter()
         .rev()
         .enumerate()
         .map(|(i, &x)| {
             let x = u32::from(x);
-            if i % 2 == 1 {
-                let y = x * 2;
-                if y > 9 {
-                    y - 9
-                } else {
-                    y
-                }
-            } else {
-                x
+            match (i % 2 == 1, x * 2) {
+                (true, y) if y > 9 => y - 9,
+                (true, y) => y,
+                (false, _) => x,
             }
         })
-        .sum();
-    sum.is_multiple_of(10)
+        .sum()
 }
 
 fn scheme_fits(d: &[u8]) -> bool {
