@@ -114,7 +114,6 @@ pub struct SchemaDriftProcessor {
 impl SchemaDriftProcessor {
     /// Build the processor and load its state file (a load problem is reported, not fatal).
     pub fn new(id: &str, config: Config, path: &str) -> Result<Self, ConfigError> {
-        crate::processor::tool::names::describe();
         if config.min_observations == 0 {
             return Err(ConfigError::invalid(
                 format!("{path}.min_observations"),
