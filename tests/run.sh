@@ -32,5 +32,10 @@ sh tests/promtool.sh
 step "fuzzing smoke run (cargo-fuzz, repeatable: fixed seed and input count)"
 FUZZ_SANITIZER="${FUZZ_SANITIZER:-none}" bash fuzz/smoke.sh
 
-step "real-client tests (OpenTelemetry Python SDK)"
+step "real-client tests (OpenTelemetry Python SDK; Kubernetes manifests against the API schemas)"
 bash tests/python/run.sh
+
+# A real Arize Phoenix on 127.0.0.1 behind config/phoenix.yaml. First install about 5 minutes
+# (its own venv, .venv-phoenix), then about 1.5 minutes per run (Phoenix starts in ~50s).
+step "real Phoenix (arize-phoenix, offline on loopback)"
+bash tests/phoenix/run.sh
