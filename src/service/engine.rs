@@ -24,6 +24,9 @@ pub struct Engine {
 impl Engine {
     /// Run until `stop` flips, then take what is still queued, flush every processor and return.
     pub async fn run(mut self, mut rx: mpsc::Receiver<Batch>, mut stop: watch::Receiver<bool>) {
+        for p in &mut self.processors {
+            p.start();
+        }
         let mut next_poll = Instant::now() + SUMMARY_POLL;
         loop {
             let deadline = self
