@@ -43,7 +43,8 @@ step "real-client tests (OpenTelemetry Python SDK; Kubernetes manifests against 
 bash tests/python/run.sh
 
 # A real Arize Phoenix on 127.0.0.1 behind config/phoenix.yaml. First install about 5 minutes
-# (its own venv, .venv-phoenix), then about 1.5 minutes per run (Phoenix starts in ~50s).
+# (its own venv under /var/tmp, reused by later clones), then about 1.5 minutes per run
+# (Phoenix starts in about 50 seconds).
 step "real Phoenix (arize-phoenix, offline on loopback)"
 bash tests/phoenix/run.sh
 
