@@ -5,8 +5,9 @@ use std::process::ExitCode;
 
 use anyhow::{bail, Context};
 use spotter::config::{Config, ProcessEnv};
-use spotter::pipeline::Service;
-use spotter::telemetry::{logging, server, Health};
+use spotter::extension::Health;
+use spotter::service::{self, Service};
+use spotter::telemetry::logging;
 use tokio::signal::unix::{signal, SignalKind};
 
 const USAGE: &str = "usage:
@@ -159,7 +160,7 @@ fn run(args: &Args) -> anyhow::Result<()> {
 }
 
 async fn serve(mut config: Config, path: Option<PathBuf>) -> anyhow::Result<()> {
-    let metrics = server::recorder();
+    let metrics = service::metrics_recorder();
     let mut sigterm = signal(SignalKind::terminate())?;
     let mut sigint = signal(SignalKind::interrupt())?;
     let mut sighup = signal(SignalKind::hangup())?;

@@ -9,6 +9,7 @@
 mod env;
 mod locate;
 mod raw;
+mod signal;
 mod units;
 
 use std::collections::BTreeMap;
@@ -20,9 +21,8 @@ use serde::de::DeserializeOwned;
 pub use env::{substitute, Environment, ProcessEnv};
 pub use locate::line_of;
 pub use raw::{LogEncoding, PipelineRaw};
+pub use signal::Signal;
 pub use units::{ByteSize, DurationStr};
-
-use crate::pipeline::Signal;
 
 /// The embedded default configuration (`config/default.yaml`).
 pub const DEFAULT_CONFIG: &str = include_str!("../../config/default.yaml");
@@ -193,10 +193,21 @@ pub struct TlsServerSettings {
 #[derive(Debug, Clone, PartialEq)]
 pub struct FileStorageConfig {
     pub directory: std::path::PathBuf,
-    pub fsync: crate::pipeline::wal::FsyncPolicy,
+    pub fsync: FsyncPolicy,
     /// Bytes on disk before clients are pushed back.
     pub max_size: u64,
     pub segment_size: u64,
+}
+
+/// When appended records reach the disk.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FsyncPolicy {
+    /// `fdatasync` before the client is acknowledged (default).
+    #[default]
+    Always,
+    /// Left to the OS: survives a process crash, not a power loss.
+    Never,
 }
 
 /// `receivers.<id>.auth`: clients must send `Authorization: Bearer <token>`.

@@ -6,12 +6,12 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
+use super::Signal;
 use super::{
     parse_component, BearerAuth, ByteSize, Config, ConfigError, DurationStr, FileStorageConfig,
     GrpcServerConfig, HttpServerConfig, PipelineConfig, ReceiverConfig, ReceiverLimits,
     TelemetryConfig, TlsServerSettings,
 };
-use crate::pipeline::Signal;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -170,7 +170,7 @@ struct FileStorageRaw {
     directory: Option<String>,
     /// `always` (default: durable before the ack) or `never` (survives a crash, not power loss).
     #[serde(default)]
-    fsync: crate::pipeline::wal::FsyncPolicy,
+    fsync: super::FsyncPolicy,
     /// Bytes on disk before clients are pushed back. Default 1GiB.
     max_size: Option<ByteSize>,
     /// Size at which a new segment file is started. Default 64MiB.
@@ -525,7 +525,7 @@ fn check_tls(
     path: &str,
 ) -> Result<Option<TlsServerSettings>, ConfigError> {
     if let Some(t) = &tls {
-        crate::receiver::listener::tls_acceptor(t, path)?;
+        crate::listener::tls_acceptor(t, path)?;
     }
     Ok(tls)
 }

@@ -21,6 +21,7 @@ use serde::de::DeserializeOwned;
 use crate::config::ConfigError;
 use crate::pipeline::Batch;
 use crate::summary::SessionSummary;
+use crate::telemetry::Catalog;
 
 /// What a pipeline asks of a processor.
 ///
@@ -58,6 +59,13 @@ pub trait Processor: Send {
 
     /// Add this processor's knowledge to a finished session.
     fn enrich_summary(&mut self, _summary: &mut SessionSummary) {}
+}
+
+/// The processors' self-metrics (the describe hook of the processor family).
+pub fn describe(c: &mut Catalog) {
+    session::describe(c);
+    tool::names::describe(c);
+    agent_metrics::names::describe(c);
 }
 
 /// Build one processor from its component id and YAML options.
@@ -99,13 +107,11 @@ pub fn build(
             parse_options(options, path)?,
             path,
         )?)),
-        "tool_outcome" => Ok(Box::new(
-            tool::outcome_processor::ToolOutcomeProcessor::new(
-                id,
-                parse_options(options, path)?,
-                path,
-            )?,
-        )),
+        "tool_outcome" => Ok(Box::new(tool::tool_outcome::ToolOutcomeProcessor::new(
+            id,
+            parse_options(options, path)?,
+            path,
+        )?)),
         "schema_drift" => Ok(Box::new(tool::schema_drift::SchemaDriftProcessor::new(
             id,
             parse_options(options, path)?,
@@ -116,7 +122,8 @@ pub fn build(
             parse_options(options, path)?,
             path,
         )?)),
-        "loop" => Ok(Box::new(tool::tool_loop::LoopProcessor::new(
+        // `loop` is the kind's former name, still accepted.
+        "tool_loop" | "loop" => Ok(Box::new(tool::tool_loop::LoopProcessor::new(
             id,
             parse_options(options, path)?,
             path,

@@ -16,10 +16,10 @@ use tokio::task::JoinHandle;
 use tonic::codec::{CompressionEncoding, EnabledCompressionEncodings};
 use tonic::{Code, Status};
 
-use super::listener::{self, Protocol};
 use super::{ingest, Format, IngestError};
 use crate::config::{BearerAuth, GrpcServerConfig};
 use crate::grpc::{status_with_retry, RawCodec};
+use crate::listener::{self, Protocol};
 use crate::pipeline::{Intake, Signal, SubmitError, RETRY_AFTER};
 
 const TRANSPORT: &str = "grpc";
@@ -111,7 +111,7 @@ async fn route(
         }
     };
     if let Some(auth) = &state.auth {
-        if !super::otlp_http::authorized(req.headers().get(http::header::AUTHORIZATION), auth) {
+        if !listener::authorized(req.headers().get(http::header::AUTHORIZATION), auth) {
             return Status::unauthenticated("missing or invalid bearer token").into_http();
         }
     }

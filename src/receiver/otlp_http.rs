@@ -17,9 +17,9 @@ use prost::Message;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
-use super::listener::{self, Protocol};
 use super::{decode, ingest, DecodeError, Format, IngestError};
 use crate::config::{BearerAuth, HttpServerConfig};
+use crate::listener::{self, Protocol};
 use crate::pipeline::{Intake, Signal, SubmitError};
 
 const TRANSPORT: &str = "http";
@@ -55,18 +55,6 @@ pub async fn serve(
         async move { handle(&state, req).await }
     });
     Ok((local, task))
-}
-
-/// Whether an `Authorization` header carries the expected bearer token (constant time).
-pub fn authorized(header: Option<&HeaderValue>, auth: &BearerAuth) -> bool {
-    let presented = header
-        .map(|h| h.as_bytes())
-        .and_then(|h| {
-            h.strip_prefix(b"Bearer ")
-                .or_else(|| h.strip_prefix(b"bearer "))
-        })
-        .unwrap_or(b"");
-    listener::token_matches(presented, auth.token.as_bytes())
 }
 
 fn format_of(content_type: Option<&HeaderValue>) -> Option<Format> {
@@ -139,7 +127,7 @@ async fn handle(state: &State, req: Request<Incoming>) -> Response<Full<Bytes>> 
         );
     }
     if let Some(auth) = &state.auth {
-        if !authorized(req.headers().get(http::header::AUTHORIZATION), auth) {
+        if !listener::authorized(req.headers().get(http::header::AUTHORIZATION), auth) {
             let mut resp = error(
                 StatusCode::UNAUTHORIZED,
                 format.unwrap_or(Format::Json),

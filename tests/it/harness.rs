@@ -9,8 +9,8 @@ use http_body_util::{BodyExt, Full};
 use hyper_util::client::legacy::{connect::HttpConnector, Client};
 use hyper_util::rt::TokioExecutor;
 use spotter::config::Config;
-use spotter::pipeline::Service;
-use spotter::telemetry::Health;
+use spotter::extension::Health;
+use spotter::service::Service;
 
 pub fn fixtures_dir() -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures")

@@ -11,15 +11,28 @@ use metrics_exporter_prometheus::PrometheusHandle;
 use tokio::sync::{mpsc, watch};
 use tokio::task::JoinHandle;
 
-use super::engine::Engine;
-use super::intake::Intake;
-use super::wal::Wal;
-use super::MemoryGuard;
-use super::{Batch, Signal};
+mod engine;
+
+use self::engine::Engine;
 use crate::config::{Config, ConfigError};
 use crate::exporter::{self, ExporterRunner};
+use crate::extension::file_storage::{Wal, WalError};
+use crate::extension::{health_check, Health};
+use crate::pipeline::{Batch, Intake, MemoryGuard, Signal};
 use crate::receiver;
-use crate::telemetry::{server, Health};
+use crate::telemetry::Describe;
+
+/// The describe hooks of every component family: the metrics spotter can emit.
+pub const METRICS: &[Describe] = &[
+    crate::telemetry::events::describe,
+    crate::extension::describe,
+    crate::processor::describe,
+];
+
+/// Install the process-wide Prometheus recorder with every component's metrics.
+pub fn metrics_recorder() -> PrometheusHandle {
+    crate::telemetry::catalog::install(METRICS)
+}
 
 /// Batches a pipeline's intake holds before receivers are told to back off.
 pub const PIPELINE_INTAKE_BATCHES: usize = 32;
@@ -29,7 +42,7 @@ pub enum StartError {
     #[error(transparent)]
     Config(#[from] ConfigError),
     #[error(transparent)]
-    Wal(#[from] crate::pipeline::wal::WalError),
+    Wal(#[from] WalError),
     #[error("cannot listen on {addr} for {what}: {source}")]
     Bind {
         what: String,
@@ -185,13 +198,13 @@ impl Service {
         drop(senders);
 
         if let Some(addr) = config.telemetry.metrics_address {
-            let local = server::serve(addr, health.clone(), metrics.clone(), stop_rx.clone())
+            let local = health_check::serve(addr, health.clone(), metrics.clone(), stop_rx.clone())
                 .await
                 .map_err(bind_error("service.telemetry.metrics".into(), addr))?;
             bound.metrics = Some(local);
         }
         if let Some(addr) = config.health_endpoint {
-            let local = server::serve(addr, health.clone(), None, stop_rx.clone())
+            let local = health_check::serve(addr, health.clone(), None, stop_rx.clone())
                 .await
                 .map_err(bind_error("extensions.health_check".into(), addr))?;
             bound.health = Some(local);
