@@ -246,13 +246,24 @@ pub enum Delivery {
     Reversed,
 }
 
-/// Replay one library folder and return its session summaries.
-pub fn replay_library(
+/// Replay every library folder of `dir` through **one** chain, as one daemon would receive
+/// them: the requests of all libraries interleaved in capture order (the `seq` of each
+/// request's `.meta.json`; files without one follow in name order). Returns the summaries by
+/// session id.
+pub fn replay_folder(
     dir: &Path,
+    libraries: &[&str],
     delivery: Delivery,
-) -> Result<Vec<SessionSummary>, DetectionError> {
+) -> Result<BTreeMap<String, SessionSummary>, DetectionError> {
+    let mut files = Vec::new();
+    for lib in libraries {
+        for file in replay::request_files(&dir.join(lib))? {
+            files.push((replay::capture_seq(&file), lib.to_string(), file));
+        }
+    }
+    files.sort();
     let mut chain = replay::Chain::detection()?;
-    for file in replay::request_files(dir)? {
+    for (_, _, file) in files {
         let req = replay::decode(&file)?;
         match delivery {
             Delivery::Original => chain.feed(req),
@@ -265,7 +276,11 @@ pub fn replay_library(
             Delivery::Reversed => chain.feed(replay::reversed(req)),
         }
     }
-    Ok(chain.finish())
+    Ok(chain
+        .finish()
+        .into_iter()
+        .map(|s| (s.session_id.clone(), s))
+        .collect())
 }
 
 /// Replay every library of `dir` as captured and score the findings against
@@ -274,20 +289,46 @@ pub fn run(dir: &Path) -> Result<Report, DetectionError> {
     run_with(dir, Delivery::Original)
 }
 
+/// How many pipelines the libraries of a folder are replayed through.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Daemons {
+    /// A fresh pipeline per library folder.
+    #[default]
+    PerLibrary,
+    /// One pipeline for all libraries, requests interleaved in capture order, as one daemon
+    /// receiving every agent would see them.
+    One,
+}
+
 /// [`run`] with another delivery of the same requests.
 pub fn run_with(dir: &Path, delivery: Delivery) -> Result<Report, DetectionError> {
+    run_replay(dir, delivery, Daemons::PerLibrary)
+}
+
+/// [`run_with`], choosing how many pipelines replay the libraries. Session ids are unique
+/// across libraries.
+pub fn run_replay(
+    dir: &Path,
+    delivery: Delivery,
+    daemons: Daemons,
+) -> Result<Report, DetectionError> {
     let labels = read_labels(&dir.join("labels.jsonl"))?;
     let libraries: BTreeSet<&str> = labels.iter().map(|l| l.library.as_str()).collect();
-    let mut summaries: BTreeMap<(String, String), SessionSummary> = BTreeMap::new();
-    for lib in libraries {
-        for s in replay_library(&dir.join(lib), delivery)? {
-            summaries.insert((lib.to_string(), s.session_id.clone()), s);
+    let libraries: Vec<&str> = libraries.into_iter().collect();
+    let summaries = match daemons {
+        Daemons::One => replay_folder(dir, &libraries, delivery)?,
+        Daemons::PerLibrary => {
+            let mut all = BTreeMap::new();
+            for lib in &libraries {
+                all.extend(replay_folder(dir, &[lib], delivery)?);
+            }
+            all
         }
-    }
+    };
     let mut sessions = Vec::new();
     let mut missing = Vec::new();
     for l in &labels {
-        let Some(summary) = summaries.get(&(l.library.clone(), l.session_id.clone())) else {
+        let Some(summary) = summaries.get(&l.session_id) else {
             missing.push(l.session_id.clone());
             continue;
         };

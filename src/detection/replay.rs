@@ -72,6 +72,23 @@ pub fn request_files(dir: &Path) -> Result<Vec<PathBuf>, DetectionError> {
     Ok(files)
 }
 
+/// The capture number of a request file: `seq` in the `.meta.json` beside it (`00012.pb.gz` ->
+/// `00012.meta.json`), or `u64::MAX` when there is none.
+pub fn capture_seq(file: &Path) -> u64 {
+    let Some(stem) = file
+        .file_name()
+        .and_then(|n| n.to_str())
+        .and_then(|n| n.split('.').next())
+    else {
+        return u64::MAX;
+    };
+    std::fs::read(file.with_file_name(format!("{stem}.meta.json")))
+        .ok()
+        .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
+        .and_then(|v| v.get("seq").and_then(|s| s.as_u64()))
+        .unwrap_or(u64::MAX)
+}
+
 /// A chain of processors driven like a pipeline's engine, on a simulated clock.
 pub struct Chain {
     processors: Vec<Box<dyn Processor>>,

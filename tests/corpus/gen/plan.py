@@ -10,7 +10,7 @@ from lang import LANGS
 from sessions import Builder
 from traps import ok_session
 
-LIBRARIES = ["otel-proto", "otel-json", "openinference", "traceloop", "langfuse"]
+LIBRARIES = ["otel-proto", "otel-json", "openinference", "traceloop", "langfuse", "logfire"]
 FAILURES_PER_MODE = 9  # per agent
 OK_PER_AGENT = 48
 
@@ -33,8 +33,14 @@ def build(seed):
         for mode, fn, v in jobs:
             sid = str(uuid.UUID(int=rng.getrandbits(128), version=4))
             srng = random.Random(rng.getrandbits(64))
-            b = Builder(agent, pick_lang(srng), srng, sid)
-            s = fn(b, v)
+            lang = pick_lang(srng)
+            for _ in range(20):  # sessions have 3 to 8 turns
+                b = Builder(agent, lang, srng, sid)
+                s = fn(b, v)
+                if 3 <= len(s["turns"]) <= 8:
+                    break
+            else:
+                raise RuntimeError("no session of 3-8 turns for %s/%s" % (agent["name"], mode))
             k = lib_counter.get(mode, ai)
             lib_counter[mode] = k + 1
             s["library"] = LIBRARIES[k % len(LIBRARIES)]
@@ -64,8 +70,14 @@ def schedule(sessions, concurrent=4):
     return order
 
 
+EXPORTER = {"otel-proto": "otlp-http-protobuf", "otel-json": "otlp-http-json", "openinference": "otlp-http-protobuf",
+            "traceloop": "otlp-http-protobuf", "langfuse": "otlp-http-protobuf+gzip (langfuse path)",
+            "logfire": "otlp-http-protobuf"}
+
+
 def label_row(s):
-    return {"session_id": s["id"], "library": s["library"], "label": s["label"], "scenario": s["scenario"],
+    return {"session_id": s["id"], "library": s["library"], "exporter": EXPORTER[s["library"]],
+            "label": s["label"], "scenario": s["scenario"],
             "first_failing_turn": s["first_failing_turn"], "turns": len(s["turns"]),
             "description": s["description"], "split": s["split"], "agent": s["agent"], "service": s["service"],
             "lang": s["lang"], "user_id": s["user_id"]}
