@@ -127,21 +127,11 @@ where
     })
 }
 
-/// Load the TLS settings, if any, and bind; returns the bound address.
-pub async fn bind(
-    addr: SocketAddr,
-    tls: Option<&TlsServerSettings>,
-) -> std::io::Result<(TcpListener, SocketAddr, Option<TlsAcceptor>)> {
-    let acceptor =
-        match tls {
-            Some(t) => Some(tls_acceptor(t, "tls").map_err(|e| {
-                std::io::Error::new(std::io::ErrorKind::InvalidInput, e.to_string())
-            })?),
-            None => None,
-        };
+/// Bind; returns the listener and the bound address.
+pub async fn bind(addr: SocketAddr) -> std::io::Result<(TcpListener, SocketAddr)> {
     let listener = TcpListener::bind(addr).await?;
     let local = listener.local_addr()?;
-    Ok((listener, local, acceptor))
+    Ok((listener, local))
 }
 
 /// Resolves once `stop` is true.

@@ -2,7 +2,6 @@
 //! order"). Every `crate::…` path in the source is read, comments aside, and each one that runs
 //! upward or sideways between top-level modules fails the test with its file, line and path.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// Top-level modules from the bottom up. A module may use modules of earlier layers only;
@@ -17,15 +16,6 @@ const ORDER: &[&[&str]] = &[
     &["summary_span"],
     &["exporter", "processor", "receiver"],
     &["detection", "service"],
-];
-
-/// Imports that still run upward, each with the milestone that removes it. The test fails if
-/// one of them is gone, so the list cannot outlive the debt it records.
-const KNOWN: &[(&str, &str)] = &[
-    // Config validates by building components; the plan step replaces this (issue 14, M3).
-    ("src/config/raw.rs", "crate::processor::build"),
-    ("src/config/raw.rs", "crate::exporter::validate"),
-    ("src/config/raw.rs", "crate::listener::tls_acceptor"),
 ];
 
 #[derive(Debug, PartialEq)]
@@ -205,19 +195,6 @@ fn no_module_imports_a_module_above_it() {
         let file = format!("src/{}", relative.display());
         violations.extend(check_file(&file, &module, &text));
     }
-    let mut known_seen: BTreeMap<(&str, &str), bool> = KNOWN.iter().map(|k| (*k, false)).collect();
-    violations.retain(|v| {
-        let key = KNOWN
-            .iter()
-            .find(|(file, prefix)| v.file == *file && v.path.starts_with(prefix));
-        match key {
-            Some(k) => {
-                known_seen.insert(*k, true);
-                false
-            }
-            None => true,
-        }
-    });
     let report: Vec<String> = violations
         .iter()
         .map(|v| {
@@ -231,15 +208,6 @@ fn no_module_imports_a_module_above_it() {
         report.is_empty(),
         "imports against the module order:\n{}",
         report.join("\n")
-    );
-    let stale: Vec<_> = known_seen
-        .iter()
-        .filter(|(_, seen)| !**seen)
-        .map(|((file, path), _)| format!("{file}: {path}"))
-        .collect();
-    assert!(
-        stale.is_empty(),
-        "KNOWN lists imports that are gone; remove them: {stale:?}"
     );
 }
 

@@ -1,10 +1,11 @@
 //! Configuration: YAML text → `${env:…}` substitution → raw serde types → validated [`Config`].
 //!
 //! The shape is the OpenTelemetry Collector's: `receivers`, `processors`, `exporters`,
-//! `extensions` and `service` (`pipelines`, `telemetry`). Component options stay as YAML until the
-//! component that owns them parses them (with unknown keys rejected), so each component documents
-//! its own options beside its code. Every error names the key path and, where it can be found,
-//! the line.
+//! `extensions` and `service` (`pipelines`, `telemetry`). Config only describes: it never builds a
+//! component. Processor and exporter options stay as YAML until the plan
+//! ([`crate::service::Plan`]) has each component parse them into its own typed `Config` (unknown
+//! keys rejected, see [`parse_component`]), so each component documents its own options beside
+//! its code. Every error names the key path and, where it can be found, the line.
 
 mod env;
 mod locate;
@@ -85,7 +86,7 @@ impl ConfigError {
     }
 
     /// Fill in the line of the offending key from the config text.
-    fn with_line(self, text: &str) -> Self {
+    pub fn with_line(self, text: &str) -> Self {
         match self {
             ConfigError::Invalid {
                 path,

@@ -243,13 +243,6 @@ pub(super) fn resolve(text: &str) -> Result<Config, ConfigError> {
         receivers.push(resolve_receiver(id, options)?);
     }
 
-    for (id, options) in &raw.processors {
-        crate::processor::build(id, options, &format!("processors.{id}"))?;
-    }
-    for (id, options) in &raw.exporters {
-        crate::exporter::validate(id, options, &format!("exporters.{id}"))?;
-    }
-
     let mut health_endpoint = None;
     let mut memory_limit = (DEFAULT_MEMORY_LIMIT_MIB << 20) as usize;
     let mut file_storage = None;
@@ -453,7 +446,7 @@ fn resolve_receiver(id: &str, options: &serde_yaml::Value) -> Result<ReceiverCon
                         &format!("{ppath}.endpoint"),
                     )?,
                     max_recv_msg_size: (mib as usize) << 20,
-                    tls: check_tls(g.tls, &ppath)?,
+                    tls: g.tls,
                 });
             }
             "http" => {
@@ -473,7 +466,7 @@ fn resolve_receiver(id: &str, options: &serde_yaml::Value) -> Result<ReceiverCon
                         .map(|b| b.0)
                         .unwrap_or(DEFAULT_HTTP_DECOMPRESSED)
                         as usize,
-                    tls: check_tls(h.tls, &ppath)?,
+                    tls: h.tls,
                 });
             }
             other => {
@@ -518,16 +511,6 @@ fn resolve_receiver(id: &str, options: &serde_yaml::Value) -> Result<ReceiverCon
         limits,
         auth,
     })
-}
-
-fn check_tls(
-    tls: Option<TlsServerSettings>,
-    path: &str,
-) -> Result<Option<TlsServerSettings>, ConfigError> {
-    if let Some(t) = &tls {
-        crate::listener::tls_acceptor(t, path)?;
-    }
-    Ok(tls)
 }
 
 fn resolve_auth(a: AuthRaw, path: &str) -> Result<BearerAuth, ConfigError> {

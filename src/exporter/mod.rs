@@ -143,11 +143,6 @@ pub fn build(id: &str, options: &serde_yaml::Value, path: &str) -> Result<Built,
     }
 }
 
-/// Check an exporter's options without starting it.
-pub fn validate(id: &str, options: &serde_yaml::Value, path: &str) -> Result<(), ConfigError> {
-    build(id, options, path).map(|_| ())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -13,6 +13,7 @@ use futures::future::BoxFuture;
 use hyper::body::Incoming;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
+use tokio_rustls::TlsAcceptor;
 use tonic::codec::{CompressionEncoding, EnabledCompressionEncodings};
 use tonic::{Code, Status};
 
@@ -38,10 +39,11 @@ pub async fn serve(
     id: &str,
     config: &GrpcServerConfig,
     auth: Option<BearerAuth>,
+    tls: Option<TlsAcceptor>,
     intake: Intake,
     stop: watch::Receiver<bool>,
 ) -> std::io::Result<(SocketAddr, JoinHandle<()>)> {
-    let (tcp, local, tls) = listener::bind(config.endpoint, config.tls.as_ref()).await?;
+    let (tcp, local) = listener::bind(config.endpoint).await?;
     let state = Arc::new(State {
         id: id.to_string(),
         intake,

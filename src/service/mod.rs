@@ -12,13 +12,16 @@ use tokio::sync::{mpsc, watch};
 use tokio::task::JoinHandle;
 
 mod engine;
+pub mod plan;
 
 use self::engine::Engine;
-use crate::config::{Config, ConfigError};
-use crate::exporter::{self, ExporterRunner};
+pub use self::plan::Plan;
+use crate::config::ConfigError;
+use crate::exporter::ExporterRunner;
 use crate::extension::file_storage::{Wal, WalError};
 use crate::extension::{health_check, Health};
 use crate::pipeline::{Batch, Intake, MemoryGuard, Signal};
+use crate::processor::chain::Chain;
 use crate::receiver;
 use crate::telemetry::Describe;
 
@@ -80,42 +83,36 @@ pub struct Service {
 }
 
 impl Service {
-    /// Build and start everything; ready once this returns.
+    /// Start everything a plan built; ready once this returns.
     pub async fn start(
-        config: &Config,
+        plan: Plan,
         health: Health,
         metrics: Option<PrometheusHandle>,
     ) -> Result<Service, StartError> {
+        let Plan {
+            config,
+            pipelines,
+            exporters,
+            mut tls,
+        } = plan;
+        let config = &config;
         let (stop_listeners, stop_rx) = watch::channel(false);
         let (stop_pipelines, stop_pipe_rx) = watch::channel(false);
         let closed = Arc::new(AtomicBool::new(false));
         let mut bound = BoundAddrs::default();
 
         let mut runners: BTreeMap<String, Arc<ExporterRunner>> = BTreeMap::new();
-        for (id, options) in &config.exporters {
-            if !config.pipelines.iter().any(|p| p.exporters.contains(id)) {
-                continue;
-            }
-            let built = exporter::build(id, options, &format!("exporters.{id}"))?;
-            runners.insert(id.clone(), ExporterRunner::start(id, built));
+        for (id, built) in exporters {
+            let runner = ExporterRunner::start(&id, built);
+            runners.insert(id, runner);
         }
 
         let mut senders: BTreeMap<String, (Signal, mpsc::Sender<Batch>)> = BTreeMap::new();
         let mut pipeline_tasks = Vec::new();
-        for p in &config.pipelines {
-            let mut processors = Vec::with_capacity(p.processors.len());
-            for pid in &p.processors {
-                let options = config.processors.get(pid).cloned().unwrap_or_default();
-                processors.push(crate::processor::build(
-                    pid,
-                    &options,
-                    &format!("processors.{pid}"),
-                )?);
-            }
+        for p in pipelines {
             let engine = Engine {
                 id: p.id.clone(),
-                signal: p.signal,
-                processors,
+                chain: Chain::new(p.processors).counted(&p.id, p.signal),
                 exporters: p.exporters.iter().map(|e| runners[e].clone()).collect(),
             };
             let (tx, rx) = mpsc::channel(PIPELINE_INTAKE_BATCHES);
@@ -167,6 +164,7 @@ impl Service {
                     &r.id,
                     g,
                     r.auth.clone(),
+                    tls.remove(&format!("receivers.{}.protocols.grpc", r.id)),
                     intake.clone(),
                     stop_rx.clone(),
                 )
@@ -183,6 +181,7 @@ impl Service {
                     &r.id,
                     h,
                     r.auth.clone(),
+                    tls.remove(&format!("receivers.{}.protocols.http", r.id)),
                     intake.clone(),
                     stop_rx.clone(),
                 )
