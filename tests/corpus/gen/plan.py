@@ -5,7 +5,7 @@ import random
 import uuid
 
 from agents import AGENTS, SPLIT
-from failures import MODES
+from failures import MODES, auth_rot_fleet, targets
 from lang import LANGS
 from sessions import Builder
 from traps import ok_session
@@ -13,6 +13,8 @@ from traps import ok_session
 LIBRARIES = ["otel-proto", "otel-json", "openinference", "traceloop", "langfuse", "logfire"]
 FAILURES_PER_MODE = 9  # per agent
 OK_PER_AGENT = 48
+FLEET_PER_AGENT = 2  # extra auth_rot sessions whose credential rotted fleet-wide
+CONCURRENT = 4  # sessions a worker keeps open at once
 
 
 def pick_lang(rng):
@@ -49,10 +51,29 @@ def build(seed):
             s["turns_n"] = len(s["turns"])
             sessions.append(s)
     rng.shuffle(sessions)
-    return sessions
+    # Fleet-wide auth rot: run last in their worker, on a tool that earlier sessions of the same
+    # agent and library called successfully (sessions that finished before, given the worker's
+    # `concurrent` open sessions).
+    late = []
+    for ai, agent in enumerate(AGENTS):
+        for v in range(FLEET_PER_AGENT):
+            lib = LIBRARIES[(ai + v * 2) % len(LIBRARIES)]
+            before = [s for s in sessions if s["agent"] == agent["name"] and s["library"] == lib][:-CONCURRENT]
+            used = {c["tool"] for s in before for t in s["turns"] for st in t["steps"] for c in st
+                    if not c["error"] and c.get("kind") != "empty"}
+            sid = str(uuid.UUID(int=rng.getrandbits(128), version=4))
+            srng = random.Random(rng.getrandbits(64))
+            lang = pick_lang(srng)
+            b = Builder(agent, lang, srng, sid)
+            name = srng.choice(sorted(set(targets(b)) & used))
+            s = auth_rot_fleet(b, v, name)
+            s.update(library=lib, split=SPLIT[agent["name"]], user_id="user-%04d" % srng.randrange(10000),
+                     turns_n=len(s["turns"]))
+            late.append(s)
+    return sessions + late
 
 
-def schedule(sessions, concurrent=4):
+def schedule(sessions, concurrent=CONCURRENT):
     """The order in which one worker runs its sessions' turns: up to `concurrent` sessions are
     open at once and take turns, so sessions interleave in time."""
     queue = list(sessions)
