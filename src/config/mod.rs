@@ -155,6 +155,9 @@ pub struct ReceiverLimits {
     pub max_attribute_value_size: usize,
     /// Spans beyond this many in one request are rejected (partial success).
     pub max_spans_per_request: usize,
+    /// Span attributes beyond this many are dropped and added to the span's
+    /// `dropped_attributes_count`.
+    pub max_attributes_per_span: usize,
 }
 
 impl Default for ReceiverLimits {
@@ -162,6 +165,7 @@ impl Default for ReceiverLimits {
         ReceiverLimits {
             max_attribute_value_size: 256 << 10,
             max_spans_per_request: 50_000,
+            max_attributes_per_span: 1024,
         }
     }
 }

@@ -159,6 +159,7 @@ struct AuthRaw {
 struct LimitsRaw {
     max_attribute_value_size: Option<ByteSize>,
     max_spans_per_request: Option<usize>,
+    max_attributes_per_span: Option<usize>,
 }
 
 const DEFAULT_MEMORY_LIMIT_MIB: u64 = 256;
@@ -500,6 +501,10 @@ fn resolve_receiver(id: &str, options: &serde_yaml::Value) -> Result<ReceiverCon
             .limits
             .max_spans_per_request
             .unwrap_or(defaults.max_spans_per_request),
+        max_attributes_per_span: raw
+            .limits
+            .max_attributes_per_span
+            .unwrap_or(defaults.max_attributes_per_span),
     };
     if limits.max_attribute_value_size < 64 {
         return Err(ConfigError::invalid(

@@ -135,7 +135,11 @@ pub async fn ingest(
             ticket.grow(footprint::of(batch.payload()).saturating_sub(body_len));
             let rejected = decode::reject_invalid_spans(&mut batch);
             let limited = decode::apply_limits(&mut batch, &intake.limits);
-            if format == Format::Protobuf && rejected.count == 0 && limited.truncated_values == 0 {
+            if format == Format::Protobuf
+                && rejected.count == 0
+                && limited.truncated_values == 0
+                && limited.dropped_attributes == 0
+            {
                 // Nothing was cut or dropped, so the body is still the exact encoding.
                 batch.keep_wire(body.clone());
             }
@@ -144,6 +148,9 @@ pub async fn ingest(
     };
     if limited.truncated_values > 0 {
         events::receiver_truncated(receiver, limited.truncated_values);
+    }
+    if limited.dropped_attributes > 0 {
+        events::receiver_dropped_attributes(receiver, limited.dropped_attributes);
     }
     if limited.spans_over_cap > 0 {
         rejected.count += limited.spans_over_cap;

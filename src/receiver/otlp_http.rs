@@ -57,13 +57,14 @@ pub async fn serve(
     Ok((local, task))
 }
 
-/// Whether an `Authorization` header carries the expected bearer token (constant time).
+/// Whether an `Authorization` header carries the expected bearer token (constant time). The
+/// scheme is matched without regard to case (RFC 9110 section 11.1).
 pub fn authorized(header: Option<&HeaderValue>, auth: &BearerAuth) -> bool {
     let presented = header
         .map(|h| h.as_bytes())
         .and_then(|h| {
-            h.strip_prefix(b"Bearer ")
-                .or_else(|| h.strip_prefix(b"bearer "))
+            let (scheme, token) = h.split_at_checked(7)?;
+            scheme.eq_ignore_ascii_case(b"Bearer ").then_some(token)
         })
         .unwrap_or(b"");
     listener::token_matches(presented, auth.token.as_bytes())
@@ -249,5 +250,30 @@ async fn handle(state: &State, req: Request<Incoming>) -> Response<Full<Bytes>> 
         Err(IngestError::Submit(e @ SubmitError::NoPipeline(_))) => {
             error(StatusCode::NOT_FOUND, format, 12, &e.to_string())
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_bearer_scheme_is_matched_in_any_case() {
+        let auth = BearerAuth {
+            token: "tok".into(),
+        };
+        for header in ["Bearer tok", "bearer tok", "BEARER tok", "bEaReR tok"] {
+            assert!(
+                authorized(Some(&HeaderValue::from_static(header)), &auth),
+                "{header}"
+            );
+        }
+        for header in ["Bearer tok2", "Basic tok", "Bearertok", "Bearer", ""] {
+            assert!(
+                !authorized(Some(&HeaderValue::from_static(header)), &auth),
+                "{header}"
+            );
+        }
+        assert!(!authorized(None, &auth));
     }
 }

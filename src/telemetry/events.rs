@@ -24,6 +24,7 @@ pub const EXPORTER_QUEUE_CAPACITY: &str = "otelcol_exporter_queue_capacity";
 pub const EXPORTER_RETRIES: &str = "spotter_exporter_retries_total";
 pub const EXPORTER_LATENCY: &str = "spotter_exporter_added_latency_seconds";
 pub const RECEIVER_TRUNCATED: &str = "spotter_receiver_truncated_attributes_total";
+pub const RECEIVER_DROPPED_ATTRIBUTES: &str = "spotter_receiver_dropped_attributes_total";
 pub const PROCESS_UPTIME: &str = "otelcol_process_uptime_seconds_total";
 pub const BUILD_INFO: &str = "spotter_build_info";
 
@@ -113,6 +114,12 @@ pub fn receiver_truncated(receiver: &str, values: usize) {
     counter!(RECEIVER_TRUNCATED, "receiver" => receiver.to_string()).increment(values as u64);
 }
 
+/// Span attributes past `max_attributes_per_span` were dropped.
+pub fn receiver_dropped_attributes(receiver: &str, attributes: usize) {
+    counter!(RECEIVER_DROPPED_ATTRIBUTES, "receiver" => receiver.to_string())
+        .increment(attributes as u64);
+}
+
 /// HELP text for the self-metrics, registered once with the recorder.
 pub fn describe() {
     use metrics::{describe_counter, describe_gauge, describe_histogram};
@@ -139,6 +146,10 @@ pub fn describe() {
     describe_counter!(
         RECEIVER_TRUNCATED,
         "String attribute values cut to the receiver's size limit."
+    );
+    describe_counter!(
+        RECEIVER_DROPPED_ATTRIBUTES,
+        "Span attributes dropped past the receiver's max_attributes_per_span."
     );
     describe_counter!(PROCESSOR_INCOMING, "Items that entered a processor.");
     describe_counter!(PROCESSOR_OUTGOING, "Items that left a processor.");
