@@ -6,6 +6,7 @@
 //! its own options beside its code. Every error names the key path and, where it can be found,
 //! the line.
 
+mod connection;
 mod env;
 mod locate;
 mod raw;
@@ -17,6 +18,7 @@ use std::path::Path;
 
 use serde::de::DeserializeOwned;
 
+pub use connection::ConnectionLimits;
 pub use env::{substitute, Environment, ProcessEnv};
 pub use locate::line_of;
 pub use raw::{LogEncoding, PipelineRaw};
@@ -175,6 +177,7 @@ pub struct GrpcServerConfig {
     pub endpoint: SocketAddr,
     pub max_recv_msg_size: usize,
     pub tls: Option<TlsServerSettings>,
+    pub connections: ConnectionLimits,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -183,6 +186,7 @@ pub struct HttpServerConfig {
     pub max_request_body_size: usize,
     pub max_decompressed_body_size: usize,
     pub tls: Option<TlsServerSettings>,
+    pub connections: ConnectionLimits,
 }
 
 /// `tls` options of a receiver protocol: PEM files of the certificate chain and private key.

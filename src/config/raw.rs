@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
+use super::connection::{ConnectionRaw, KeepaliveRaw};
 use super::{
     parse_component, BearerAuth, ByteSize, Config, ConfigError, DurationStr, FileStorageConfig,
     GrpcServerConfig, HttpServerConfig, PipelineConfig, ReceiverConfig, ReceiverLimits,
@@ -119,6 +120,11 @@ struct GrpcRaw {
     tls: Option<TlsServerSettings>,
     /// Largest accepted message, in MiB (the Collector's key). Default 16.
     max_recv_msg_size_mib: Option<u64>,
+    read_header_timeout: Option<DurationStr>,
+    read_timeout: Option<DurationStr>,
+    max_connections: Option<usize>,
+    max_concurrent_streams: Option<u32>,
+    keepalive: Option<KeepaliveRaw>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -130,6 +136,10 @@ struct HttpRaw {
     max_request_body_size: Option<ByteSize>,
     /// Largest body after decompression; guards against compression bombs. Default 64MiB.
     max_decompressed_body_size: Option<ByteSize>,
+    read_header_timeout: Option<DurationStr>,
+    read_timeout: Option<DurationStr>,
+    idle_timeout: Option<DurationStr>,
+    max_connections: Option<usize>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -455,6 +465,15 @@ fn resolve_receiver(id: &str, options: &serde_yaml::Value) -> Result<ReceiverCon
                     )?,
                     max_recv_msg_size: (mib as usize) << 20,
                     tls: check_tls(g.tls, &ppath)?,
+                    connections: ConnectionRaw {
+                        read_header_timeout: g.read_header_timeout,
+                        read_timeout: g.read_timeout,
+                        max_connections: g.max_connections,
+                        max_concurrent_streams: g.max_concurrent_streams,
+                        keepalive: g.keepalive,
+                        ..ConnectionRaw::default()
+                    }
+                    .resolve(&ppath)?,
                 });
             }
             "http" => {
@@ -475,6 +494,14 @@ fn resolve_receiver(id: &str, options: &serde_yaml::Value) -> Result<ReceiverCon
                         .unwrap_or(DEFAULT_HTTP_DECOMPRESSED)
                         as usize,
                     tls: check_tls(h.tls, &ppath)?,
+                    connections: ConnectionRaw {
+                        read_header_timeout: h.read_header_timeout,
+                        read_timeout: h.read_timeout,
+                        idle_timeout: h.idle_timeout,
+                        max_connections: h.max_connections,
+                        ..ConnectionRaw::default()
+                    }
+                    .resolve(&ppath)?,
                 });
             }
             other => {

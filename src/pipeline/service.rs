@@ -127,7 +127,9 @@ impl Service {
         };
         let mut intakes: BTreeMap<String, Intake> = BTreeMap::new();
         let mut listener_tasks = Vec::new();
-        for r in &config.receivers {
+        let mut receivers = config.receivers.clone();
+        receiver::listener::fit_receivers(&mut receivers);
+        for r in &receivers {
             let mut traces = Vec::new();
             let mut logs = Vec::new();
             for p in config.pipelines_of_receiver(&r.id) {

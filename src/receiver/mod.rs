@@ -24,7 +24,7 @@ use prost::Message;
 pub use decode::{DecodeError, Format};
 
 use crate::pipeline::wal::Replayed;
-use crate::pipeline::{footprint, Batch, Intake, Signal, SubmitError};
+use crate::pipeline::{footprint, Batch, Intake, Signal, SubmitError, Ticket};
 use crate::telemetry::events;
 
 /// Why a request was not accepted.
@@ -93,7 +93,9 @@ impl Accepted {
 
 /// Decode an (already decompressed) body and hand it to the pipelines: admit it into the memory
 /// budget, decode, check and limit spans, write it ahead to the log when `file_storage` is on,
-/// and submit it. Only after all of that is the request acknowledged.
+/// and submit it. Only after all of that is the request acknowledged. `admitted` is the ticket
+/// a transport that counts bytes as it reads them already holds; it is grown to the body's
+/// decompressed size, or the request refused when that does not fit.
 pub async fn ingest(
     intake: &Intake,
     receiver: &str,
@@ -101,10 +103,18 @@ pub async fn ingest(
     signal: Signal,
     format: Format,
     body: Bytes,
+    admitted: Option<Ticket>,
 ) -> Result<Accepted, IngestError> {
     let received = Instant::now();
     let body_len = body.len();
-    let mut ticket = match intake.admit(body_len) {
+    let admitted = match admitted {
+        Some(t) if t.try_grow(body_len.saturating_sub(t.bytes())) => Ok(t),
+        Some(_) => Err(SubmitError::Overloaded {
+            retry_after: crate::pipeline::RETRY_AFTER,
+        }),
+        None => intake.admit(body_len),
+    };
+    let mut ticket = match admitted {
         Ok(t) => t,
         Err(e) => {
             events::receiver_request(receiver, transport, "refused");

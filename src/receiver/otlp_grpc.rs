@@ -49,9 +49,15 @@ pub async fn serve(
         max_message: config.max_recv_msg_size,
     });
     tracing::info!(receiver = id, endpoint = %local, tls = tls.is_some(), "OTLP/gRPC receiver listening");
-    let task = listener::spawn(tcp, tls, Protocol::Grpc, stop, move |req| {
-        route(state.clone(), req)
-    });
+    let task = listener::spawn(
+        tcp,
+        tls,
+        Protocol::Grpc,
+        config.connections,
+        &format!("{id}/grpc"),
+        stop,
+        move |req| route(state.clone(), req),
+    );
     Ok((local, task))
 }
 
@@ -76,6 +82,7 @@ impl tonic::server::UnaryService<Bytes> for ExportSvc {
                 signal,
                 Format::Protobuf,
                 body,
+                None,
             )
             .await
             {

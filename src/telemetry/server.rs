@@ -17,6 +17,9 @@ use crate::receiver::listener::Protocol;
 
 static RECORDER: OnceLock<PrometheusHandle> = OnceLock::new();
 
+/// Connections each telemetry listener serves at once (part of `listener::RESERVED_FILES`).
+const TELEMETRY_CONNECTIONS: usize = 32;
+
 const SECONDS_BUCKETS: &[f64] = &[
     0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 120.0, 300.0,
     600.0, 1800.0,
@@ -119,9 +122,26 @@ pub async fn serve(
             }
         });
     }
-    crate::receiver::listener::spawn(listener, None, Protocol::Http, stop, move |req| {
-        let resp = route(&req, &health, metrics.as_ref());
-        async move { resp }
-    });
+    let limits = crate::config::ConnectionLimits {
+        max_connections: TELEMETRY_CONNECTIONS,
+        ..Default::default()
+    };
+    let name = if metrics.is_some() {
+        "metrics"
+    } else {
+        "health"
+    };
+    crate::receiver::listener::spawn(
+        listener,
+        None,
+        Protocol::Http,
+        limits,
+        name,
+        stop,
+        move |req| {
+            let resp = route(&req, &health, metrics.as_ref());
+            async move { resp }
+        },
+    );
     Ok(local)
 }
