@@ -17,10 +17,11 @@ use hyper::body::Incoming;
 use prost::Message;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
+use tokio_rustls::TlsAcceptor;
 
-use super::listener::{self, Protocol};
 use super::{decode, ingest, DecodeError, Format, IngestError};
 use crate::config::{BearerAuth, HttpServerConfig};
+use crate::listener::{self, Protocol};
 use crate::pipeline::{Intake, Signal, SubmitError, Ticket};
 use crate::telemetry::events;
 
@@ -41,10 +42,11 @@ pub async fn serve(
     id: &str,
     config: &HttpServerConfig,
     auth: Option<BearerAuth>,
+    tls: Option<TlsAcceptor>,
     intake: Intake,
     stop: watch::Receiver<bool>,
 ) -> std::io::Result<(SocketAddr, JoinHandle<()>)> {
-    let (tcp, local, tls) = listener::bind(config.endpoint, config.tls.as_ref()).await?;
+    let (tcp, local) = listener::bind(config.endpoint).await?;
     let state = Arc::new(State {
         id: id.to_string(),
         intake,
@@ -67,19 +69,6 @@ pub async fn serve(
         },
     );
     Ok((local, task))
-}
-
-/// Whether an `Authorization` header carries the expected bearer token (constant time). The
-/// scheme is matched without regard to case (RFC 9110 section 11.1).
-pub fn authorized(header: Option<&HeaderValue>, auth: &BearerAuth) -> bool {
-    let presented = header
-        .map(|h| h.as_bytes())
-        .and_then(|h| {
-            let (scheme, token) = h.split_at_checked(7)?;
-            scheme.eq_ignore_ascii_case(b"Bearer ").then_some(token)
-        })
-        .unwrap_or(b"");
-    listener::token_matches(presented, auth.token.as_bytes())
 }
 
 fn format_of(content_type: Option<&HeaderValue>) -> Option<Format> {
@@ -240,7 +229,7 @@ async fn handle(state: &State, req: Request<Incoming>) -> Response<Full<Bytes>> 
         );
     }
     if let Some(auth) = &state.auth {
-        if !authorized(req.headers().get(http::header::AUTHORIZATION), auth) {
+        if !listener::authorized(req.headers().get(http::header::AUTHORIZATION), auth) {
             let mut resp = error(
                 StatusCode::UNAUTHORIZED,
                 format.unwrap_or(Format::Json),
@@ -345,30 +334,5 @@ async fn handle(state: &State, req: Request<Incoming>) -> Response<Full<Bytes>> 
         Err(IngestError::Submit(e @ SubmitError::NoPipeline(_))) => {
             error(StatusCode::NOT_FOUND, format, 12, &e.to_string())
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_bearer_scheme_is_matched_in_any_case() {
-        let auth = BearerAuth {
-            token: "tok".into(),
-        };
-        for header in ["Bearer tok", "bearer tok", "BEARER tok", "bEaReR tok"] {
-            assert!(
-                authorized(Some(&HeaderValue::from_static(header)), &auth),
-                "{header}"
-            );
-        }
-        for header in ["Bearer tok2", "Basic tok", "Bearertok", "Bearer", ""] {
-            assert!(
-                !authorized(Some(&HeaderValue::from_static(header)), &auth),
-                "{header}"
-            );
-        }
-        assert!(!authorized(None, &auth));
     }
 }

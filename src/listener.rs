@@ -1,5 +1,6 @@
-//! The accept loop both OTLP receivers share: optional TLS, HTTP/1 and HTTP/2, and a stop
-//! signal after which no new connection is taken.
+//! HTTP serving shared by the OTLP receivers and the telemetry endpoints: the accept loop
+//! (optional TLS, HTTP/1 and HTTP/2, a stop signal after which no new connection is taken),
+//! loading TLS certificates, and bearer-token checks.
 
 use std::convert::Infallible;
 use std::future::Future;
@@ -9,6 +10,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
+use http::HeaderValue;
 use hyper::body::Incoming;
 use hyper::service::service_fn;
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
@@ -20,7 +22,7 @@ use tokio::sync::{watch, Notify, Semaphore};
 use tokio::task::JoinHandle;
 use tokio_rustls::TlsAcceptor;
 
-use crate::config::{ConfigError, ConnectionLimits, TlsServerSettings};
+use crate::config::{BearerAuth, ConfigError, ConnectionLimits, TlsServerSettings};
 use crate::telemetry::events;
 
 /// Load a TLS acceptor, naming the config path of a file that cannot be used.
@@ -114,13 +116,13 @@ where
                             Ok(p) => p,
                             Err(_) => break,
                         },
-                        _ = crate::pipeline::stopped(&mut stop) => break,
+                        _ = stopped(&mut stop) => break,
                     }
                 }
             };
             let conn = tokio::select! {
                 c = listener.accept() => c,
-                _ = crate::pipeline::stopped(&mut stop) => break,
+                _ = stopped(&mut stop) => break,
             };
             let (stream, peer) = match conn {
                 Ok(c) => {
@@ -131,7 +133,7 @@ where
                     let wait = backoff.failed(&name, &e);
                     tokio::select! {
                         _ = tokio::time::sleep(wait) => continue,
-                        _ = crate::pipeline::stopped(&mut stop) => break,
+                        _ = stopped(&mut stop) => break,
                     }
                 }
             };
@@ -445,21 +447,29 @@ pub fn fit_to_open_files(caps: &[usize], limit: usize) -> Vec<usize> {
     caps.iter().map(|c| (c * room / total).max(1)).collect()
 }
 
-/// Load the TLS settings, if any, and bind; returns the bound address.
-pub async fn bind(
-    addr: SocketAddr,
-    tls: Option<&TlsServerSettings>,
-) -> std::io::Result<(TcpListener, SocketAddr, Option<TlsAcceptor>)> {
-    let acceptor =
-        match tls {
-            Some(t) => Some(tls_acceptor(t, "tls").map_err(|e| {
-                std::io::Error::new(std::io::ErrorKind::InvalidInput, e.to_string())
-            })?),
-            None => None,
-        };
+/// Bind; returns the listener and the bound address.
+pub async fn bind(addr: SocketAddr) -> std::io::Result<(TcpListener, SocketAddr)> {
     let listener = TcpListener::bind(addr).await?;
     let local = listener.local_addr()?;
-    Ok((listener, local, acceptor))
+    Ok((listener, local))
+}
+
+/// Resolves once `stop` is true.
+pub async fn stopped(stop: &mut watch::Receiver<bool>) {
+    let _ = stop.wait_for(|s| *s).await;
+}
+
+/// Whether an `Authorization` header carries the expected bearer token (constant time). The
+/// scheme is matched without regard to case (RFC 9110 section 11.1).
+pub fn authorized(header: Option<&HeaderValue>, auth: &BearerAuth) -> bool {
+    let presented = header
+        .map(|h| h.as_bytes())
+        .and_then(|h| {
+            let (scheme, token) = h.split_at_checked(7)?;
+            scheme.eq_ignore_ascii_case(b"Bearer ").then_some(token)
+        })
+        .unwrap_or(b"");
+    token_matches(presented, auth.token.as_bytes())
 }
 
 /// Constant-time comparison of a presented bearer token with the expected one.
@@ -494,6 +504,26 @@ mod tests {
         assert_eq!(waits[8], Duration::from_secs(1));
         b.succeeded();
         assert_eq!(b.failed("test", &e), Duration::from_millis(10));
+    }
+
+    #[test]
+    fn the_bearer_scheme_is_matched_in_any_case() {
+        let auth = BearerAuth {
+            token: "tok".into(),
+        };
+        for header in ["Bearer tok", "bearer tok", "BEARER tok", "bEaReR tok"] {
+            assert!(
+                authorized(Some(&HeaderValue::from_static(header)), &auth),
+                "{header}"
+            );
+        }
+        for header in ["Bearer tok2", "Basic tok", "Bearertok", "Bearer", ""] {
+            assert!(
+                !authorized(Some(&HeaderValue::from_static(header)), &auth),
+                "{header}"
+            );
+        }
+        assert!(!authorized(None, &auth));
     }
 
     #[test]
