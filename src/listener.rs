@@ -454,6 +454,24 @@ pub async fn bind(addr: SocketAddr) -> std::io::Result<(TcpListener, SocketAddr)
     Ok((listener, local))
 }
 
+/// A value a running listener reads per request, which a reload replaces without touching the
+/// listener or its connections.
+pub struct Slot<T>(std::sync::RwLock<Arc<T>>);
+
+impl<T> Slot<T> {
+    pub fn new(value: T) -> Arc<Self> {
+        Arc::new(Slot(std::sync::RwLock::new(Arc::new(value))))
+    }
+
+    pub fn get(&self) -> Arc<T> {
+        self.0.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    pub fn set(&self, value: T) {
+        *self.0.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(value);
+    }
+}
+
 /// Resolves once `stop` is true.
 pub async fn stopped(stop: &mut watch::Receiver<bool>) {
     let _ = stop.wait_for(|s| *s).await;

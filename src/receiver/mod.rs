@@ -26,6 +26,36 @@ use crate::extension::file_storage::Replayed;
 use crate::pipeline::{footprint, Batch, Intake, Signal, SubmitError, Ticket};
 use crate::telemetry::events;
 
+/// What a reload replaces in a running receiver listener.
+pub enum Swap {
+    Grpc(otlp_grpc::Swap),
+    Http(otlp_http::Swap),
+}
+
+impl Swap {
+    /// Point the listener `key` at `intake`, with the options of `receiver` when the key is one
+    /// of its protocols.
+    pub fn update(&self, key: &str, receiver: &crate::config::ReceiverConfig, intake: Intake) {
+        let prefix = format!("receivers.{}.protocols.", receiver.id);
+        let Some(proto) = key.strip_prefix(&prefix) else {
+            return;
+        };
+        match (self, proto) {
+            (Swap::Grpc(s), "grpc") => {
+                if let Some(g) = &receiver.grpc {
+                    s.update(&receiver.id, g, receiver.auth.clone(), intake);
+                }
+            }
+            (Swap::Http(s), "http") => {
+                if let Some(h) = &receiver.http {
+                    s.update(&receiver.id, h, receiver.auth.clone(), intake);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Why a request was not accepted.
 #[derive(Debug, thiserror::Error)]
 pub enum IngestError {

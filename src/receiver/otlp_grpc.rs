@@ -32,9 +32,38 @@ struct State {
     intake: Intake,
     auth: Option<BearerAuth>,
     max_message: usize,
+    read_timeout: std::time::Duration,
 }
 
-/// Bind and serve gRPC (HTTP/2) until `stop` flips.
+impl State {
+    fn new(id: &str, config: &GrpcServerConfig, auth: Option<BearerAuth>, intake: Intake) -> Self {
+        State {
+            id: id.to_string(),
+            intake,
+            auth,
+            max_message: config.max_recv_msg_size,
+            read_timeout: config.connections.read_timeout,
+        }
+    }
+}
+
+/// What a reload replaces in a running OTLP/gRPC receiver: the pipelines it feeds and its
+/// request options. The listener and its connections (and clients' channels) stay.
+pub struct Swap(Arc<listener::Slot<State>>);
+
+impl Swap {
+    pub fn update(
+        &self,
+        id: &str,
+        config: &GrpcServerConfig,
+        auth: Option<BearerAuth>,
+        intake: Intake,
+    ) {
+        self.0.set(State::new(id, config, auth, intake));
+    }
+}
+
+/// Bind and serve gRPC (HTTP/2) until `stop` flips; connections then get a GOAWAY.
 pub async fn serve(
     id: &str,
     config: &GrpcServerConfig,
@@ -42,14 +71,10 @@ pub async fn serve(
     tls: Option<TlsAcceptor>,
     intake: Intake,
     stop: watch::Receiver<bool>,
-) -> std::io::Result<(SocketAddr, JoinHandle<()>)> {
+) -> std::io::Result<(SocketAddr, JoinHandle<()>, Swap)> {
     let (tcp, local) = listener::bind(config.endpoint).await?;
-    let state = Arc::new(State {
-        id: id.to_string(),
-        intake,
-        auth,
-        max_message: config.max_recv_msg_size,
-    });
+    let slot = listener::Slot::new(State::new(id, config, auth, intake));
+    let state = slot.clone();
     tracing::info!(receiver = id, endpoint = %local, tls = tls.is_some(), "OTLP/gRPC receiver listening");
     let task = listener::spawn(
         tcp,
@@ -58,9 +83,9 @@ pub async fn serve(
         config.connections,
         &format!("{id}/grpc"),
         stop,
-        move |req| route(state.clone(), req),
+        move |req| route(state.get(), req),
     );
-    Ok((local, task))
+    Ok((local, task, Swap(slot)))
 }
 
 struct ExportSvc {
@@ -131,5 +156,13 @@ async fn route(
     let mut grpc = tonic::server::Grpc::new(RawCodec)
         .apply_compression_config(accept, EnabledCompressionEncodings::default())
         .apply_max_message_size_config(Some(max), None);
-    grpc.unary(ExportSvc { state, signal }, req).await
+    let read_timeout = state.read_timeout;
+    match tokio::time::timeout(read_timeout, grpc.unary(ExportSvc { state, signal }, req)).await {
+        Ok(resp) => resp,
+        Err(_) => Status::deadline_exceeded(format!(
+            "request not received and handled within {}s",
+            read_timeout.as_secs_f64()
+        ))
+        .into_http(),
+    }
 }

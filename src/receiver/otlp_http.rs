@@ -36,8 +36,37 @@ struct State {
     read_timeout: std::time::Duration,
 }
 
-/// Bind and serve; the returned task ends when `stop` flips (open connections finish on their
-/// own and get 503s from then on).
+impl State {
+    fn new(id: &str, config: &HttpServerConfig, auth: Option<BearerAuth>, intake: Intake) -> Self {
+        State {
+            id: id.to_string(),
+            intake,
+            auth,
+            max_body: config.max_request_body_size,
+            max_decompressed: config.max_decompressed_body_size,
+            read_timeout: config.connections.read_timeout,
+        }
+    }
+}
+
+/// What a reload replaces in a running OTLP/HTTP receiver: the pipelines it feeds and its
+/// request options. The listener and its connections stay.
+pub struct Swap(Arc<listener::Slot<State>>);
+
+impl Swap {
+    pub fn update(
+        &self,
+        id: &str,
+        config: &HttpServerConfig,
+        auth: Option<BearerAuth>,
+        intake: Intake,
+    ) {
+        self.0.set(State::new(id, config, auth, intake));
+    }
+}
+
+/// Bind and serve; the returned task ends when `stop` flips, after which every connection is
+/// closed cleanly (`Connection: close` after its request in progress).
 pub async fn serve(
     id: &str,
     config: &HttpServerConfig,
@@ -45,16 +74,10 @@ pub async fn serve(
     tls: Option<TlsAcceptor>,
     intake: Intake,
     stop: watch::Receiver<bool>,
-) -> std::io::Result<(SocketAddr, JoinHandle<()>)> {
+) -> std::io::Result<(SocketAddr, JoinHandle<()>, Swap)> {
     let (tcp, local) = listener::bind(config.endpoint).await?;
-    let state = Arc::new(State {
-        id: id.to_string(),
-        intake,
-        auth,
-        max_body: config.max_request_body_size,
-        max_decompressed: config.max_decompressed_body_size,
-        read_timeout: config.connections.read_timeout,
-    });
+    let slot = listener::Slot::new(State::new(id, config, auth, intake));
+    let state = slot.clone();
     tracing::info!(receiver = id, endpoint = %local, tls = tls.is_some(), "OTLP/HTTP receiver listening");
     let task = listener::spawn(
         tcp,
@@ -64,11 +87,11 @@ pub async fn serve(
         &format!("{id}/http"),
         stop,
         move |req| {
-            let state = state.clone();
+            let state = state.get();
             async move { handle(&state, req).await }
         },
     );
-    Ok((local, task))
+    Ok((local, task, Swap(slot)))
 }
 
 fn format_of(content_type: Option<&HeaderValue>) -> Option<Format> {
