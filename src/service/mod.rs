@@ -114,21 +114,17 @@ struct Generation {
     shutdown_timeout: Duration,
 }
 
+/// A started generation, the config it came from, the TLS acceptors its listeners take, and
+/// what the write-ahead log kept from before.
+type Started = (Generation, Config, Tls, Vec<Replayed>);
+
+/// TLS acceptors by listener key.
+type Tls = BTreeMap<String, tokio_rustls::TlsAcceptor>;
+
 impl Generation {
     /// Start a plan's exporters and pipelines. The write-ahead log and the memory guard of
     /// `previous` are kept when their settings did not change.
-    fn start(
-        plan: Plan,
-        previous: Option<&Generation>,
-    ) -> Result<
-        (
-            Generation,
-            Config,
-            BTreeMap<String, tokio_rustls::TlsAcceptor>,
-            Vec<Replayed>,
-        ),
-        StartError,
-    > {
+    fn start(plan: Plan, previous: Option<&Generation>) -> Result<Started, StartError> {
         let Plan {
             config,
             pipelines,
@@ -233,7 +229,11 @@ impl Generation {
                 w.abandon();
             }
         };
-        let drains = self.exporters.iter().map(|e| e.drain(deadline, &give_up));
+        let durable = self.wal.is_some();
+        let drains = self
+            .exporters
+            .iter()
+            .map(|e| e.drain(deadline, durable, &give_up));
         futures::future::join_all(drains).await;
     }
 }
@@ -309,7 +309,7 @@ impl Service {
         &self,
         config: &Config,
         generation: &Generation,
-        tls: &mut BTreeMap<String, tokio_rustls::TlsAcceptor>,
+        tls: &mut Tls,
     ) -> Result<Vec<Step>, StartError> {
         let mut steps = Vec::new();
         let result = self.prepare_into(config, generation, tls, &mut steps).await;
@@ -329,7 +329,7 @@ impl Service {
         &self,
         config: &Config,
         generation: &Generation,
-        tls: &mut BTreeMap<String, tokio_rustls::TlsAcceptor>,
+        tls: &mut Tls,
         steps: &mut Vec<Step>,
     ) -> Result<(), StartError> {
         for (key, identity) in wanted(config) {
@@ -352,7 +352,7 @@ impl Service {
         &self,
         config: &Config,
         generation: &Generation,
-        tls: &mut BTreeMap<String, tokio_rustls::TlsAcceptor>,
+        tls: &mut Tls,
         key: &str,
         identity: String,
     ) -> Result<Running, StartError> {
@@ -421,12 +421,7 @@ impl Service {
 
     /// Point kept listeners at the current generation, start the new ones, rebind changed ones
     /// and stop those the config no longer has.
-    async fn commit(
-        &mut self,
-        config: &Config,
-        steps: Vec<Step>,
-        tls: &mut BTreeMap<String, tokio_rustls::TlsAcceptor>,
-    ) {
+    async fn commit(&mut self, config: &Config, steps: Vec<Step>, tls: &mut Tls) {
         let mut receivers = config.receivers.clone();
         crate::listener::fit_receivers(&mut receivers);
         let mut keep = BTreeMap::new();
