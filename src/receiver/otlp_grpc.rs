@@ -149,6 +149,16 @@ async fn route(
             return Status::unauthenticated("missing or invalid bearer token").into_http();
         }
     }
+    if state.intake.saturated() {
+        // Refused before the message is read: it would not be admitted anyway.
+        crate::telemetry::events::receiver_request(&state.id, TRANSPORT, "refused");
+        return status_with_retry(
+            Code::ResourceExhausted,
+            "spotter's memory budget is used up, retry later".to_string(),
+            RETRY_AFTER,
+        )
+        .into_http();
+    }
     let mut accept = EnabledCompressionEncodings::default();
     accept.enable(CompressionEncoding::Gzip);
     accept.enable(CompressionEncoding::Zstd);
