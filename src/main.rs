@@ -7,7 +7,7 @@ use anyhow::{bail, Context};
 use spotter::config::{Config, ProcessEnv};
 use spotter::extension::Health;
 use spotter::service::{self, Plan, Service};
-use spotter::telemetry::logging;
+use spotter::telemetry::{events, logging};
 use tokio::signal::unix::{signal, SignalKind};
 
 const USAGE: &str = "usage:
@@ -169,57 +169,61 @@ fn run(args: &Args) -> anyhow::Result<()> {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
-    rt.block_on(serve(plan, args.config.clone()))
+    let result = rt.block_on(serve(plan, args.config.clone()));
+    // Tasks still running past the drain's deadline (an export stuck in a write) must not hold
+    // the exit back.
+    rt.shutdown_timeout(std::time::Duration::from_millis(200));
+    result
 }
 
-async fn serve(mut plan: Plan, path: Option<PathBuf>) -> anyhow::Result<()> {
+async fn serve(plan: Plan, path: Option<PathBuf>) -> anyhow::Result<()> {
     let metrics = service::metrics_recorder();
     let mut sigterm = signal(SignalKind::terminate())?;
     let mut sigint = signal(SignalKind::interrupt())?;
     let mut sighup = signal(SignalKind::hangup())?;
+    let health = Health::default();
+    let mut source = plan.config.source.clone();
+    let mut service = Service::start(plan, health.clone(), Some(metrics)).await?;
+    health.set_ready();
+    tracing::info!(bound = ?service.bound, "spotter is ready");
     loop {
-        let health = Health::default();
-        let source = plan.config.source.clone();
-        let service = Service::start(plan, health.clone(), Some(metrics.clone())).await?;
-        health.set_ready();
-        tracing::info!(bound = ?service.bound, "spotter is ready");
-        let reload = tokio::select! {
-            _ = sigterm.recv() => None,
-            _ = sigint.recv() => None,
-            next = reload_requested(&mut sighup, path.as_deref(), &source) => Some(next),
-        };
-        match reload {
-            None => {
-                tracing::info!("signal received, draining");
-                service.shutdown().await;
-                return Ok(());
-            }
-            Some(next) => {
-                tracing::info!("reloading config: draining the running pipelines first");
-                service.shutdown().await;
-                plan = next;
-            }
+        tokio::select! {
+            _ = sigterm.recv() => break,
+            _ = sigint.recv() => break,
+            _ = sighup.recv() => reload(&mut service, path.as_deref(), &mut source).await,
         }
     }
+    tracing::info!("signal received, draining");
+    service.shutdown().await;
+    Ok(())
 }
 
-/// Wait for a SIGHUP whose config is valid and different, and return its plan; invalid ones are
-/// logged and ignored.
-async fn reload_requested(
-    sighup: &mut tokio::signal::unix::Signal,
-    path: Option<&std::path::Path>,
-    current: &str,
-) -> Plan {
-    loop {
-        sighup.recv().await;
-        match Plan::load(path, &ProcessEnv) {
-            Ok(next) if next.config.source == current => {
-                tracing::info!("SIGHUP: config unchanged, nothing to reload")
-            }
-            Ok(next) => return next,
-            Err(e) => {
-                tracing::error!(error = %e, "SIGHUP: new config is invalid, keeping the running one")
-            }
+/// Apply the config file again: the running pipelines are replaced only once the new ones are
+/// up; an invalid config or one that cannot start leaves them serving. Counted by result.
+async fn reload(service: &mut Service, path: Option<&std::path::Path>, source: &mut String) {
+    let plan = match Plan::load(path, &ProcessEnv) {
+        Ok(plan) if plan.config.source == *source => {
+            tracing::info!("SIGHUP: config unchanged, nothing to reload");
+            return;
+        }
+        Ok(plan) => plan,
+        Err(e) => {
+            tracing::error!(error = %e, "SIGHUP: new config is invalid, keeping the running one");
+            events::config_reloaded("failure");
+            return;
+        }
+    };
+    let next = plan.config.source.clone();
+    tracing::info!("reloading config: starting the new pipelines behind the running listeners");
+    match service.reload(plan).await {
+        Ok(()) => {
+            *source = next;
+            events::config_reloaded("success");
+            tracing::info!(bound = ?service.bound, "config reloaded");
+        }
+        Err(e) => {
+            events::config_reloaded("failure");
+            tracing::error!(error = %e, "SIGHUP: new config cannot start, keeping the running one");
         }
     }
 }
