@@ -8,6 +8,7 @@ pub mod agent_metrics;
 pub mod attributes;
 pub mod batch;
 pub mod cost;
+pub mod failure_modes;
 pub mod outcome;
 pub mod redaction;
 pub mod session;
@@ -85,6 +86,11 @@ pub fn build(
             path,
         )?)),
         "cost" => Ok(Box::new(cost::CostProcessor::new(
+            id,
+            parse_options(options, path)?,
+            path,
+        )?)),
+        "failure_modes" => Ok(Box::new(failure_modes::FailureModesProcessor::new(
             id,
             parse_options(options, path)?,
             path,
