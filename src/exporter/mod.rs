@@ -7,6 +7,7 @@
 
 mod body;
 pub mod debug;
+pub mod evalcases;
 pub mod file;
 pub mod otlp_grpc;
 pub mod otlp_http;
@@ -112,6 +113,7 @@ pub fn build(id: &str, options: &serde_yaml::Value, path: &str) -> Result<Built,
         "otlphttp" => otlp_http::build(parse_component(options, path)?, path),
         "file" => file::build(parse_component(options, path)?, path),
         "debug" => debug::build(id, parse_component(options, path)?),
+        "evalcases" => evalcases::build(parse_component(options, path)?, path),
         other => Err(ConfigError::UnknownComponent {
             path: path.to_string(),
             kind: other.to_string(),

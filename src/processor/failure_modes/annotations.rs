@@ -120,8 +120,10 @@ pub fn parse_manifest(
     } else if trimmed.starts_with('{') {
         // JSON Lines (one object per line), or a single object with the list under `evals`.
         match serde_json::from_str::<serde_json::Value>(trimmed) {
-            Ok(serde_json::Value::Object(o)) => match o.get("evals") {
-                Some(serde_json::Value::Array(a)) => a.clone(),
+            // A Phoenix upload body lists one metadata object per example.
+            Ok(serde_json::Value::Object(o)) => match (o.get("evals"), o.get("metadata")) {
+                (Some(serde_json::Value::Array(a)), _)
+                | (None, Some(serde_json::Value::Array(a))) => a.clone(),
                 _ => vec![serde_json::Value::Object(o)],
             },
             _ => text
