@@ -5,11 +5,13 @@
 //! - `delivery`: downstream outages are retried to exactly-once arrival, and a full queue pushes
 //!   back on clients without dropping accepted data;
 //! - `lifecycle`: the binary's SIGTERM drain, SIGHUP reload, `validate` and `healthcheck`;
-//! - `metrics`: /metrics parses and matches what was sent.
+//! - `metrics`: /metrics parses and matches what was sent;
+//! - `failure_modes`: a failure mode's lifecycle over 30 days of event time, SIGKILL included.
 
 mod bad_input;
 mod delivery;
 mod durability;
+mod failure_modes;
 mod fixtures;
 mod harness;
 mod lifecycle;

@@ -18,7 +18,7 @@ pub const MAX_IDENTICAL_CALLS: u32 = 2;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Assertion {
     /// `discloses_tool_failure`, `max_identical_calls`, `no_unbacked_claim`,
-    /// `handles_new_schema`, `answers_despite_model_error`.
+    /// `handles_new_schema`, `answers_despite_model_error`, `avoids_recorded_failure`.
     #[serde(rename = "type")]
     pub kind: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -166,7 +166,12 @@ pub fn assertions(mode: &SessionMode, calls: &[ToolCallRecord]) -> Vec<Assertion
             description: "must still answer the user, or say it could not, when a model call fails"
                 .into(),
         }),
-        _ => {}
+        _ => out.push(Assertion {
+            kind: "avoids_recorded_failure",
+            tool: tool.clone(),
+            max: None,
+            description: format!("must not fail as recorded: {}", mode.mode),
+        }),
     }
     if mode.kind == kinds::KIND_AUTH_ROT {
         out.push(Assertion {

@@ -601,6 +601,7 @@ impl Processor for FailureModesProcessor {
             }
         }
         let wall = wall_nanos();
+        self.registry.observe_time(time, wall);
         let mut modes = Vec::with_capacity(live.seen.len());
         for s in live.seen {
             let key = Key {

@@ -230,6 +230,14 @@ impl Registry {
         t / self.lifecycle.window.max(1)
     }
 
+    /// Move event time forward to a session's time (every session does, failing or not).
+    pub fn observe_time(&mut self, time: u64, wall_now: u64) {
+        let time = time.min(wall_now.saturating_add(MAX_FUTURE));
+        if time > self.watermark {
+            self.watermark = time;
+        }
+    }
+
     /// Record one session's sighting of one mode; returns the mode's state afterwards.
     pub fn record(&mut self, s: Sighting, wall_now: u64) -> State {
         let time = s.time.min(wall_now.saturating_add(MAX_FUTURE));
