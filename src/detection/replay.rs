@@ -83,7 +83,12 @@ pub struct Chain {
 impl Chain {
     /// The detection pipeline with default options.
     pub fn detection() -> Result<Self, DetectionError> {
-        let processors = PIPELINE
+        Self::with(PIPELINE)
+    }
+
+    /// A chain of the processors `ids`, each with default options.
+    pub fn with(ids: &[&str]) -> Result<Self, DetectionError> {
+        let processors = ids
             .iter()
             .map(|id| {
                 crate::processor::build(id, &serde_yaml::Value::Null, &format!("processors.{id}"))

@@ -132,6 +132,9 @@ pub struct SessionMode {
     pub kind: String,
     #[serde(skip_serializing_if = "String::is_empty")]
     pub tool: String,
+    /// Outcome class or error code behind the mode (`auth/http_401`), when there is one.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub cause: String,
     pub state: State,
     pub occurrences: u64,
     #[serde(skip_serializing_if = "std::ops::Not::not")]
@@ -641,6 +644,7 @@ impl Processor for FailureModesProcessor {
                 fingerprint: s.fingerprint,
                 kind: s.kind.to_string(),
                 tool: s.tool,
+                cause: s.cause,
                 state: if ignored { State::Ignored } else { state },
                 occurrences: s.occurrences,
                 ignored,

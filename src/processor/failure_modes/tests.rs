@@ -224,3 +224,46 @@ fn bad_options_name_their_key() {
         Duration::from_secs(14 * 86_400)
     );
 }
+
+/// A word made of letters only, distinct for each `i` (digits would be masked).
+fn word(mut i: u64) -> String {
+    let mut w = String::new();
+    loop {
+        w.push((b'a' + (i % 26) as u8) as char);
+        i /= 26;
+        if i == 0 {
+            return w;
+        }
+    }
+}
+
+#[test]
+fn a_hundred_thousand_distinct_errors_keep_the_registry_at_its_cap() {
+    let mut p = processor("max_modes: 1000\nmax_sessions: 64\ntranscripts: false");
+    let mut n = 0u64;
+    for chunk in 0..100u64 {
+        let spans: Vec<_> = (0..1000u64)
+            .map(|i| {
+                let k = chunk * 1000 + i;
+                let mut s = failed_call(
+                    &format!("s{}", k % 50),
+                    1,
+                    "search",
+                    &format!("upstream refused: {} {}", word(k), word(k * 7 + 3)),
+                    false,
+                );
+                s.span_id = k.to_be_bytes().to_vec();
+                s
+            })
+            .collect();
+        run(&mut p, spans);
+        for s in 0..50 {
+            finish(&mut p, &format!("s{s}"));
+        }
+        n += 1000;
+    }
+    assert_eq!(n, 100_000);
+    assert_eq!(p.registry.len(), 1000);
+    // Every distinct text is its own mode; each one beyond the cap evicted another.
+    assert_eq!(p.registry.evictions, 99_000);
+}
