@@ -34,3 +34,6 @@ FUZZ_SANITIZER="${FUZZ_SANITIZER:-none}" bash fuzz/smoke.sh
 
 step "real-client tests (OpenTelemetry Python SDK)"
 bash tests/python/run.sh
+
+step "evalcases against real consumers (jsonschema, a Langfuse-shaped capture server, a real Phoenix)"
+bash tests/evals/run.sh
