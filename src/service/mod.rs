@@ -29,6 +29,7 @@ pub const METRICS: &[Describe] = &[
     crate::telemetry::events::describe,
     crate::extension::describe,
     crate::processor::describe,
+    crate::exporter::evalcases::describe,
 ];
 
 /// Install the process-wide Prometheus recorder with every component's metrics.

@@ -256,11 +256,14 @@ impl Exporter for EvalCasesExporter {
     }
 }
 
-pub fn build(config: Config, path: &str) -> Result<Built, ConfigError> {
-    metrics::describe_counter!(
+pub fn describe(c: &mut crate::telemetry::Catalog) {
+    c.counter(
         CASES_TOTAL,
-        "Failing sessions offered to the evalcases exporter, by result (written, duplicate, mode_full, full, error, pushed, push_failed)."
+        "Failing sessions offered to the evalcases exporter, by result (written, duplicate, mode_full, full, error, pushed, push_failed).",
     );
+}
+
+pub fn build(config: Config, path: &str) -> Result<Built, ConfigError> {
     Ok(Built {
         exporter: Box::new(EvalCasesExporter::new(config, path)?),
         queue: Default::default(),

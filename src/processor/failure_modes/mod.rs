@@ -248,7 +248,6 @@ impl FailureModesProcessor {
                 "must be at least 1",
             ));
         }
-        names::describe();
         let lifecycle = Lifecycle {
             resolve_after: nanos(config.resolve_after.0),
             new_for: nanos(config.new_for.0),
@@ -258,22 +257,9 @@ impl FailureModesProcessor {
             p_value: config.escalation.p_value,
             examples: config.examples,
         };
-        let mut registry = Registry::new(config.max_modes, lifecycle);
-        if let Some(file) = &config.state_file {
-            match registry.load(file) {
-                Ok(n) => tracing::info!(path = %file.display(), modes = n, "failure modes loaded"),
-                Err(e) => {
-                    let error = match e {
-                        registry::RegistryError::Corrupt { .. } => "corrupt",
-                        _ => "read",
-                    };
-                    metrics::counter!(names::STATE_ERRORS_TOTAL, "error" => error).increment(1);
-                    tracing::warn!("{e}");
-                }
-            }
-        }
+        let registry = Registry::new(config.max_modes, lifecycle);
         let now = Instant::now();
-        let mut p = FailureModesProcessor {
+        Ok(FailureModesProcessor {
             id: id.to_string(),
             registry,
             sessions: LruCache::new(max_sessions),
@@ -287,11 +273,27 @@ impl FailureModesProcessor {
             last_flush: now,
             published: false,
             config,
-        };
-        p.reload_files();
-        p.registry.advance();
-        p.publish();
-        Ok(p)
+        })
+    }
+
+    /// Load the state file, the annotations and the manifest; publish the registry.
+    fn load(&mut self) {
+        if let Some(file) = &self.config.state_file {
+            match self.registry.load(file) {
+                Ok(n) => tracing::info!(path = %file.display(), modes = n, "failure modes loaded"),
+                Err(e) => {
+                    let error = match e {
+                        registry::RegistryError::Corrupt { .. } => "corrupt",
+                        _ => "read",
+                    };
+                    metrics::counter!(names::STATE_ERRORS_TOTAL, "error" => error).increment(1);
+                    tracing::warn!("{e}");
+                }
+            }
+        }
+        self.reload_files();
+        self.registry.advance();
+        self.publish();
     }
 
     fn reload_files(&mut self) {
@@ -558,6 +560,10 @@ impl Processor for FailureModesProcessor {
     ) {
         self.stamp(&mut batch);
         out.push(batch);
+    }
+
+    fn start(&mut self) {
+        self.load();
     }
 
     fn next_deadline(&self) -> Option<Instant> {

@@ -29,23 +29,22 @@ pub const KIND_LLM_ERROR: &str = "llm_error";
 /// The span attribute the goal detector sets (`spotter.goal_not_met`).
 pub const GOAL_NOT_MET: &str = "spotter.goal_not_met";
 
-pub fn describe() {
-    use metrics::{describe_counter, describe_gauge};
-    describe_counter!(
+pub fn describe(c: &mut crate::telemetry::Catalog) {
+    c.counter(
         SESSIONS_TOTAL,
-        "Sessions that had a failure mode, by kind, tool and mode (fingerprint; capped, the rest under other)."
+        "Sessions that had a failure mode, by kind, tool and mode (fingerprint; capped, the rest under other).",
     );
-    describe_gauge!(MODES, "Failure modes in the registry, by state.");
-    describe_gauge!(
+    c.gauge(MODES, "Failure modes in the registry, by state.");
+    c.gauge(
         EVAL_COVERAGE_RATIO,
-        "Share of active failure modes (not resolved, not ignored) with at least one eval."
+        "Share of active failure modes (not resolved, not ignored) with at least one eval.",
     );
-    describe_counter!(
+    c.counter(
         EVICTED_TOTAL,
-        "Failure modes evicted from the bounded registry (least recently seen first)."
+        "Failure modes evicted from the bounded registry (least recently seen first).",
     );
-    describe_counter!(
+    c.counter(
         STATE_ERRORS_TOTAL,
-        "Problems with the failure-mode state, annotations or manifest files, by error."
+        "Problems with the failure-mode state, annotations or manifest files, by error.",
     );
 }

@@ -4,7 +4,10 @@ use crate::processor::tool::testing::*;
 
 fn processor(yaml: &str) -> FailureModesProcessor {
     let config: Config = serde_yaml::from_str(if yaml.is_empty() { "{}" } else { yaml }).unwrap();
-    FailureModesProcessor::new("failure_modes", config, "processors.failure_modes").unwrap()
+    let mut p =
+        FailureModesProcessor::new("failure_modes", config, "processors.failure_modes").unwrap();
+    p.start();
+    p
 }
 
 /// A tool span as `tool_outcome` (and optionally `silent_failure`) left it.
