@@ -82,6 +82,9 @@ pub struct Config {
     pub flush_interval: DurationStr,
     /// Keep each session's inputs, answers and tool calls for the `evalcases` exporter.
     pub transcripts: bool,
+    /// Live sessions with a transcript at once; later sessions get none (bounds memory to about
+    /// this × 200 KiB at worst).
+    pub max_transcripts: usize,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -120,6 +123,7 @@ impl Default for Config {
             max_tool_labels: 50,
             flush_interval: DurationStr(Duration::from_secs(10)),
             transcripts: true,
+            max_transcripts: 256,
         }
     }
 }
@@ -184,6 +188,8 @@ pub struct FailureModesProcessor {
     tool_labels: BoundedLabels,
     next_tick: Instant,
     last_flush: Instant,
+    /// Live sessions holding a transcript.
+    transcripts_live: usize,
     published: bool,
 }
 
@@ -271,6 +277,7 @@ impl FailureModesProcessor {
             tool_labels: BoundedLabels::new(config.max_tool_labels),
             next_tick: now,
             last_flush: now,
+            transcripts_live: 0,
             published: false,
             config,
         })
@@ -357,6 +364,8 @@ impl FailureModesProcessor {
 
     fn stamp(&mut self, batch: &mut crate::pipeline::Batch) {
         let transcripts = self.config.transcripts;
+        let max_transcripts = self.config.max_transcripts;
+        let transcripts_live = &mut self.transcripts_live;
         let annotations = &self.annotations;
         let sessions = &mut self.sessions;
         let mut work: Vec<(String, Live)> = Vec::new();
@@ -423,10 +432,12 @@ impl FailureModesProcessor {
                         None => {}
                     }
                 }
-                if transcripts {
-                    live.transcript
-                        .get_or_insert_with(Transcript::default)
-                        .observe(view, fps.first().map(|(fp, _)| fp.as_str()));
+                if transcripts && live.transcript.is_none() && *transcripts_live < max_transcripts {
+                    live.transcript = Some(Transcript::default());
+                    *transcripts_live += 1;
+                }
+                if let Some(t) = live.transcript.as_mut() {
+                    t.observe(view, fps.first().map(|(fp, _)| fp.as_str()));
                 }
             }
             let (primary, name) = fps.first()?;
@@ -448,8 +459,11 @@ impl FailureModesProcessor {
             Some(edit)
         });
         for (session, live) in work {
-            if let Some((evicted, _)) = self.sessions.push(session.clone(), live) {
+            if let Some((evicted, old)) = self.sessions.push(session.clone(), live) {
                 if evicted != session {
+                    if old.transcript.is_some() {
+                        self.transcripts_live = self.transcripts_live.saturating_sub(1);
+                    }
                     metrics::counter!(super::agent_metrics::names::AGENT_STATE_EVICTIONS_TOTAL,
                         "processor" => "failure_modes")
                     .increment(1);
@@ -596,6 +610,9 @@ impl Processor for FailureModesProcessor {
 
     fn enrich_summary(&mut self, summary: &mut SessionSummary) {
         let mut live = self.sessions.pop(&summary.session_id).unwrap_or_default();
+        if live.transcript.is_some() {
+            self.transcripts_live = self.transcripts_live.saturating_sub(1);
+        }
         let time = live.last_time.max(summary.last_seen_unix_nano);
         for f in &summary.findings {
             let tool = f.tool.clone().unwrap_or_default();

@@ -270,3 +270,29 @@ fn a_hundred_thousand_distinct_errors_keep_the_registry_at_its_cap() {
     // Every distinct text is its own mode; each one beyond the cap evicted another.
     assert_eq!(p.registry.evictions, 99_000);
 }
+
+#[test]
+fn transcripts_are_kept_for_at_most_max_transcripts_live_sessions() {
+    let mut p = processor("max_transcripts: 1");
+    run(
+        &mut p,
+        vec![failed_call("a", 1, "get_calendar", "HTTP 401", false)],
+    );
+    run(
+        &mut p,
+        vec![failed_call("b", 2, "get_calendar", "HTTP 401", false)],
+    );
+    assert!(finish(&mut p, "a").transcript.is_some());
+    assert!(finish(&mut p, "b").transcript.is_none(), "over the cap");
+    run(
+        &mut p,
+        vec![failed_call("c", 3, "get_calendar", "HTTP 401", false)],
+    );
+    let c = finish(&mut p, "c");
+    let t = c.transcript.expect("room again after a finished");
+    assert_eq!(t.tool_calls[0].name, "get_calendar");
+    assert_eq!(
+        t.tool_calls[0].fingerprint.as_deref(),
+        Some(c.failure_modes[0].fingerprint.as_str())
+    );
+}

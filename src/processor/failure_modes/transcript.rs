@@ -7,11 +7,11 @@ use serde::Serialize;
 use crate::semconv::{SpanRole, SpanView};
 
 /// Tool calls kept per session.
-pub const MAX_CALLS: usize = 64;
+pub const MAX_CALLS: usize = 32;
 /// Turns kept per session.
-pub const MAX_TURNS: usize = 32;
+pub const MAX_TURNS: usize = 16;
 /// Characters kept of one text (input, answer, arguments, result).
-pub const MAX_TEXT: usize = 4096;
+pub const MAX_TEXT: usize = 2048;
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Turn {
