@@ -37,7 +37,8 @@ fn decode(path: &Path) -> ExportTraceServiceRequest {
     replay::decode(path).unwrap()
 }
 
-fn labels(dir: &Path) -> BTreeMap<String, String> {
+/// Session id -> (label, scenario).
+fn labels(dir: &Path) -> BTreeMap<String, (String, String)> {
     std::fs::read_to_string(dir.join("labels.jsonl"))
         .unwrap()
         .lines()
@@ -46,7 +47,10 @@ fn labels(dir: &Path) -> BTreeMap<String, String> {
             let v: serde_json::Value = serde_json::from_str(l).unwrap();
             (
                 v["session_id"].as_str().unwrap().to_string(),
-                v["label"].as_str().unwrap().to_string(),
+                (
+                    v["label"].as_str().unwrap().to_string(),
+                    v["scenario"].as_str().unwrap_or_default().to_string(),
+                ),
             )
         })
         .collect()
@@ -75,13 +79,15 @@ fn replay_dir(dir: &Path, f: &mut Figures) {
             chain.feed(decode(&file));
         }
         let summaries: Vec<SessionSummary> = chain.finish();
-        // (label) -> per session, the fingerprints of the label's kind.
-        let mut by_label: BTreeMap<String, Vec<BTreeSet<String>>> = BTreeMap::new();
+        // (label, scenario, tool, cause) -> per session, the fingerprints of the label's kind.
+        #[allow(clippy::type_complexity)]
+        let mut by_label: BTreeMap<(String, String, String), Vec<BTreeSet<String>>> =
+            BTreeMap::new();
         for s in &summaries {
             f.sessions += 1;
             for m in &s.failure_modes {
                 f.tuples.insert((
-                    lib.display().to_string(),
+                    m.service.clone(),
                     m.kind.clone(),
                     m.tool.clone(),
                     m.cause.clone(),
@@ -91,25 +97,30 @@ fn replay_dir(dir: &Path, f: &mut Figures) {
                     .or_default()
                     .insert(m.kind.clone());
             }
-            let label = labels.get(&s.session_id).cloned().unwrap_or_default();
-            let of_kind: BTreeSet<String> = s
-                .failure_modes
-                .iter()
-                .filter(|m| m.kind == label)
-                .map(|m| m.fingerprint.clone())
-                .collect();
-            if !of_kind.is_empty() {
-                by_label.entry(label).or_default().push(of_kind);
+            let (label, scenario) = labels.get(&s.session_id).cloned().unwrap_or_default();
+            let mut of_kind: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+            for m in s.failure_modes.iter().filter(|m| m.kind == label) {
+                of_kind
+                    .entry(format!("{} [{}]", m.tool, m.cause))
+                    .or_default()
+                    .insert(format!("{} {}", m.fingerprint, m.mode));
+            }
+            for (tool, fps) in of_kind {
+                by_label
+                    .entry((label.clone(), scenario.clone(), tool))
+                    .or_default()
+                    .push(fps);
             }
         }
-        for (label, sets) in by_label {
+        for ((label, scenario, tool), sets) in by_label {
             f.groups += 1;
             let common = sets.iter().skip(1).fold(sets[0].clone(), |acc, s| {
                 acc.intersection(s).cloned().collect()
             });
             if common.is_empty() {
+                let names: BTreeSet<&String> = sets.iter().flatten().collect();
                 f.split_groups.push(format!(
-                    "{} / {label}: {} sessions",
+                    "{} / {label} / {scenario} / {tool}: {} sessions, modes {names:?}",
                     lib.display(),
                     sets.len()
                 ));
@@ -139,7 +150,7 @@ fn check(name: &str, dirs: &[PathBuf]) {
         per_kind.entry(t.1.as_str()).or_default().1 += 1;
     }
     println!(
-        "{name}: {} sessions, {} modes for {} distinct (service, kind, tool, cause), {} (library, label) groups, {} split, {} mixed",
+        "{name}: {} sessions, {} modes for {} distinct (service, kind, tool, cause), {} (library, scenario, tool, cause) groups, {} split, {} mixed",
         f.sessions,
         f.modes.len(),
         f.tuples.len(),

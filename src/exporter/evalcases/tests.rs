@@ -11,6 +11,7 @@ fn mode(fp: &str, kind: &str, tool: &str) -> SessionMode {
         mode: format!("{kind} {tool}"),
         kind: kind.into(),
         tool: tool.into(),
+        service: String::new(),
         cause: String::new(),
         state: State::New,
         occurrences: 1,

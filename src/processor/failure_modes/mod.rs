@@ -136,6 +136,9 @@ pub struct SessionMode {
     pub kind: String,
     #[serde(skip_serializing_if = "String::is_empty")]
     pub tool: String,
+    /// `service.name` of the session's spans.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub service: String,
     /// Outcome class or error code behind the mode (`auth/http_401`), when there is one.
     #[serde(skip_serializing_if = "String::is_empty")]
     pub cause: String,
@@ -667,6 +670,7 @@ impl Processor for FailureModesProcessor {
                 fingerprint: s.fingerprint,
                 kind: s.kind.to_string(),
                 tool: s.tool,
+                service: live.service.clone(),
                 cause: s.cause,
                 state: if ignored { State::Ignored } else { state },
                 occurrences: s.occurrences,
