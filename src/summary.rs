@@ -81,7 +81,7 @@ pub struct SessionSummary {
     pub context_truncation_suspected: bool,
     /// The session's failure modes (the `failure_modes` processor).
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub failure_modes: Vec<crate::processor::failure_modes::SessionMode>,
+    pub failure_modes: Vec<crate::failure::SessionMode>,
     /// How much the session deserves a human look, 0..1 (`spotter.review.priority`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub review_priority: Option<f64>,
@@ -90,7 +90,7 @@ pub struct SessionSummary {
     pub release: Option<String>,
     /// Inputs, answers and tool calls, for the `evalcases` exporter; not serialised.
     #[serde(skip)]
-    pub transcript: Option<std::sync::Arc<crate::processor::failure_modes::transcript::Transcript>>,
+    pub transcript: Option<std::sync::Arc<crate::failure::transcript::Transcript>>,
 }
 
 impl SessionSummary {

@@ -1,5 +1,6 @@
 //! Exporters: the [`Exporter`] trait, sending queues with retry, and the `otlp` (gRPC),
-//! `otlphttp`, `file` and `debug` exporters.
+//! `otlphttp`, `file`, `debug` and `evalcases` (regression cases from failing sessions)
+//! exporters.
 //!
 //! An exporter only sends; queueing, retry, backoff and self-metrics live once, in
 //! [`runner::ExporterRunner`], which wraps any exporter. Each exporter id gets one runner with

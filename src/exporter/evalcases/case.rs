@@ -5,9 +5,9 @@
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use crate::processor::failure_modes::names as kinds;
-use crate::processor::failure_modes::transcript::{ToolCallRecord, Transcript, Turn};
-use crate::processor::failure_modes::SessionMode;
+use crate::failure::kind as kinds;
+use crate::failure::transcript::{ToolCallRecord, Transcript, Turn};
+use crate::failure::SessionMode;
 use crate::summary::{Finding, SessionSummary};
 
 /// The schema version written in every case (`config/schema/evalcase.schema.json`).

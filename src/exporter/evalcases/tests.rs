@@ -1,9 +1,9 @@
 use std::sync::Arc;
 
 use super::*;
-use crate::processor::failure_modes::registry::State;
-use crate::processor::failure_modes::transcript::{ToolCallRecord, Transcript};
-use crate::processor::failure_modes::SessionMode;
+use crate::failure::transcript::{ToolCallRecord, Transcript};
+use crate::failure::SessionMode;
+use crate::failure::State;
 
 fn mode(fp: &str, kind: &str, tool: &str) -> SessionMode {
     SessionMode {
@@ -153,11 +153,8 @@ fn vendor_shapes_carry_their_documented_fields_and_are_manifests() {
         got.sort();
         assert_eq!(got, want, "{format}");
         assert!(v.to_string().contains("must not claim"), "{format}");
-        let manifest = crate::processor::failure_modes::annotations::parse_manifest(
-            &text,
-            std::path::Path::new("m"),
-        )
-        .unwrap();
+        let manifest =
+            crate::failure::annotations::parse_manifest(&text, std::path::Path::new("m")).unwrap();
         assert!(manifest.contains_key("fp1"), "{format} is a manifest");
     }
     let e = exporter(&dir, "phoenix");
@@ -175,11 +172,9 @@ fn vendor_shapes_carry_their_documented_fields_and_are_manifests() {
     for k in ["inputs", "outputs", "metadata"] {
         assert_eq!(body[k].as_array().unwrap().len(), 2, "{k}");
     }
-    let manifest = crate::processor::failure_modes::annotations::parse_manifest(
-        &body.to_string(),
-        std::path::Path::new("m"),
-    )
-    .unwrap();
+    let manifest =
+        crate::failure::annotations::parse_manifest(&body.to_string(), std::path::Path::new("m"))
+            .unwrap();
     assert!(manifest.contains_key("fp2"));
     assert_eq!(exporter(&dir, "phoenix").record(&s), "duplicate");
 }

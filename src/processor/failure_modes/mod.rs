@@ -33,7 +33,6 @@
 //!     manifest: evals/manifest.jsonl
 //! ```
 
-pub mod annotations;
 pub mod board;
 pub mod extract;
 pub mod names;
@@ -48,19 +47,20 @@ use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use lru::LruCache;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::tool::call::edit_spans;
 use super::tool::edit::{boolean, SpanEdit};
 use super::tool::labels::BoundedLabels;
 use super::Processor;
 use crate::config::{ConfigError, DurationStr};
+use crate::failure::annotations::{self, Annotation, Watched};
+use crate::failure::transcript::Transcript;
+pub use crate::failure::SessionMode;
 use crate::semconv::value;
 use crate::summary::{Finding, SessionSummary};
-use annotations::{Annotation, Watched};
 use registry::{Lifecycle, Registry, Sighting, State};
 use template::Key;
-use transcript::Transcript;
 
 const DAY: Duration = Duration::from_secs(86_400);
 
@@ -126,32 +126,6 @@ impl Default for Config {
             max_transcripts: 256,
         }
     }
-}
-
-/// One failure mode of a finished session, as its summary carries it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct SessionMode {
-    pub fingerprint: String,
-    pub mode: String,
-    pub kind: String,
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub tool: String,
-    /// `service.name` of the session's spans.
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub service: String,
-    /// Outcome class or error code behind the mode (`auth/http_401`), when there is one.
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub cause: String,
-    pub state: State,
-    pub occurrences: u64,
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
-    pub ignored: bool,
-    /// Eval ids covering the mode (manifest and annotations).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub evals: Vec<String>,
-    /// The first trace (hex) the mode occurred in, in this session.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub trace_id: Option<String>,
 }
 
 /// A fingerprinted failure seen in a live session.
@@ -440,7 +414,7 @@ impl FailureModesProcessor {
                     *transcripts_live += 1;
                 }
                 if let Some(t) = live.transcript.as_mut() {
-                    t.observe(view, fps.first().map(|(fp, _)| fp.as_str()));
+                    transcript::observe(t, view, fps.first().map(|(fp, _)| fp.as_str()));
                 }
             }
             let (primary, name) = fps.first()?;

@@ -17,14 +17,7 @@ pub const ATTR_IGNORED: &str = "spotter.failure.ignored";
 /// On the session summary: how much a session deserves a human look, 0..1.
 pub const ATTR_REVIEW_PRIORITY: &str = "spotter.review.priority";
 
-// --- failure kinds, most specific first (the first one on a span is its primary) ---------------
-pub const KIND_AUTH_ROT: &str = "auth_rot";
-pub const KIND_SILENT_FAILURE: &str = "silent_failure";
-pub const KIND_GOAL_NOT_MET: &str = "goal_not_met";
-pub const KIND_SCHEMA_DRIFT: &str = "schema_drift";
-pub const KIND_TOOL_LOOP: &str = "tool_loop";
-pub const KIND_TOOL_ERROR: &str = "tool_error";
-pub const KIND_LLM_ERROR: &str = "llm_error";
+pub use crate::failure::kind::*;
 
 /// The span attribute the goal detector sets (`spotter.goal_not_met`).
 pub const GOAL_NOT_MET: &str = "spotter.goal_not_met";

@@ -1,233 +1,93 @@
-//! What a session said and did, kept (bounded) so a failing session can become a replayable
-//! regression case: the user's input and the agent's answer per turn, and every tool call with
-//! its arguments, result and outcome.
+//! Filling a session's [`Transcript`] from its spans.
 
-use serde::Serialize;
-
+use crate::failure::transcript::{
+    clip, last_message, ToolCallRecord, Transcript, Turn, MAX_CALLS, MAX_TURNS,
+};
 use crate::semconv::{SpanRole, SpanView};
-
-/// Tool calls kept per session.
-pub const MAX_CALLS: usize = 32;
-/// Turns kept per session.
-pub const MAX_TURNS: usize = 16;
-/// Characters kept of one text (input, answer, arguments, result).
-pub const MAX_TEXT: usize = 2048;
-
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-pub struct Turn {
-    pub turn: u32,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub input: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub answer: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub trace_id: Option<String>,
-    /// Start of the span the input came from and end of the one the answer came from.
-    #[serde(skip)]
-    input_at: u64,
-    #[serde(skip)]
-    answer_at: u64,
-    #[serde(skip)]
-    input_from_agent: bool,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-pub struct ToolCallRecord {
-    pub turn: u32,
-    pub name: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub arguments: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub result: Option<String>,
-    /// `spotter.tool.outcome`, when classified.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub outcome: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub fingerprint: Option<String>,
-    #[serde(skip)]
-    pub start: u64,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-pub struct Transcript {
-    pub turns: Vec<Turn>,
-    pub tool_calls: Vec<ToolCallRecord>,
-    /// Tool calls beyond [`MAX_CALLS`], not kept.
-    pub dropped_calls: u64,
-}
-
-fn clip(s: &str) -> String {
-    if s.len() <= MAX_TEXT {
-        return s.to_string();
-    }
-    let mut end = MAX_TEXT;
-    while !s.is_char_boundary(end) {
-        end -= 1;
-    }
-    format!("{}…", &s[..end])
-}
-
-/// The text of a message's content: a string, or the text parts of a list.
-fn content_text(v: &serde_json::Value) -> Option<String> {
-    match v {
-        serde_json::Value::String(s) => Some(s.clone()),
-        serde_json::Value::Array(parts) => {
-            let texts: Vec<String> = parts
-                .iter()
-                .filter_map(|p| {
-                    p.get("content")
-                        .or_else(|| p.get("text"))
-                        .and_then(|c| c.as_str())
-                        .map(String::from)
-                })
-                .collect();
-            (!texts.is_empty()).then(|| texts.join("\n"))
-        }
-        _ => None,
-    }
-}
-
-/// The last message of `role` in a messages text (JSON list of `{role, content|parts}`), or the
-/// text itself when it is not such a list.
-pub fn last_message(raw: &str, role: &str) -> Option<String> {
-    let trimmed = raw.trim_start();
-    if !trimmed.starts_with('[') && !trimmed.starts_with('{') {
-        return (!raw.trim().is_empty()).then(|| clip(raw));
-    }
-    let v: serde_json::Value = serde_json::from_str(trimmed).ok()?;
-    let list = match &v {
-        serde_json::Value::Array(a) => a.clone(),
-        serde_json::Value::Object(o) => match o.get("messages") {
-            Some(serde_json::Value::Array(a)) => a.clone(),
-            _ => vec![v.clone()],
-        },
-        _ => return None,
-    };
-    list.iter()
-        .rev()
-        .filter(|m| {
-            m.get("role")
-                .and_then(|r| r.as_str())
-                .is_none_or(|r| r == role)
-        })
-        .find_map(|m| {
-            m.get("content")
-                .or_else(|| m.get("parts"))
-                .and_then(content_text)
-                .or_else(|| {
-                    m.get("message")
-                        .and_then(|x| x.get("content"))
-                        .and_then(content_text)
-                })
-        })
-        .map(|t| clip(&t))
-}
 
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-impl Transcript {
-    fn turn_mut(&mut self, turn: u32) -> Option<&mut Turn> {
-        let at = match self.turns.binary_search_by_key(&turn, |t| t.turn) {
-            Ok(i) => i,
-            Err(i) => {
-                if self.turns.len() >= MAX_TURNS {
-                    return None;
-                }
-                self.turns.insert(
-                    i,
-                    Turn {
-                        turn,
-                        ..Default::default()
-                    },
-                );
-                i
+fn turn_mut(t: &mut Transcript, turn: u32) -> Option<&mut Turn> {
+    let at = match t.turns.binary_search_by_key(&turn, |t| t.turn) {
+        Ok(i) => i,
+        Err(i) => {
+            if t.turns.len() >= MAX_TURNS {
+                return None;
             }
-        };
-        self.turns.get_mut(at)
-    }
-
-    /// Take what this span says about its turn.
-    pub fn observe(&mut self, view: &SpanView<'_>, fingerprint: Option<&str>) {
-        let turn = view.turn().unwrap_or(1);
-        let span = view.span();
-        match view.role() {
-            SpanRole::Tool => {
-                let Some(call) = view.tool() else { return };
-                if self.tool_calls.len() >= MAX_CALLS {
-                    self.dropped_calls += 1;
-                    return;
-                }
-                let record = ToolCallRecord {
+            t.turns.insert(
+                i,
+                Turn {
                     turn,
-                    name: call.name.into_owned(),
-                    arguments: call.arguments.as_deref().map(clip),
-                    result: call.result.as_deref().map(clip),
-                    outcome: view.tool_outcome().map(String::from),
-                    fingerprint: fingerprint.map(String::from),
-                    start: span.start_time_unix_nano,
-                };
-                let at = self
-                    .tool_calls
-                    .partition_point(|c| (c.turn, c.start) <= (turn, record.start));
-                self.tool_calls.insert(at, record);
-            }
-            role @ (SpanRole::Llm | SpanRole::Agent) => {
-                let is_agent = role == SpanRole::Agent;
-                let input = view
-                    .input_messages()
-                    .and_then(|raw| last_message(&raw, "user"));
-                let answer = view
-                    .output_messages()
-                    .and_then(|raw| last_message(&raw, "assistant"));
-                let trace = hex(view.trace_id());
-                let Some(t) = self.turn_mut(turn) else { return };
-                if t.trace_id.is_none() {
-                    t.trace_id = Some(trace);
-                }
-                if let Some(input) = input {
-                    // The agent span's input is the user's; else the earliest model call's.
-                    let better = t.input.is_none()
-                        || (is_agent && !t.input_from_agent)
-                        || (is_agent == t.input_from_agent
-                            && span.start_time_unix_nano < t.input_at);
-                    if better {
-                        t.input = Some(input);
-                        t.input_at = span.start_time_unix_nano;
-                        t.input_from_agent = is_agent;
-                    }
-                }
-                if let Some(answer) = answer {
-                    if t.answer.is_none() || span.end_time_unix_nano >= t.answer_at {
-                        t.answer = Some(answer);
-                        t.answer_at = span.end_time_unix_nano;
-                    }
-                }
-            }
-            _ => {}
+                    ..Default::default()
+                },
+            );
+            i
         }
-    }
+    };
+    t.turns.get_mut(at)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn messages_of_each_convention_shape_give_their_text() {
-        let otel = r#"[{"role":"system","parts":[{"type":"text","content":"be nice"}]},{"role":"user","parts":[{"type":"text","content":"where is my order?"}]}]"#;
-        assert_eq!(
-            last_message(otel, "user").as_deref(),
-            Some("where is my order?")
-        );
-        let openai = r#"[{"role":"user","content":"hi"},{"role":"assistant","content":"hello"}]"#;
-        assert_eq!(last_message(openai, "assistant").as_deref(), Some("hello"));
-        assert_eq!(
-            last_message("plain text", "user").as_deref(),
-            Some("plain text")
-        );
-        assert_eq!(last_message("[not json", "user"), None);
-        assert!(last_message(&"x".repeat(10_000), "user").unwrap().len() <= MAX_TEXT + 4);
+/// Take what this span says about its turn.
+pub fn observe(t: &mut Transcript, view: &SpanView<'_>, fingerprint: Option<&str>) {
+    let turn = view.turn().unwrap_or(1);
+    let span = view.span();
+    match view.role() {
+        SpanRole::Tool => {
+            let Some(call) = view.tool() else { return };
+            if t.tool_calls.len() >= MAX_CALLS {
+                t.dropped_calls += 1;
+                return;
+            }
+            let record = ToolCallRecord {
+                turn,
+                name: call.name.into_owned(),
+                arguments: call.arguments.as_deref().map(clip),
+                result: call.result.as_deref().map(clip),
+                outcome: view.tool_outcome().map(String::from),
+                fingerprint: fingerprint.map(String::from),
+                start: span.start_time_unix_nano,
+            };
+            let at = t
+                .tool_calls
+                .partition_point(|c| (c.turn, c.start) <= (turn, record.start));
+            t.tool_calls.insert(at, record);
+        }
+        role @ (SpanRole::Llm | SpanRole::Agent) => {
+            let is_agent = role == SpanRole::Agent;
+            let input = view
+                .input_messages()
+                .and_then(|raw| last_message(&raw, "user"));
+            let answer = view
+                .output_messages()
+                .and_then(|raw| last_message(&raw, "assistant"));
+            let trace = hex(view.trace_id());
+            let Some(turn_rec) = turn_mut(t, turn) else {
+                return;
+            };
+            if turn_rec.trace_id.is_none() {
+                turn_rec.trace_id = Some(trace);
+            }
+            if let Some(input) = input {
+                // The agent span's input is the user's; else the earliest model call's.
+                let better = turn_rec.input.is_none()
+                    || (is_agent && !turn_rec.input_from_agent)
+                    || (is_agent == turn_rec.input_from_agent
+                        && span.start_time_unix_nano < turn_rec.input_at);
+                if better {
+                    turn_rec.input = Some(input);
+                    turn_rec.input_at = span.start_time_unix_nano;
+                    turn_rec.input_from_agent = is_agent;
+                }
+            }
+            if let Some(answer) = answer {
+                if turn_rec.answer.is_none() || span.end_time_unix_nano >= turn_rec.answer_at {
+                    turn_rec.answer = Some(answer);
+                    turn_rec.answer_at = span.end_time_unix_nano;
+                }
+            }
+        }
+        _ => {}
     }
 }

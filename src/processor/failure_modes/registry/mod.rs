@@ -30,47 +30,11 @@ use lru::LruCache;
 use serde::{Deserialize, Serialize};
 
 use super::names;
+pub use crate::failure::{Example, State};
 
 /// Session times further ahead of the wall clock than this are clamped to it.
 pub const MAX_FUTURE: u64 = 3_600 * 1_000_000_000;
 const STATE_VERSION: u32 = 1;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, PartialOrd, Ord, Hash)]
-#[serde(rename_all = "snake_case")]
-pub enum State {
-    New,
-    Ongoing,
-    Escalating,
-    Resolved,
-    Regressed,
-    Ignored,
-}
-
-impl State {
-    pub const ALL: [State; 6] = [
-        State::New,
-        State::Ongoing,
-        State::Escalating,
-        State::Resolved,
-        State::Regressed,
-        State::Ignored,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            State::New => "new",
-            State::Ongoing => "ongoing",
-            State::Escalating => "escalating",
-            State::Resolved => "resolved",
-            State::Regressed => "regressed",
-            State::Ignored => "ignored",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<State> {
-        State::ALL.into_iter().find(|st| st.as_str() == s)
-    }
-}
 
 /// The lifecycle settings, in nanoseconds of event time.
 #[derive(Debug, Clone)]
@@ -82,14 +46,6 @@ pub struct Lifecycle {
     pub min_sessions: u32,
     pub p_value: f64,
     pub examples: usize,
-}
-
-/// One session of a failing trace, as the registry keeps it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Example {
-    pub session_id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub trace_id: Option<String>,
 }
 
 /// One failure mode.

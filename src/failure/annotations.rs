@@ -1,6 +1,7 @@
 //! What a team says about its failure modes (the annotations file) and which evals cover them
 //! (the suite manifest). Both are read at start and again when their modification time changes
-//! (checked on the processor's tick) or on SIGHUP (which rebuilds the pipeline).
+//! (checked on the processor's tick, once a second), so no SIGHUP is needed; a SIGHUP that
+//! changes the config rebuilds the pipeline and reads them afresh.
 //!
 //! Annotations, YAML, keyed by fingerprint:
 //!
