@@ -39,6 +39,7 @@ pub mod config;
 pub mod detection;
 pub mod exporter;
 pub mod extension;
+pub mod failure;
 pub mod grpc;
 pub mod listener;
 pub mod pipeline;

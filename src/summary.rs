@@ -79,4 +79,30 @@ pub struct SessionSummary {
     pub context_saturated_calls: u64,
     /// Whether a model call's input stopped growing near the context window.
     pub context_truncation_suspected: bool,
+    /// The session's failure modes (the `failure_modes` processor).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub failure_modes: Vec<crate::failure::SessionMode>,
+    /// How much the session deserves a human look, 0..1 (`spotter.review.priority`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub review_priority: Option<f64>,
+    /// `service.version` of the session's spans (the last one seen).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub release: Option<String>,
+    /// Inputs, answers and tool calls, for the `evalcases` exporter; not serialised.
+    #[serde(skip)]
+    pub transcript: Option<std::sync::Arc<crate::failure::transcript::Transcript>>,
+}
+
+impl SessionSummary {
+    /// Whether every failure mode the `failure_modes` processor matched to this finding is
+    /// marked ignored (then it is no session failure).
+    pub fn is_ignored(&self, finding: &Finding) -> bool {
+        let tool = finding.tool.as_deref().unwrap_or("");
+        let mut matched = self
+            .failure_modes
+            .iter()
+            .filter(|m| m.kind == finding.kind && m.tool == tool)
+            .peekable();
+        matched.peek().is_some() && matched.all(|m| m.ignored)
+    }
 }

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 const ORDER: &[&[&str]] = &[
     &["config"],
     &["telemetry"],
+    &["failure"],
     &["grpc", "listener"],
     &["extension"],
     &["pipeline"],

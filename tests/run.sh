@@ -52,3 +52,6 @@ bash tests/phoenix/run.sh
 # first time, then about 20 seconds) and run as its non-root user: health and an OTLP round trip.
 step "the image: buildah build of the runtime stage, run as non-root"
 bash tests/image/run.sh
+
+step "evalcases against real consumers (jsonschema, a Langfuse-shaped capture server, a real Phoenix)"
+bash tests/evals/run.sh

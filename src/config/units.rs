@@ -27,10 +27,11 @@ impl DurationStr {
             "s" => value,
             "m" => value * 60.0,
             "h" => value * 3600.0,
+            "d" => value * 86_400.0,
             "" if value == 0.0 => 0.0,
             other => {
                 return Err(format!(
-                    "invalid duration unit {other:?} in {s:?}, expected ns, us, ms, s, m or h"
+                    "invalid duration unit {other:?} in {s:?}, expected ns, us, ms, s, m, h or d"
                 ))
             }
         };

@@ -116,8 +116,14 @@ pub struct Chain {
 impl Chain {
     /// The detection pipeline with default options.
     pub fn detection() -> Result<Self, DetectionError> {
-        let processors = pipeline()?
+        Self::with(&pipeline()?)
+    }
+
+    /// A chain of the processors `ids`, each with default options.
+    pub fn with<S: AsRef<str>>(ids: &[S]) -> Result<Self, DetectionError> {
+        let processors = ids
             .iter()
+            .map(AsRef::as_ref)
             .map(|id| {
                 processor::build(id, &serde_yaml::Value::Null, &format!("processors.{id}"))
                     .map_err(|e| DetectionError::Pipeline(e.to_string()))

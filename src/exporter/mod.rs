@@ -1,5 +1,6 @@
 //! Exporters: the [`Exporter`] trait, sending queues with retry, and the `otlp` (gRPC),
-//! `otlphttp`, `file` and `debug` exporters.
+//! `otlphttp`, `file`, `debug` and `evalcases` (regression cases from failing sessions)
+//! exporters.
 //!
 //! An exporter only sends; queueing, retry, backoff and self-metrics live once, in
 //! [`runner::ExporterRunner`], which wraps any exporter. Each exporter id gets one runner with
@@ -7,6 +8,7 @@
 
 mod body;
 pub mod debug;
+pub mod evalcases;
 pub mod file;
 pub mod otlp_grpc;
 pub mod otlp_http;
@@ -135,6 +137,7 @@ pub fn build(id: &str, options: &serde_yaml::Value, path: &str) -> Result<Built,
         "otlphttp" => otlp_http::build(parse_component(options, path)?, path),
         "file" => file::build(parse_component(options, path)?, path),
         "debug" => debug::build(id, parse_component(options, path)?),
+        "evalcases" => evalcases::build(parse_component(options, path)?, path),
         other => Err(ConfigError::UnknownComponent {
             path: path.to_string(),
             kind: other.to_string(),

@@ -42,6 +42,10 @@ fn route(
             handle.render(),
             "text/plain; version=0.0.4; charset=utf-8",
         ),
+        ("/v1/failure-modes", Some(_)) => match crate::failure::board::answer(req.uri().query()) {
+            Ok(body) => text(StatusCode::OK, body, "application/json"),
+            Err(e) => text(StatusCode::BAD_REQUEST, format!("{e}\n"), "text/plain"),
+        },
         ("/healthz", _) | ("/livez", _) => text(StatusCode::OK, "ok\n", "text/plain"),
         ("/readyz", _) | ("/", _) => {
             if health.is_ready() {

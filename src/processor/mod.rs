@@ -11,6 +11,7 @@ pub mod attributes;
 pub mod batch;
 pub mod chain;
 pub mod cost;
+pub mod failure_modes;
 pub mod outcome;
 pub mod redaction;
 pub mod registry;
@@ -77,6 +78,7 @@ pub fn describe(c: &mut Catalog) {
     session::describe(c);
     tool::names::describe(c);
     agent_metrics::names::describe(c);
+    failure_modes::names::describe(c);
 }
 
 /// Build one processor from its component id and YAML options, through the [`registry`].

@@ -109,6 +109,19 @@ pub static KINDS: &[Kind] = &[
         build: |id, o, p| boxed(cost::CostProcessor::new(id, options(o, p)?, p)),
     },
     Kind {
+        name: "failure_modes",
+        aliases: &[],
+        family: Family::Agent,
+        description: "groups findings into failure modes by fingerprint and keeps their lifecycle",
+        build: |id, o, p| {
+            boxed(super::failure_modes::FailureModesProcessor::new(
+                id,
+                options(o, p)?,
+                p,
+            ))
+        },
+    },
+    Kind {
         name: "outcome",
         aliases: &[],
         family: Family::Agent,

@@ -31,6 +31,7 @@ pub const METRICS: &[Describe] = &[
     crate::telemetry::events::describe,
     crate::extension::describe,
     crate::processor::describe,
+    crate::exporter::evalcases::describe,
 ];
 
 /// Install the process-wide Prometheus recorder with every component's metrics.

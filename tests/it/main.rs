@@ -11,6 +11,7 @@
 //!   a full log pushes back;
 //! - `lifecycle`: the binary's SIGTERM drain, SIGHUP reload, `validate` and `healthcheck`;
 //! - `memory`: the memory guard refuses a burst with 429s and keeps the process in its budget;
+//! - `failure_modes`: a failure mode's lifecycle over 30 days of event time, SIGKILL included;
 //! - `metrics`: /metrics parses and matches what was sent;
 //! - `passthrough`: an unchanging pipeline forwards the bytes it received, unknown fields too;
 //! - `security`: bearer-token authentication on both protocols, and TLS;
@@ -22,6 +23,7 @@
 mod bad_input;
 mod delivery;
 mod durability;
+mod failure_modes;
 mod fixtures;
 mod harness;
 mod hostile;

@@ -308,7 +308,10 @@ impl OutcomeProcessor {
             _ => None,
         };
         let llm = (role == SpanRole::Llm).then(|| {
-            let failed = view.status_is_error();
+            // A failure whose mode is marked ignored (`failure_modes`) is no session failure.
+            let failed = view.status_is_error()
+                && view.bool_attr(crate::processor::failure_modes::names::ATTR_IGNORED)
+                    != Some(true);
             // Finish reasons are cheap to read; the output messages are parsed only without them.
             let asked_tools = !failed
                 && view
@@ -383,7 +386,13 @@ impl Processor for OutcomeProcessor {
             .workflows
             .get(&summary.workflow)
             .unwrap_or(&self.policy);
-        let (outcome, reasons) = decide(policy, &signals, &summary.findings);
+        let findings: Vec<_> = summary
+            .findings
+            .iter()
+            .filter(|f| !summary.is_ignored(f))
+            .cloned()
+            .collect();
+        let (outcome, reasons) = decide(policy, &signals, &findings);
         summary.outcome = outcome.as_str().to_string();
         summary.outcome_reasons = reasons;
     }
