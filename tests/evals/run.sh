@@ -11,8 +11,9 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
 
-venv="$root/.venv-evals"
-requirements="$root/tests/evals/requirements.txt"
+# The same pinned Phoenix venv as tests/phoenix (one install serves both).
+venv="${SPOTTER_PHOENIX_VENV:-/var/tmp/spotter-phoenix-venv}"
+requirements="$root/tests/phoenix/requirements.txt"
 stamp="$venv/.requirements.sha256"
 want="$(sha256sum "$requirements" | cut -d' ' -f1)"
 
