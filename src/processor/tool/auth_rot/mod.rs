@@ -31,14 +31,14 @@ use serde::Deserialize;
 
 use self::health::{AuthHealth, AuthResult, FleetThresholds, RotKind};
 use super::call::{edit_spans, outcome_of, parsed_result};
+use super::classifier::{Classifier, Outcome, Verdict};
 use super::edit::{boolean, event, SpanEdit};
 use super::findings::SessionFindings;
 use super::labels::BoundedLabels;
 use super::names;
-use super::outcome::{Classifier, Outcome, Verdict};
-use super::outcome_processor::state_gauge;
 use super::result::ParsedResult;
 use super::tool_loop::repetition::fingerprint;
+use super::tool_outcome::state_gauge;
 use crate::config::{ConfigError, DurationStr};
 use crate::pipeline::Batch;
 use crate::processor::Processor;
@@ -258,7 +258,7 @@ fn is_resource_denial(
     }
     let denial_type = error_type == "http_403"
         || matches!(
-            super::outcome::rules::normalise_code(error_type).as_str(),
+            super::classifier::rules::normalise_code(error_type).as_str(),
             "PERMISSIONDENIED" | "FORBIDDEN" | "ACCESSDENIED" | "NOTAUTHORIZED"
         )
         || view.http_status_code() == Some(403);
