@@ -21,6 +21,7 @@ pub const PIPELINE: &[&str] = &[
     "auth_rot",
     "silent_failure",
     "tool_loop",
+    "goal",
 ];
 
 /// Simulated time between two captured requests.

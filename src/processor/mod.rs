@@ -8,6 +8,7 @@ pub mod agent_metrics;
 pub mod attributes;
 pub mod batch;
 pub mod cost;
+pub mod goal;
 pub mod outcome;
 pub mod redaction;
 pub mod session;
@@ -121,6 +122,11 @@ pub fn build(
             path,
         )?)),
         "silent_failure" => Ok(Box::new(tool::silent_failure::SilentFailureProcessor::new(
+            id,
+            parse_options(options, path)?,
+            path,
+        )?)),
+        "goal" => Ok(Box::new(goal::GoalProcessor::new(
             id,
             parse_options(options, path)?,
             path,
