@@ -153,7 +153,6 @@ const MAX_OPEN_TURNS: usize = 4;
 
 impl LoopProcessor {
     pub fn new(id: &str, config: Config, path: &str) -> Result<Self, ConfigError> {
-        crate::processor::tool::names::describe();
         if config.repeats < 2 {
             return Err(ConfigError::invalid(
                 format!("{path}.repeats"),
