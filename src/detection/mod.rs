@@ -9,8 +9,12 @@
 //! (half a second between requests). The [`Report`] gives precision and recall per failure mode
 //! (a session is predicted positive for a mode when its summary has a finding of that kind) and
 //! the false-positive rate on `ok` sessions (an `ok` session with any finding of an in-scope
-//! kind). Labels outside [`MODES`] (such as `goal_not_met`) are not scored, but their findings
-//! count as false positives of the modes they name.
+//! kind). Labels outside [`MODES`] are not scored, but their findings count as false positives
+//! of the modes they name. [`Report::below`] lists the modes under an F1 bar, so that
+//! `spotter detection DIR --min-f1 X` can gate on it.
+//!
+//! Captured requests may be stored gzip-compressed whatever their format (`.pb.gz`,
+//! `.json.gz`), as the wide corpus under `tests/corpus/out/` stores them.
 
 pub mod replay;
 
@@ -23,7 +27,13 @@ use serde::Deserialize;
 use crate::summary::SessionSummary;
 
 /// The failure modes scored, named as the labels and the finding kinds name them.
-pub const MODES: &[&str] = &["auth_rot", "schema_drift", "silent_failure", "tool_loop"];
+pub const MODES: &[&str] = &[
+    "auth_rot",
+    "schema_drift",
+    "silent_failure",
+    "tool_loop",
+    "goal_not_met",
+];
 
 #[derive(Debug, thiserror::Error)]
 pub enum DetectionError {
@@ -87,6 +97,16 @@ impl ModeScore {
             self.true_positives + self.false_negatives,
         )
     }
+
+    /// The harmonic mean of precision and recall (0 when both are 0).
+    pub fn f1(&self) -> f64 {
+        let (p, r) = (self.precision(), self.recall());
+        if p + r == 0.0 {
+            0.0
+        } else {
+            2.0 * p * r / (p + r)
+        }
+    }
 }
 
 fn ratio(a: usize, b: usize) -> f64 {
@@ -117,6 +137,11 @@ impl Report {
         }
     }
 
+    /// Modes whose F1 is below `min_f1`.
+    pub fn below(&self, min_f1: f64) -> Vec<&ModeScore> {
+        self.modes.iter().filter(|m| m.f1() < min_f1).collect()
+    }
+
     pub fn mode(&self, mode: &str) -> Option<&ModeScore> {
         self.modes.iter().find(|m| m.mode == mode)
     }
@@ -139,16 +164,17 @@ impl fmt::Display for Report {
         writeln!(f, "detection on {} labelled sessions", self.sessions.len())?;
         writeln!(
             f,
-            "{:<16} {:>9} {:>7} {:>4} {:>4} {:>4}",
-            "mode", "precision", "recall", "tp", "fp", "fn"
+            "{:<16} {:>9} {:>7} {:>5} {:>4} {:>4} {:>4}",
+            "mode", "precision", "recall", "f1", "tp", "fp", "fn"
         )?;
         for m in &self.modes {
             writeln!(
                 f,
-                "{:<16} {:>9.2} {:>7.2} {:>4} {:>4} {:>4}",
+                "{:<16} {:>9.2} {:>7.2} {:>5.2} {:>4} {:>4} {:>4}",
                 m.mode,
                 m.precision(),
                 m.recall(),
+                m.f1(),
                 m.true_positives,
                 m.false_positives,
                 m.false_negatives
@@ -329,6 +355,27 @@ mod tests {
         };
         assert!((m.precision() - 0.9).abs() < 1e-9);
         assert_eq!(m.recall(), 1.0);
+        assert!((m.f1() - 2.0 * 0.9 / 1.9).abs() < 1e-9);
+    }
+
+    #[test]
+    fn f1_is_zero_when_nothing_is_found() {
+        let m = ModeScore {
+            mode: "goal_not_met",
+            true_positives: 0,
+            false_positives: 0,
+            false_negatives: 4,
+        };
+        assert_eq!(m.f1(), 0.0);
+        let report = Report {
+            sessions: Vec::new(),
+            modes: vec![m],
+            ok_sessions: 0,
+            ok_with_findings: 0,
+            missing: Vec::new(),
+        };
+        assert_eq!(report.below(0.5).len(), 1);
+        assert!(report.below(0.0).is_empty());
     }
 
     #[test]

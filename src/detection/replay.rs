@@ -27,7 +27,8 @@ pub const PIPELINE: &[&str] = &[
 /// Simulated time between two captured requests.
 const REQUEST_GAP: Duration = Duration::from_millis(500);
 
-/// Decode one captured request: protobuf, gzip protobuf or OTLP/JSON.
+/// Decode one captured request: protobuf or OTLP/JSON, either of them possibly gzip-compressed
+/// (`.pb`, `.pb.gz`, `.json`, `.json.gz`; a bare `.gz` is protobuf).
 pub fn decode(path: &Path) -> Result<ExportTraceServiceRequest, DetectionError> {
     let read_err = |source| DetectionError::Read {
         path: path.to_path_buf(),
@@ -39,9 +40,6 @@ pub fn decode(path: &Path) -> Result<ExportTraceServiceRequest, DetectionError> 
         path: path.to_path_buf(),
         message,
     };
-    if name.ends_with(".json") {
-        return serde_json::from_slice(&bytes).map_err(|e| decode_err(e.to_string()));
-    }
     let raw = if name.ends_with(".gz") {
         let mut raw = Vec::new();
         flate2::read::GzDecoder::new(&bytes[..])
@@ -51,6 +49,9 @@ pub fn decode(path: &Path) -> Result<ExportTraceServiceRequest, DetectionError> 
     } else {
         bytes
     };
+    if name.trim_end_matches(".gz").ends_with(".json") {
+        return serde_json::from_slice(&raw).map_err(|e| decode_err(e.to_string()));
+    }
     ExportTraceServiceRequest::decode(&raw[..]).map_err(|e| decode_err(e.to_string()))
 }
 
