@@ -237,8 +237,10 @@ impl Processor for LoopProcessor {
         let mut touched: Vec<String> = Vec::new();
         let mut roots: Vec<(String, u32)> = Vec::new();
         {
-            let (payload, cache) = batch.parts_mut();
+            let (payload, caches) = batch.parts_mut();
             if let Payload::Traces(req) = payload {
+                let cache =
+                    caches.get_or_default::<crate::processor::tool::result::ToolResultCache>();
                 for view in spans(req) {
                     let Some(session) = view.session_id() else {
                         continue;
