@@ -118,7 +118,22 @@ const READ_VERBS: &[&str] = &[
     "lint",
     "diff",
     "download",
+    "report",
+    "logs",
+    "info",
+    "details",
+    "history",
+    "rates",
+    "rate",
+    "weather",
+    "coverage",
+    "notes",
 ];
+
+/// Whether a tool only reads: a reading word anywhere in its name.
+pub fn is_reader(name: &str) -> bool {
+    words(name).iter().any(|w| READ_VERBS.contains(&w.as_str()))
+}
 
 /// The words of a tool name (`cancelOrder`, `cancel-order`, `orders.cancel`).
 fn words(name: &str) -> Vec<String> {
@@ -157,6 +172,7 @@ pub fn tool_classes(name: &str, description: Option<&str>, read_only_hint: Optio
     if w.first().is_some_and(|f| READ_VERBS.contains(&f.as_str())) {
         return 0;
     }
+    let w: Vec<String> = w;
     let spaced = w.join(" ");
     let from_name = classes_in(&format!(" {spaced} "));
     if from_name != 0 {
@@ -176,7 +192,7 @@ fn request_marker() -> &'static Regex {
 fn information_question() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
-        Regex::new(r"(?i)^\W*(how|what|why|when|where|which|who|is it possible|are there|is there|do you|does|did|have you|has)\b|\bhow (do|can|to|would|does)\b|\bpolicy\b|\bstatus of\b|\bwie (kann|lange|funktioniert)|\bcomment\b|\bpourquoi\b|\bcómo\b|\bpor qué\b|\bcomo (posso|faço)\b|\bcome (posso|si)\b|どうやって|方法|なぜ")
+        Regex::new(r"(?i)^\W*(how|what|why|when|where|which|who|is it possible|are there|is there|do you|does|did|have you|has)\b|\bhow (do|can|to|would|does)\b|\bpolicy\b|\bstatus of\b|\bwie (kann|lange|funktioniert)|\bcomment\b|\bpourquoi\b|\bcómo\b|\bpor qué\b|\bcomo (posso|faço)\b|\bcome (posso|si)\b|\bexplain|\btell me\b|\bshow me\b|\berklär|\bexpliqu|\bexplica|どうやって|方法|なぜ|教えて|説明")
             .expect("question regex")
     })
 }
@@ -198,7 +214,7 @@ pub fn requested_classes(text: &str) -> u16 {
         .unwrap_or("");
     let imperative = classes_in(first_word) != 0;
     let asks = request_marker().is_match(t) || imperative;
-    if !asks || (information_question().is_match(t) && !request_marker().is_match(t)) {
+    if !asks || information_question().is_match(t) {
         return 0;
     }
     classes
@@ -227,6 +243,30 @@ fn negation() -> &'static Regex {
         Regex::new(r"(?i)\bnot\b|n't\b|\bnever\b|\bunable\b|\bnicht\b|\bkein|\bpas\b|\bjamais\b|\bno\b|\bnão\b|\bnon\b|ません|できな|失敗|\bwill\b|\bwould\b|\bcan\b|\bonce\b|\bif\b|\bwenn\b|\bsi\b|\bse\b")
             .expect("negation regex")
     })
+}
+
+fn first_person() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r"(?i)^(i\b|i'|we\b|we'|habe\b|haben\b|hab\b|j'ai|nous avons|he\b|hemos|ho\b|abbiamo|cancelei|reservei|enviei|reembolsei|criei|reiniciei|aprovei|atualizei|exportei|excluí|paguei|agendei)")
+            .expect("first person regex")
+    })
+}
+
+/// Claims made in the first person ("I've cancelled", "J'ai annulé", "He cancelado"), as
+/// class bits; the rest of [`claimed_classes`] are passive ("has been cancelled").
+pub fn first_person_claims(answer: &str) -> u16 {
+    let mut bits = 0;
+    for sentence in answer.split(['.', '!', '?', '\n', '。', '！', '？']) {
+        let Some(m) = claim().find(sentence) else {
+            continue;
+        };
+        if negation().is_match(sentence) || !first_person().is_match(m.as_str()) {
+            continue;
+        }
+        bits |= classes_in(m.as_str());
+    }
+    bits
 }
 
 /// The action classes an answer claims to have completed ("I've cancelled your order",

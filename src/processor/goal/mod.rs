@@ -36,7 +36,9 @@ use lru::LruCache;
 use serde::Deserialize;
 use serde_json::Value as Json;
 
-use self::lexicon::{claimed_classes, class_names, requested_classes, tool_classes};
+use self::lexicon::{
+    claimed_classes, class_names, first_person_claims, is_reader, requested_classes, tool_classes,
+};
 use crate::config::ConfigError;
 use crate::pipeline::{Batch, Payload};
 use crate::processor::tool::call::{edit_spans, outcome_of};
@@ -138,7 +140,12 @@ impl GoalProcessor {
                 let Some(call) = view.tool() else { return };
                 let description = view.str_attr("gen_ai.tool.description");
                 let hint = read_only_hint(view);
-                let classes = tool_classes(&call.name, description, hint);
+                let mut classes = tool_classes(&call.name, description, hint);
+                // A tool that neither reads nor names an action we know (`log_call`) may do
+                // what was asked: it counts for every class.
+                if classes == 0 && hint != Some(true) && !is_reader(&call.name) {
+                    classes = u16::MAX;
+                }
                 if classes == 0 {
                     return;
                 }
@@ -234,35 +241,13 @@ impl GoalProcessor {
     }
 }
 
-/// First-person and passive claims of an answer, as class bits.
+/// First-person and all claims of an answer, as class bits.
 fn split_claims(answer: &str) -> (u16, u16) {
     let all = claimed_classes(answer);
     if all == 0 {
         return (0, 0);
     }
-    let first_person = answer
-        .split(['.', '!', '?', '\n', '。'])
-        .filter(|s| {
-            let l = s.to_lowercase();
-            l.contains("i've")
-                || l.contains("i have")
-                || l.starts_with("i ")
-                || l.contains(" i ")
-                || l.contains("we've")
-                || l.contains("habe ")
-                || l.contains("j'ai")
-                || l.starts_with("he ")
-                || l.contains(" he ")
-                || l.contains("hemos")
-                || l.contains("ho ")
-                || [
-                    "cancelei", "reservei", "enviei", "criei", "paguei", "agendei",
-                ]
-                .iter()
-                .any(|w| l.contains(w))
-        })
-        .fold(0u16, |a, s| a | claimed_classes(s));
-    (first_person, all & !first_person | first_person)
+    (first_person_claims(answer), all)
 }
 
 /// MCP tool annotations on the span, if any (`readOnlyHint`).

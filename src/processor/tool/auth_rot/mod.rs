@@ -222,8 +222,17 @@ impl Processor for AuthRotProcessor {
 fn credential_wording() -> &'static regex::Regex {
     static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
     RE.get_or_init(|| {
-        regex::Regex::new(r"(?i)expir|revok|revoc|unauthenticated|authenticat|\b401\b|token|api[ _-]?key|credential|signature|invalid[ _-]?(grant|client)|log ?in|sign ?in|jeton|abgelaufen|widerrufen|anmeld|caducad|scadut|verlopen|www-authenticate")
+        regex::Regex::new(r"(?i)expir|revok|revoc|révoq|unauthenticated|\b401\b|\btoken|api[ _-]?key|credential|invalid[ _-]?(grant|client)|jeton|abgelaufen|widerrufen|caducad|scadut|verlopen|www-authenticate|unauthori[sz]ed|authentication (failed|required)|失効|期限|トークン|sesión|session")
             .expect("credential regex")
+    })
+}
+
+/// Wording that refuses access to a resource rather than the credential.
+fn denial_wording() -> &'static regex::Regex {
+    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    RE.get_or_init(|| {
+        regex::Regex::new(r"(?i)\b403\b|permission|forbidden|access denied|not allowed|berechtigung|zugriff|accès|acceso|acesso|permiso|permissão|autoris|autoriz|権限|アクセス権")
+            .expect("denial regex")
     })
 }
 
@@ -255,12 +264,18 @@ fn is_resource_denial(
         text.push_str(&part[..end]);
         text.push('\n');
     }
+    let code = super::classifier::rules::normalise_code(error_type);
     let denial_type = error_type == "http_403"
-        || matches!(
-            super::classifier::rules::normalise_code(error_type).as_str(),
-            "PERMISSIONDENIED" | "FORBIDDEN" | "ACCESSDENIED" | "NOTAUTHORIZED"
-        )
-        || view.http_status_code() == Some(403);
+        || [
+            "PERMISSIONDENIED",
+            "FORBIDDEN",
+            "ACCESSDENIED",
+            "NOTAUTHORIZED",
+        ]
+        .iter()
+        .any(|c| code.contains(c))
+        || view.http_status_code() == Some(403)
+        || denial_wording().is_match(&text);
     denial_type && !credential_wording().is_match(&text) && !text.to_lowercase().contains("scope")
 }
 

@@ -418,11 +418,18 @@ fn collect(obj: &Map<String, Value>, depth: usize) -> FailureSignal {
             }
         }
     }
-    for (n, v) in &members {
-        if is(n, CODE_KEYS) {
-            if let Some(c) = v.as_str() {
-                if looks_like_code(c) && c.parse::<i64>().is_err() {
-                    s.codes.push(c.to_string());
+    // Codes in the order of CODE_KEYS: a specific `code` before a generic `type`.
+    for key in CODE_KEYS {
+        let k = normalise_key(key);
+        for (n, v) in &members {
+            if *n == k {
+                if let Some(c) = v.as_str() {
+                    if looks_like_code(c)
+                        && c.parse::<i64>().is_err()
+                        && !s.codes.iter().any(|x| x == c)
+                    {
+                        s.codes.push(c.to_string());
+                    }
                 }
             }
         }

@@ -292,6 +292,8 @@ fn builtin_rules() -> Vec<RuleConfig> {
                 "ACCESS_TOKEN_EXPIRED",
                 "AUTHENTICATION_REQUIRED",
                 "REQUEST_EXPIRED",
+                "API_KEY_EXPIRED",
+                "TOKEN_EXPIRED_ERROR",
             ],
             &[
                 r"\b(unauthori[sz]ed|unauthenticated|forbidden|permission[ _-]denied|access[ _-]denied)",

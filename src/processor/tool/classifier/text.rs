@@ -33,6 +33,7 @@ fn error_prefix() -> &'static Regex {
               | [45]\d\d\s*[-:]?\s*(?:bad|unauthori|forbidden|not\ |method|request|too\ many|internal|service|gateway|payment|conflict|gone|unprocessable|precondition|proxy|error|unavailable|insufficient)
               | status(?:\s*code)?\s*[:=]?\s*[45]\d\d\b
               | (?:[a-z_][\w.]*)?(?:error|exception|timeout|fault|failure|refused)\s*:\s*\S
+              | rpc\ error:\s*code\s*=\s*\w+
               | request\ failed\b
               | (?:call|request|tool)\ (?:failed|errored)\b
             )",
@@ -161,11 +162,22 @@ pub fn failure_signal(text: &str) -> Option<FailureSignal> {
     } else {
         message
     };
+    // gRPC status as text: `rpc error: code = Unauthenticated desc = token expired`.
+    let codes = grpc_text_code()
+        .captures(first_line)
+        .map(|c| vec![c[1].to_string()])
+        .unwrap_or_default();
     Some(FailureSignal {
         statuses: status_numbers(first_line),
+        codes,
         messages: vec![message.to_string()],
         ..Default::default()
     })
+}
+
+fn grpc_text_code() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| Regex::new(r"(?i)rpc error:\s*code\s*=\s*(\w+)").expect("grpc text regex"))
 }
 
 fn is_html(t: &str) -> bool {

@@ -60,6 +60,12 @@ pub const DEFAULT_ACKNOWLEDGEMENTS: &[&str] = &[
     r"\bmi dispiace\b|\bpurtroppo\b|\bnon (sono|è) (riuscit|stato possibile)|\bnon riesco\b|\berrore\b|\bnon (è )?disponibile\b|\briprova|\bnessun (risultato|dato)|\bproblema (con|tecnico)",
     // Portuguese
     r"\bdesculp|\binfelizmente\b|\bnão (consegui|conseguimos|foi possível|é possível)|\berro\b|\bindisponível\b|\btente novamente\b|\bnenhum (resultado|dado)",
+    // Access refused to the object asked about, in every language.
+    r"\b(no|don'?t have|do not have|without) (access|permission)|\bnot (allowed|permitted|authori[sz]ed)|\bkeine berechtigung|\bkein zugriff|\bpas (accès|l'autorisation|la permission)|\bsin (permiso|acceso)|\bno tiene (permiso|acceso)|\bnão tem (permissão|acesso)|\bsem (permissão|acesso)|権限|アクセスでき",
+    // Nothing found, in other languages.
+    r"\bkeine?[nrs]?\b|\bnichts\b|\baucun|\brien\b|\bningun|\bno hay\b|\bno (se )?encontr|\bnenhum|\bnada\b|\bnão (há|encontr)",
+    // Japanese
+    r"申し訳|すみません|できませんでした|できません|エラー|失敗|利用できません|見つかりません|ありませんでした|ありません|ございません|取得でき|問題が発生|タイムアウト|後ほど|再度|一時的",
     // Dutch
     r"\bhelaas\b|\bkon (niet|geen)\b|\bmislukt\b|\bfout\b|\bniet beschikbaar\b|\bgeen (resultaten|gegevens)",
 ];
