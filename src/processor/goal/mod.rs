@@ -356,7 +356,7 @@ impl Processor for GoalProcessor {
                 }
                 let start = view.span().start_time_unix_nano;
                 let entry = finals.entry(key).or_insert((root, start));
-                if (root && !entry.0) || (!entry.0 && start >= entry.1) {
+                if !entry.0 && (root || start >= entry.1) {
                     *entry = (root, start);
                 }
             }

@@ -62,6 +62,8 @@ pub const DEFAULT_ACKNOWLEDGEMENTS: &[&str] = &[
     r"\bdesculp|\binfelizmente\b|\bnão (consegui|conseguimos|foi possível|é possível)|\berro\b|\bindisponível\b|\btente novamente\b|\bnenhum (resultado|dado)",
     // Access refused to the object asked about, in every language.
     r"\b(no|don'?t have|do not have|without) (access|permission)|\bnot (allowed|permitted|authori[sz]ed)|\bkeine berechtigung|\bkein zugriff|\bpas (accès|l'autorisation|la permission)|\bsin (permiso|acceso)|\bno tiene (permiso|acceso)|\bnão tem (permissão|acesso)|\bsem (permissão|acesso)|権限|アクセスでき",
+    // Negated statements: "n'est pas valide", "no tienes permiso", "não é válida".
+    r"\bn'(est|a|ai|avons|ont)\b.{0,30}\bpas\b|\bpas (pu|possible|valide|disponible)|\bno tienes?\b|\bno es v[áa]lid|\bnão (é|está) (válid|disponível)|\bungültig|\binvalide?\b|\binválid",
     // Nothing found, in other languages.
     r"\bkeine?[nrs]?\b|\bnichts\b|\baucun|\brien\b|\bningun|\bno hay\b|\bno (se )?encontr|\bnenhum|\bnada\b|\bnão (há|encontr)",
     // Japanese
