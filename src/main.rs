@@ -16,8 +16,9 @@ const USAGE: &str = "usage:
   spotter validate [--config FILE]   check a config; exit 0 or name the offending key
   spotter healthcheck [--config FILE | --endpoint HOST:PORT]
                                      exit 0 when the local /readyz answers ready
-  spotter detection [DIR] [--min-f1 X] [--max-fp-rate Y]
-                                     replay a labelled folder (default ../shared/fixtures),
+  spotter detection [DIR] [--min-f1 X] [--max-fp-rate Y] [--one-daemon]
+                                     replay a labelled folder (default ../shared/fixtures;
+                                     --one-daemon: all libraries through one pipeline),
                                      print precision, recall and F1 per failure mode and the
                                      false-positive rate on healthy sessions; exit non-zero
                                      when a mode's F1 is below X or that rate is above Y";
@@ -29,6 +30,7 @@ struct Args {
     fixtures: Option<PathBuf>,
     min_f1: Option<f64>,
     max_fp_rate: Option<f64>,
+    one_daemon: bool,
 }
 
 fn ratio_arg(flag: &str, value: Option<String>) -> anyhow::Result<f64> {
@@ -47,6 +49,7 @@ fn parse_args() -> anyhow::Result<Args> {
         fixtures: None,
         min_f1: None,
         max_fp_rate: None,
+        one_daemon: false,
     };
     let mut it = std::env::args().skip(1);
     while let Some(a) = it.next() {
@@ -58,6 +61,7 @@ fn parse_args() -> anyhow::Result<Args> {
             "--endpoint" => args.endpoint = Some(it.next().context("--endpoint needs host:port")?),
             "--min-f1" => args.min_f1 = Some(ratio_arg("--min-f1", it.next())?),
             "--max-fp-rate" => args.max_fp_rate = Some(ratio_arg("--max-fp-rate", it.next())?),
+            "--one-daemon" => args.one_daemon = true,
             "--help" | "-h" | "help" => {
                 println!("{USAGE}");
                 std::process::exit(0);
@@ -93,7 +97,13 @@ fn main() -> ExitCode {
 /// The detection report, as a gate when `--min-f1` or `--max-fp-rate` is given.
 fn detection(args: &Args) -> anyhow::Result<()> {
     let dir = args.fixtures.clone().unwrap_or("../shared/fixtures".into());
-    let report = spotter::detection::run(&dir)?;
+    use spotter::detection::{run_replay, Daemons, Delivery};
+    let daemons = if args.one_daemon {
+        Daemons::One
+    } else {
+        Daemons::PerLibrary
+    };
+    let report = run_replay(&dir, Delivery::Original, daemons)?;
     println!("{report}");
     let mut failures = Vec::new();
     if !report.missing.is_empty() {

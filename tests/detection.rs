@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use spotter::detection::{run_with, Delivery, Report};
+use spotter::detection::{run_replay, run_with, Daemons, Delivery, Report};
 
 /// Scored modes without a detector yet (issue 9): `goal_not_met` is scored and printed, but
 /// held to the bar only once its detector lands; remove it from here then.
@@ -88,6 +88,11 @@ fn corpus_report_covers_every_labelled_session_of_both_splits() {
         assert!(report.ok_sessions >= 100, "{split}: {}", report.ok_sessions);
         assert!(labels.iter().all(|l| l["split"] == split), "{split}");
     }
+    // one daemon receiving every agent and library, requests interleaved in capture order
+    let dir = corpus("test");
+    let one = run_replay(&dir, Delivery::Original, Daemons::One).expect("replay");
+    assert!(one.missing.is_empty(), "one daemon: {:?}", one.missing);
+    assert_eq!(one.sessions.len(), labelled(&dir).len());
 }
 
 /// The bar of issue 9 on the agents the detectors were not tuned on.

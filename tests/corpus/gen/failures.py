@@ -60,6 +60,23 @@ def auth_rot(b, v):
                      % (name, fmt, form))
 
 
+def auth_rot_fleet(b, v, name):
+    """The credential worked fleet-wide (earlier sessions of this agent, same library, called
+    `name` successfully) and fails from this session's first call on."""
+    fmt = AUTH_FORMATS[(v * 5 + 3) % len(AUTH_FORMATS)]
+    form = ["error", "ok"][v % 2]
+    n = n_turns(b, 3, 6)
+    c, g = b.healthy(name)
+    b.turn(b.ask(g["obj"]), [[b.fail_call(name, g["args"], "auth_expired", fmt, form)]], b.admit(name, "auth"))
+    if v % 2 == 0:
+        c2, g2 = b.healthy(name)
+        b.turn(b.ask(g2["obj"]), [[b.fail_call(name, g2["args"], "auth_expired", fmt, form)]], b.admit(name, "auth"))
+    b.fill_to(n, allow_action=False)
+    return b.session("auth_rot", "auth_rot/fleet/%s/%s" % (fmt, form), 1,
+                     "%s worked in earlier sessions of this agent (fleet-wide) and fails authentication from this "
+                     "session's first call (%s body, %s form): the shared credential expired" % (name, fmt, form))
+
+
 # --- schema drift ------------------------------------------------------------------------------
 
 DRIFTS = ["remove", "rename", "move", "retype", "list_to_object", "null", "case", "envelope", "mcp_text"]

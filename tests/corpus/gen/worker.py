@@ -47,7 +47,7 @@ def parse(text):
         return text
 
 
-def parts_input(messages):
+def parts_input(messages, finish=None):
     out = []
     for m in messages:
         if m["role"] == "tool":
@@ -59,6 +59,8 @@ def parts_input(messages):
                  "arguments": json.loads(c["function"]["arguments"])} for c in m["tool_calls"]]})
         else:
             out.append({"role": m["role"], "parts": [{"type": "text", "content": m["content"]}]})
+    if finish and out:
+        out[-1]["finish_reason"] = finish
     return json.dumps(out, ensure_ascii=False, separators=(",", ":"))
 
 
@@ -159,7 +161,7 @@ class OtelRunner(Runner):
             sp.set_attribute("user.id", s["user_id"])
             sp.set_attribute("gen_ai.input.messages", parts_input([{"role": "user", "content": turn["user"]}]))
             answer, usage = self.loop(s, t)
-            sp.set_attribute("gen_ai.output.messages", parts_input([{"role": "assistant", "content": answer}]))
+            sp.set_attribute("gen_ai.output.messages", parts_input([{"role": "assistant", "content": answer}], "stop"))
             sp.set_attribute("gen_ai.usage.input_tokens", usage[0])
             sp.set_attribute("gen_ai.usage.output_tokens", usage[1])
 
@@ -185,7 +187,7 @@ class OtelRunner(Runner):
                     for c in msg.tool_calls]}]
             else:
                 out = [{"role": "assistant", "content": msg.content}]
-            sp.set_attribute("gen_ai.output.messages", parts_input(out))
+            sp.set_attribute("gen_ai.output.messages", parts_input(out, resp.choices[0].finish_reason))
             return resp
 
     def run_tool(self, s, t, call):
@@ -385,12 +387,62 @@ class LangfuseRunner(Runner):
         self.lf.shutdown()
 
 
+# --- Logfire (Pydantic): logfire.instrument_openai, spans with GenAI attributes, baggage ----------
+
+class LogfireRunner(Runner):
+    def __init__(self):
+        import logfire
+        from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+        from opentelemetry.sdk.trace.export import BatchSpanProcessor
+        logfire.configure(send_to_logfire=False, console=False, scrubbing=False, service_name=agent["service"],
+                          service_version=agent["version"], environment="staging", inspect_arguments=False,
+                          additional_span_processors=[BatchSpanProcessor(
+                              OTLPSpanExporter(endpoint=CAPTURE_URL + "/v1/traces"), schedule_delay_millis=3_600_000,
+                              max_export_batch_size=4096, max_queue_size=65536)])
+        self.logfire = logfire
+        self.flush_every = 2
+        super().__init__()
+        logfire.instrument_openai(self.client)
+
+    def turn(self, s, t):
+        lf = self.logfire
+        turn = s["turns"][t]
+        with lf.set_baggage(**{"session.id": s["id"], "user.id": s["user_id"]}):
+            with lf.span("{agent} turn", agent=AGENT, **{"gen_ai.operation.name": "invoke_agent",
+                                                         "gen_ai.agent.name": AGENT,
+                                                         "gen_ai.conversation.id": s["id"],
+                                                         "input.value": turn["user"]}) as sp:
+                answer, _ = self.loop(s, t)
+                sp.set_attribute("output.value", answer)
+
+    def run_tool(self, s, t, call):
+        from opentelemetry import trace
+        lf = self.logfire
+        td = find_tool(agent, call["tool"])
+        try:
+            with lf.span("execute_tool {tool}", tool=call["tool"], **{
+                    "gen_ai.operation.name": "execute_tool", "gen_ai.tool.name": call["tool"],
+                    "gen_ai.tool.call.id": call["id"], "gen_ai.tool.description": td.desc,
+                    "gen_ai.tool.call.arguments": json.dumps(call["args"], ensure_ascii=False)}) as sp:
+                result = self.execute(call, trace.get_current_span().record_exception)
+                sp.set_attribute("gen_ai.tool.call.result", result)
+                return result
+        except ToolFailure:
+            return to_model(call)
+
+    def flush(self):
+        self.logfire.force_flush()
+
+    def shutdown(self):
+        self.logfire.shutdown()
+
+
 def main():
     with open(PLAN) as f:
         sessions = [s for s in json.load(f) if s["library"] == LIBRARY and s["agent"] == AGENT]
     runner = {"otel-proto": lambda: OtelRunner(False), "otel-json": lambda: OtelRunner(True),
               "openinference": OpenInferenceRunner, "traceloop": TraceloopRunner,
-              "langfuse": LangfuseRunner}[LIBRARY]()
+              "langfuse": LangfuseRunner, "logfire": LogfireRunner}[LIBRARY]()
     runner.run(sessions)
 
 
