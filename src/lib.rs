@@ -26,7 +26,8 @@
 //! - [`receiver`]: OTLP/gRPC and OTLP/HTTP listeners and payload decoding;
 //!   [`processor`]: the processor trait, the `registry` of kinds, the `chain` that drives
 //!   processors, and one module per processor kind, named as the kind: `session`, `outcome` (a
-//!   session's outcome), `cost`, `agent_metrics`, `attributes`, `redaction`, `batch`, and under
+//!   session's outcome), `cost`, `agent_metrics`, `attributes`, `redaction`, `batch`, `goal`
+//!   (goal_not_met), and under
 //!   `tool/` the tool-call processors `tool_outcome`, `schema_drift`, `auth_rot`,
 //!   `silent_failure`, `tool_loop` with their shared parts (`classifier`: a tool call's outcome
 //!   classes and rules, `result`, `call`, `names`);

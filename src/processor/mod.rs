@@ -12,6 +12,7 @@ pub mod batch;
 pub mod chain;
 pub mod cost;
 pub mod failure_modes;
+pub mod goal;
 pub mod outcome;
 pub mod redaction;
 pub mod registry;

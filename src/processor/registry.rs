@@ -3,7 +3,9 @@
 //! pipeline all derive from it, so adding a processor means its own module plus one entry here.
 
 use super::parse_options as options;
-use super::{agent_metrics, attributes, batch, cost, outcome, redaction, session, tool, Processor};
+use super::{
+    agent_metrics, attributes, batch, cost, goal, outcome, redaction, session, tool, Processor,
+};
 use crate::config::ConfigError;
 
 /// Builds a processor from its component id, YAML options and their config path.
@@ -98,8 +100,15 @@ pub static KINDS: &[Kind] = &[
         name: "tool_loop",
         aliases: &["loop"],
         family: Family::Tool,
-        description: "the same call again and again, or far more calls than usual in a turn",
+        description: "repetition without progress: the same request, the same answer, again",
         build: |id, o, p| boxed(tool::tool_loop::LoopProcessor::new(id, options(o, p)?, p)),
+    },
+    Kind {
+        name: "goal",
+        aliases: &[],
+        family: Family::Tool,
+        description: "actions the user asked for, or the answer claimed, that no tool performed",
+        build: |id, o, p| boxed(goal::GoalProcessor::new(id, options(o, p)?, p)),
     },
     Kind {
         name: "cost",

@@ -25,7 +25,7 @@
 //!    `explicit_failure: KEY` or `explicit_unknown: KEY`.
 //! 2. Otherwise the session is a **failure** if any of these holds, each giving a reason:
 //!    a finding of a kind in `failure_findings` (default `auth_rot`, `silent_failure`,
-//!    `schema_drift`, `tool_loop`; reason = the kind); an escalation tool was called
+//!    `schema_drift`, `tool_loop`, `goal_not_met`; reason = the kind); an escalation tool was called
 //!    (`escalated`); an agent span failed (`agent_error`); a turn's last model call failed
 //!    (`llm_error`); the last turn was left unanswered (`unanswered`).
 //! 3. Otherwise, if the session had model calls or agent spans, it is a **success**

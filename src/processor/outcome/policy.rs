@@ -81,9 +81,15 @@ impl Default for Policy {
     fn default() -> Self {
         Policy {
             explicit_wins: true,
-            failure_findings: ["auth_rot", "silent_failure", "schema_drift", "tool_loop"]
-                .map(String::from)
-                .to_vec(),
+            failure_findings: [
+                "auth_rot",
+                "silent_failure",
+                "schema_drift",
+                "tool_loop",
+                "goal_not_met",
+            ]
+            .map(String::from)
+            .to_vec(),
             escalation_is_failure: true,
             agent_error_is_failure: true,
             llm_error_is_failure: true,

@@ -16,25 +16,173 @@ use serde_json::Value;
 pub const MAX_PARSE_BYTES: usize = 256 * 1024;
 
 /// The raw text of a result and, when it is JSON, its parse.
+///
+/// Many results carry their data one level down: an MCP `CallToolResult`
+/// (`{"content": [{"type": "text", "text": "{\"temp\": 3}"}], "isError": false}`) or a JSON
+/// string holding JSON. [`ParsedResult::payload`] is that inner data (MCP `structuredContent`,
+/// else the text parts parsed as JSON), so schemas, emptiness and failures are judged on what
+/// the tool returned, not on its envelope.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ParsedResult {
     text: String,
     json: Option<Value>,
+    /// The data inside an envelope, when there is one.
+    inner: Option<Inner>,
+}
+
+/// What an envelope carries.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Inner {
+    /// The text parts, joined.
+    pub text: String,
+    /// Their parse (or `structuredContent`), when JSON.
+    pub json: Option<Value>,
+}
+
+fn parse_json(text: &str) -> Option<Value> {
+    let trimmed = text.trim_start();
+    let looks_json = trimmed.starts_with('{') || trimmed.starts_with('[');
+    if looks_json && text.len() <= MAX_PARSE_BYTES {
+        serde_json::from_str::<Value>(text).ok()
+    } else {
+        None
+    }
+}
+
+/// The data inside an MCP `CallToolResult` or a JSON string.
+fn inner_of(json: &Value) -> Option<Inner> {
+    match json {
+        Value::String(s) => Some(Inner {
+            text: s.clone(),
+            json: parse_json(s),
+        }),
+        Value::Object(obj) => {
+            let content = obj.get("content")?.as_array()?;
+            let allowed = ["content", "isError", "structuredContent", "_meta"];
+            if !obj.keys().all(|k| allowed.contains(&k.as_str())) {
+                return None;
+            }
+            let mut text = String::new();
+            for part in content.iter().take(16) {
+                if let Some(t) = part.get("text").and_then(Value::as_str) {
+                    if !text.is_empty() {
+                        text.push('\n');
+                    }
+                    text.push_str(t);
+                }
+            }
+            let json = obj
+                .get("structuredContent")
+                .filter(|v| !v.is_null())
+                .cloned()
+                .or_else(|| parse_json(&text));
+            Some(Inner { text, json })
+        }
+        _ => None,
+    }
+}
+
+/// Members that describe a response, not data (`{"results": null, "total": 0}` is empty).
+const META_KEYS: &[&str] = &[
+    "ok",
+    "success",
+    "status",
+    "total",
+    "count",
+    "totalcount",
+    "total_count",
+    "page",
+    "pages",
+    "per_page",
+    "perpage",
+    "limit",
+    "offset",
+    "next",
+    "nextcursor",
+    "next_cursor",
+    "cursor",
+    "has_more",
+    "hasmore",
+    "took",
+    "query",
+    "q",
+    "request_id",
+    "requestid",
+    "message",
+    "meta",
+    "took_ms",
+    "page_size",
+    "pagesize",
+    "more",
+];
+
+fn value_is_empty(v: &Value) -> bool {
+    match v {
+        Value::Null => true,
+        Value::Object(m) => {
+            let mut saw_data_slot = false;
+            for (k, child) in m {
+                let meta = META_KEYS.contains(&k.to_ascii_lowercase().as_str());
+                if meta {
+                    continue;
+                }
+                if !value_is_empty(child) {
+                    return false;
+                }
+                saw_data_slot = true;
+            }
+            saw_data_slot || m.is_empty()
+        }
+        Value::Array(a) => a.is_empty(),
+        Value::String(s) => s.trim().is_empty() || text_says_no_data(s),
+        _ => false,
+    }
+}
+
+/// A short text that says there is nothing: "No data available", "No results found",
+/// "Keine Daten gefunden", "Aucun résultat", "Sin resultados", "Nessun risultato".
+pub fn text_says_no_data(text: &str) -> bool {
+    use std::sync::OnceLock;
+    static RE: OnceLock<regex::Regex> = OnceLock::new();
+    let t = text.trim();
+    if t.len() > 120 || t.contains('\n') {
+        return false;
+    }
+    RE.get_or_init(|| {
+        regex::Regex::new(r"(?i)^\W*(?:(?:there (?:is|are|were) )?no (?:data|results?|records?|matches|matching \w+|items?|entries|rows|documents?|hits)(?: (?:were |was )?(?:available|found|returned|matched))?|nothing (?:found|to show|matched)|0 results(?: found)?|empty result(?: set)?|keine (?:daten|ergebnisse|treffer|einträge)(?: (?:verfügbar|gefunden|vorhanden))?|aucun(?:e)? (?:donnée|résultat|enregistrement)s?(?: (?:disponible|trouvé)e?s?)?|sin (?:datos|resultados)|no (?:hay|se encontraron) (?:datos|resultados)|nessun (?:dato|risultato)(?: trovato| disponibile)?|nenhum (?:dado|resultado)(?: encontrado| disponível)?|geen (?:gegevens|resultaten)(?: gevonden| beschikbaar)?)\W*$")
+            .expect("no-data regex")
+    })
+    .is_match(t)
 }
 
 impl ParsedResult {
     /// Parse `text` as JSON when it looks like a JSON object or array.
     pub fn parse(text: &str) -> Self {
         let trimmed = text.trim_start();
-        let looks_json = trimmed.starts_with('{') || trimmed.starts_with('[');
-        let json = if looks_json && text.len() <= MAX_PARSE_BYTES {
+        let json = if trimmed.starts_with('"') && text.len() <= MAX_PARSE_BYTES {
             serde_json::from_str::<Value>(text).ok()
         } else {
-            None
+            parse_json(text)
         };
+        let inner = json.as_ref().and_then(inner_of);
         ParsedResult {
             text: text.to_string(),
-            json,
+            json: json.filter(|j| !j.is_string()),
+            inner,
+        }
+    }
+
+    /// The data inside an envelope (MCP content, a JSON string), when there is one.
+    pub fn inner(&self) -> Option<&Inner> {
+        self.inner.as_ref()
+    }
+
+    /// The JSON the tool returned: the envelope's inner JSON when there is one, else the
+    /// result's own.
+    pub fn payload(&self) -> Option<&Value> {
+        match &self.inner {
+            Some(inner) => inner.json.as_ref(),
+            None => self.json.as_ref(),
         }
     }
 
@@ -48,18 +196,27 @@ impl ParsedResult {
     }
 
     /// `null`, an empty string, object or array, or a result that is only whitespace.
+    ///
+    /// Also a result whose data members are all null or empty beside metadata
+    /// (`{"results": null}`, `{"items": [], "total": 0}`), and a short text saying there is no
+    /// data, in several languages ("No data available", "Keine Daten gefunden").
     pub fn is_empty(&self) -> bool {
-        if let Some(v) = &self.json {
-            return match v {
-                Value::Null => true,
-                Value::Object(m) => m.is_empty(),
-                Value::Array(a) => a.is_empty(),
-                Value::String(s) => s.trim().is_empty(),
-                _ => false,
+        if let Some(inner) = &self.inner {
+            return match &inner.json {
+                Some(v) => value_is_empty(v),
+                None => {
+                    let t = inner.text.trim();
+                    t.is_empty() || text_says_no_data(t)
+                }
             };
         }
+        if let Some(v) = &self.json {
+            return value_is_empty(v);
+        }
         let t = self.text.trim();
-        t.is_empty() || matches!(t, "null" | "None" | "\"\"" | "nil" | "undefined")
+        t.is_empty()
+            || matches!(t, "null" | "None" | "\"\"" | "nil" | "undefined")
+            || text_says_no_data(t)
     }
 }
 
@@ -124,7 +281,23 @@ mod tests {
         for t in ["", "  ", "null", "{}", "[]", "None"] {
             assert!(ParsedResult::parse(t).is_empty(), "{t:?}");
         }
-        for t in ["0", "{\"a\":null}", "[0]", "no"] {
+        for t in [
+            "{\"results\": null}",
+            "{\"items\": [], \"total\": 0}",
+            "No data available",
+            "Keine Daten gefunden.",
+            "Aucun résultat",
+            r#"{"content": [{"type": "text", "text": "[]"}], "isError": false}"#,
+        ] {
+            assert!(ParsedResult::parse(t).is_empty(), "{t:?}");
+        }
+        for t in [
+            "0",
+            "[0]",
+            "no",
+            "{\"ok\": true, \"id\": 3}",
+            "No data available for users outside the EU; here are EU users:\n- Ana",
+        ] {
             assert!(!ParsedResult::parse(t).is_empty(), "{t:?}");
         }
     }

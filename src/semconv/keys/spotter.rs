@@ -58,3 +58,8 @@ pub const TOOL_SILENT_FAILURE: &str = "spotter.tool.silent_failure";
 pub const AUTH_ROT: &str = "spotter.auth_rot";
 /// The session is in a tool loop (set from the detection on).
 pub const LOOP: &str = "spotter.loop";
+
+/// The user asked for an action that did not happen, or the answer claims one that did not.
+pub const GOAL_NOT_MET: &str = "spotter.goal_not_met";
+/// Why: `claimed_not_done: cancel`, `requested_not_done: book`.
+pub const GOAL_NOT_MET_REASON: &str = "spotter.goal_not_met.reason";

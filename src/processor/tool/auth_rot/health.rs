@@ -23,8 +23,11 @@ use lru::LruCache;
 pub enum AuthResult {
     /// The call got past authentication.
     Passed,
-    /// The call failed authentication.
+    /// The call failed authentication: the credential itself was refused.
     Failed,
+    /// The call was refused access to one resource (a 403 without credential wording). Rot only
+    /// when the same resource worked earlier in the session, or fleet-wide by a rising share.
+    Denied,
     /// Nothing to learn about credentials (network errors, timeouts...).
     Unknown,
 }
@@ -168,6 +171,8 @@ pub struct AuthHealth {
     keys: LruCache<String, KeyHealth>,
     /// (session, key) → the session's last success with that key.
     sessions: LruCache<(String, String), u64>,
+    /// (session, key, resource) → the session's last success on that resource.
+    resources: LruCache<(String, String, u64), u64>,
     thresholds: FleetThresholds,
 }
 
@@ -177,6 +182,7 @@ impl AuthHealth {
         AuthHealth {
             keys: LruCache::new(nz(max_keys)),
             sessions: LruCache::new(nz(max_sessions)),
+            resources: LruCache::new(nz(max_sessions.saturating_mul(4))),
             thresholds,
         }
     }
@@ -188,6 +194,18 @@ impl AuthHealth {
         session: Option<&str>,
         t: u64,
         result: AuthResult,
+    ) -> Verdict {
+        self.observe_resource(key, session, t, result, 0)
+    }
+
+    /// Record one call of `key` on `resource` (a fingerprint of its arguments).
+    pub fn observe_resource(
+        &mut self,
+        key: &str,
+        session: Option<&str>,
+        t: u64,
+        result: AuthResult,
+        resource: u64,
     ) -> Verdict {
         let th = self.thresholds;
         let health = self
@@ -204,19 +222,31 @@ impl AuthHealth {
                         .sessions
                         .get_or_insert_mut((s.to_string(), key.to_string()), || t);
                     *entry = (*entry).max(t);
+                    let entry = self
+                        .resources
+                        .get_or_insert_mut((s.to_string(), key.to_string(), resource), || t);
+                    *entry = (*entry).max(t);
                 }
                 Verdict {
                     rot: None,
                     recovered,
                 }
             }
-            AuthResult::Failed => {
+            AuthResult::Failed | AuthResult::Denied => {
                 health.record(t, true, &th);
+                // A refused credential rots the key; a refused resource only when that very
+                // resource worked before (another customer's order is not the key's fault).
                 let session_success = session.and_then(|s| {
-                    self.sessions
-                        .get(&(s.to_string(), key.to_string()))
-                        .copied()
-                        .filter(|ok| *ok <= t)
+                    let found = if result == AuthResult::Denied {
+                        self.resources
+                            .get(&(s.to_string(), key.to_string(), resource))
+                            .copied()
+                    } else {
+                        self.sessions
+                            .get(&(s.to_string(), key.to_string()))
+                            .copied()
+                    };
+                    found.filter(|ok| *ok <= t)
                 });
                 let kind = if session_success.is_some() {
                     Some(RotKind::MidSession)

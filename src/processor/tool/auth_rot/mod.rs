@@ -31,11 +31,13 @@ use serde::Deserialize;
 
 use self::health::{AuthHealth, AuthResult, FleetThresholds, RotKind};
 use super::call::{edit_spans, outcome_of, parsed_result};
-use super::classifier::{Classifier, Outcome};
+use super::classifier::{Classifier, Outcome, Verdict};
 use super::edit::{boolean, event, SpanEdit};
 use super::findings::SessionFindings;
 use super::labels::BoundedLabels;
 use super::names;
+use super::result::ParsedResult;
+use super::tool_loop::repetition::fingerprint;
 use super::tool_outcome::state_gauge;
 use crate::config::{ConfigError, DurationStr};
 use crate::pipeline::Batch;
@@ -127,8 +129,11 @@ impl Processor for AuthRotProcessor {
         edit_spans(&mut batch, |view, cache| {
             let call = view.tool()?;
             let parsed = parsed_result(view, &call, cache);
-            let (outcome, _) = outcome_of(view, parsed.as_deref(), &self.classifier);
+            let (outcome, verdict) = outcome_of(view, parsed.as_deref(), &self.classifier);
             let result = match outcome {
+                Outcome::Auth if is_resource_denial(view, verdict.as_ref(), parsed.as_deref()) => {
+                    AuthResult::Denied
+                }
                 Outcome::Auth => AuthResult::Failed,
                 Outcome::Ok
                 | Outcome::Empty
@@ -140,12 +145,15 @@ impl Processor for AuthRotProcessor {
             if result == AuthResult::Unknown {
                 return None;
             }
+            // A credential belongs to a service's tool and the host it calls.
+            let service = view.str_attr("service.name").unwrap_or("");
             let key = match view.server_address() {
-                Some(host) => format!("{}@{host}", call.name),
-                None => call.name.to_string(),
+                Some(host) => format!("{service}/{}@{host}", call.name),
+                None => format!("{service}/{}", call.name),
             };
+            let resource = fingerprint("", call.arguments.as_deref(), &[]);
             let tool_label = self.tools.label(&call.name);
-            if result == AuthResult::Failed {
+            if result != AuthResult::Passed {
                 metrics::counter!(names::AUTH_FAILURES_TOTAL, "tool" => tool_label.clone())
                     .increment(1);
             }
@@ -154,7 +162,9 @@ impl Processor for AuthRotProcessor {
                 .span()
                 .end_time_unix_nano
                 .max(view.span().start_time_unix_nano);
-            let verdict = self.health.observe(&key, session.as_deref(), t, result);
+            let verdict =
+                self.health
+                    .observe_resource(&key, session.as_deref(), t, result, resource);
             if verdict.recovered {
                 metrics::gauge!(names::AUTH_ROT, "tool" => tool_label.clone()).set(0.0);
             }
@@ -205,6 +215,68 @@ impl Processor for AuthRotProcessor {
     fn enrich_summary(&mut self, summary: &mut SessionSummary) {
         self.findings.enrich(summary);
     }
+}
+
+/// Wording that names the credential itself: expired, revoked or invalid tokens and keys, a
+/// failed authentication, in several languages.
+fn credential_wording() -> &'static regex::Regex {
+    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    RE.get_or_init(|| {
+        regex::Regex::new(r"(?i)expir|revok|revoc|révoq|unauthenticated|\b401\b|\btoken|api[ _-]?key|credential|invalid[ _-]?(grant|client)|jeton|abgelaufen|widerrufen|caducad|scadut|verlopen|www-authenticate|unauthori[sz]ed|authentication (failed|required)|失効|期限|トークン|sesión|session")
+            .expect("credential regex")
+    })
+}
+
+/// Wording that refuses access to a resource rather than the credential.
+fn denial_wording() -> &'static regex::Regex {
+    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    RE.get_or_init(|| {
+        regex::Regex::new(r"(?i)\b403\b|permission|forbidden|access denied|not allowed|berechtigung|zugriff|accès|acceso|acesso|permiso|permissão|autoris|autoriz|権限|アクセス権")
+            .expect("denial regex")
+    })
+}
+
+/// An auth failure that refuses one resource (HTTP 403, `PERMISSION_DENIED`, "access denied")
+/// without saying anything about the credential. A missing scope is about the credential too.
+fn is_resource_denial(
+    view: &crate::semconv::SpanView<'_>,
+    verdict: Option<&Verdict>,
+    parsed: Option<&ParsedResult>,
+) -> bool {
+    let error_type = verdict
+        .and_then(|v| v.error_type.as_deref())
+        .or_else(|| view.str_attr(keys::TOOL_ERROR_TYPE))
+        .unwrap_or("");
+    let mut text = String::new();
+    for part in [
+        verdict.and_then(|v| v.detail.as_deref()),
+        view.str_attr(keys::TOOL_ERROR_DETAIL),
+        view.status_message(),
+        parsed.map(|p| p.text()),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        let mut end = part.len().min(512);
+        while !part.is_char_boundary(end) {
+            end -= 1;
+        }
+        text.push_str(&part[..end]);
+        text.push('\n');
+    }
+    let code = super::classifier::rules::normalise_code(error_type);
+    let denial_type = error_type == "http_403"
+        || [
+            "PERMISSIONDENIED",
+            "FORBIDDEN",
+            "ACCESSDENIED",
+            "NOTAUTHORIZED",
+        ]
+        .iter()
+        .any(|c| code.contains(c))
+        || view.http_status_code() == Some(403)
+        || denial_wording().is_match(&text);
+    denial_type && !credential_wording().is_match(&text) && !text.to_lowercase().contains("scope")
 }
 
 /// Unix nanoseconds as RFC 3339 UTC with millisecond precision.

@@ -200,3 +200,196 @@ fn invalid_shares_are_rejected_with_their_key() {
         "{err}"
     );
 }
+
+#[test]
+fn a_403_on_another_customers_order_after_successes_is_not_rot() {
+    let mut p = processor();
+    let spans = run(
+        &mut p,
+        vec![
+            tool(
+                "s",
+                1,
+                1,
+                "get_order",
+                r#"{"order_id": "A1"}"#,
+                Some(r#"{"order_id": "A1", "total": 10}"#),
+                T0,
+            ),
+            tool(
+                "s",
+                1,
+                2,
+                "get_order",
+                r#"{"order_id": "A2"}"#,
+                Some(r#"{"order_id": "A2", "total": 12}"#),
+                T0 + SEC,
+            ),
+            tool(
+                "s",
+                2,
+                3,
+                "get_order",
+                r#"{"order_id": "B9"}"#,
+                Some(
+                    r#"{"status": 403, "message": "Forbidden: order B9 belongs to another customer"}"#,
+                ),
+                T0 + 60 * SEC,
+            ),
+            tool(
+                "s",
+                2,
+                4,
+                "get_order",
+                r#"{"order_id": "A3"}"#,
+                Some(r#"{"order_id": "A3", "total": 7}"#),
+                T0 + 61 * SEC,
+            ),
+        ],
+    );
+    assert_eq!(attr(by_id(&spans, 3), "spotter.auth_rot"), None);
+    assert!(summary(&mut p, "s").findings.is_empty());
+}
+
+#[test]
+fn a_403_on_a_resource_that_worked_before_is_rot() {
+    let mut p = processor();
+    let spans = run(
+        &mut p,
+        vec![
+            tool(
+                "s",
+                1,
+                1,
+                "get_order",
+                r#"{"order_id": "A1"}"#,
+                Some(r#"{"order_id": "A1"}"#),
+                T0,
+            ),
+            tool(
+                "s",
+                2,
+                2,
+                "get_order",
+                r#"{"order_id": "A1"}"#,
+                Some(r#"{"status": 403, "message": "Forbidden"}"#),
+                T0 + 60 * SEC,
+            ),
+        ],
+    );
+    assert_eq!(
+        attr(by_id(&spans, 2), "spotter.auth_rot").as_deref(),
+        Some("true")
+    );
+}
+
+#[test]
+fn an_expired_token_in_aws_encoding_after_success_is_rot() {
+    let mut p = processor();
+    let spans = run(
+        &mut p,
+        vec![
+            tool(
+                "s",
+                1,
+                1,
+                "s3_list",
+                r#"{"bucket": "a"}"#,
+                Some(r#"{"keys": ["x"]}"#),
+                T0,
+            ),
+            tool(
+                "s",
+                2,
+                2,
+                "s3_list",
+                r#"{"bucket": "b"}"#,
+                Some(
+                    r#"{"__type": "ExpiredTokenException", "message": "The security token included in the request is expired"}"#,
+                ),
+                T0 + 60 * SEC,
+            ),
+            tool(
+                "s",
+                3,
+                3,
+                "s3_list",
+                r#"{"bucket": "c"}"#,
+                Some("Erreur : jeton expiré"),
+                T0 + 90 * SEC,
+            ),
+        ],
+    );
+    assert_eq!(
+        attr(by_id(&spans, 2), "spotter.auth_rot").as_deref(),
+        Some("true")
+    );
+    assert_eq!(
+        attr(by_id(&spans, 3), "spotter.auth_rot").as_deref(),
+        Some("true")
+    );
+}
+
+#[test]
+fn a_key_that_never_worked_is_auth_without_rot() {
+    let mut p = processor();
+    let spans = run(
+        &mut p,
+        vec![
+            tool(
+                "s",
+                1,
+                1,
+                "crm",
+                "{}",
+                Some(r#"{"message": "Unauthorized"}"#),
+                T0,
+            ),
+            tool(
+                "s",
+                2,
+                2,
+                "crm",
+                "{}",
+                Some(r#"{"message": "Unauthorized"}"#),
+                T0 + SEC,
+            ),
+        ],
+    );
+    assert!(spans.iter().all(|s| attr(s, "spotter.auth_rot").is_none()));
+}
+
+#[test]
+fn the_same_tool_name_of_another_service_does_not_share_credential_health() {
+    use crate::pipeline::testing::kv;
+    let mut p = processor();
+    let mut ok = batch(vec![tool(
+        "a",
+        1,
+        1,
+        "search",
+        "{}",
+        Some(r#"{"hits": [1]}"#),
+        T0,
+    )]);
+    if let crate::pipeline::Payload::Traces(r) = ok.payload_mut() {
+        r.resource_spans[0].resource.as_mut().unwrap().attributes =
+            vec![kv("service.name", "crm-bot")];
+    }
+    let mut out = Vec::new();
+    p.process(ok, Instant::now(), &mut out);
+    // Same session id reused by another agent's service: its failure is not this key's rot.
+    let spans = run(
+        &mut p,
+        vec![tool(
+            "a",
+            2,
+            2,
+            "search",
+            "{}",
+            Some(r#"{"message": "Unauthorized"}"#),
+            T0 + SEC,
+        )],
+    );
+    assert_eq!(attr(by_id(&spans, 2), "spotter.auth_rot"), None);
+}

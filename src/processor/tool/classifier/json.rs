@@ -26,17 +26,6 @@ use super::{FailureSignal, Outcome};
 /// Object depth searched below the top level.
 const MAX_DEPTH: usize = 6;
 
-const ERROR_KEYS: &[&str] = &[
-    "error",
-    "errors",
-    "err",
-    "error_message",
-    "errorMessage",
-    "error_msg",
-    "fault",
-    "exception",
-    "failure",
-];
 const STATUS_KEYS: &[&str] = &[
     "status",
     "status_code",
@@ -63,6 +52,8 @@ const MESSAGE_KEYS: &[&str] = &[
 ];
 const CODE_KEYS: &[&str] = &[
     "code",
+    "__type",
+    "error_type",
     "error_code",
     "errorCode",
     "type",
@@ -88,31 +79,184 @@ fn inspect(obj: &Map<String, Value>, depth: usize, rules: &Ruleset) -> Option<Fa
     if depth >= MAX_DEPTH {
         return None;
     }
-    obj.values().find_map(|v| match v {
-        Value::Object(child) => inspect(child, depth + 1, rules),
+    // Only wrappers of envelopes are searched below the top: a record's nested objects (even
+    // one named `result`) are its data.
+    let is_wrapper = obj.keys().all(|k| {
+        let n = normalise_key(k);
+        WRAPPER_KEYS.contains(&n.as_str()) || ENVELOPE_KEYS.contains(&n.as_str())
+    });
+    if !is_wrapper {
+        return None;
+    }
+    obj.iter().find_map(|(k, v)| match v {
+        Value::Object(child) if WRAPPER_KEYS.contains(&normalise_key(k).as_str()) => {
+            inspect(child, depth + 1, rules)
+        }
         _ => None,
     })
 }
 
+/// Members that wrap a response rather than hold data of their own.
+const WRAPPER_KEYS: &[&str] = &[
+    "response",
+    "body",
+    "data",
+    "result",
+    "payload",
+    "output",
+    "structuredcontent",
+    "reply",
+    "return",
+    "d",
+    "content",
+    "envelope",
+    "fault",
+    "error",
+    "errors",
+];
+
+/// Keys compared without case, `_`, `-` or a leading `__` (`Error`, `error_message`,
+/// `errorMessage`, `__type` and `Type` all name the same member).
+pub fn normalise_key(key: &str) -> String {
+    key.chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
+}
+
+/// A member of `obj` whose normalised key is one of `names` (normalised).
+fn member<'a>(obj: &'a Map<String, Value>, names: &[&str]) -> Option<(&'a str, &'a Value)> {
+    obj.iter()
+        .find(|(k, _)| names.contains(&normalise_key(k).as_str()))
+        .map(|(k, v)| (k.as_str(), v))
+}
+
+/// Members an error envelope is made of. An object made only of these is *about the call*
+/// (`{"status": 404, "message": "..."}`, RFC 7807, `{"ok": false, "error": ...}`); an object
+/// with any other member is a record the tool returned (a payment whose `status` is `failed`,
+/// a link check whose `status` is 404, a health check saying `ok: false`), and its status
+/// fields are business data.
+const ENVELOPE_KEYS: &[&str] = &[
+    "status",
+    "statuscode",
+    "httpstatus",
+    "httpstatuscode",
+    "responsecode",
+    "code",
+    "errorcode",
+    "message",
+    "msg",
+    "detail",
+    "details",
+    "description",
+    "errordescription",
+    "errormessage",
+    "errormsg",
+    "error",
+    "errors",
+    "err",
+    "fault",
+    "exception",
+    "failure",
+    "title",
+    "type",
+    "errortype",
+    "reason",
+    "instance",
+    "ok",
+    "success",
+    "succeeded",
+    "successful",
+    "iserror",
+    "failed",
+    "haserror",
+    "content",
+    "structuredcontent",
+    "requestid",
+    "traceid",
+    "timestamp",
+    "time",
+    "path",
+    "method",
+    "documentationurl",
+    "help",
+    "hint",
+    "retryafter",
+    "kind",
+    "name",
+    "stack",
+    "stacktrace",
+    "faultcode",
+    "faultstring",
+    "level",
+    "innererror",
+    "target",
+    "extensions",
+    "locations",
+    "localizedmessage",
+    "data",
+    "result",
+    "text",
+    "statustext",
+    "statusmessage",
+    "requestidentifier",
+    "correlationid",
+    "more",
+    "moreinfo",
+    "links",
+    "info",
+];
+
+fn is_envelope(obj: &Map<String, Value>) -> bool {
+    !obj.is_empty()
+        && obj.iter().all(|(k, v)| {
+            let n = normalise_key(k);
+            ENVELOPE_KEYS.contains(&n.as_str())
+                // `data`/`result` beside an error are envelopes only when they carry nothing.
+                && (!matches!(n.as_str(), "data" | "result") || v.is_null())
+        })
+}
+
+const SUCCESS_FLAGS: &[&str] = &["ok", "success", "succeeded", "successful"];
+const FAILURE_FLAGS: &[&str] = &["iserror", "failed", "haserror"];
+const ERROR_MEMBERS: &[&str] = &[
+    "error",
+    "errors",
+    "err",
+    "errormessage",
+    "errormsg",
+    "fault",
+    "exception",
+    "failure",
+];
+
 /// A failure stated by this object's own members.
 fn own_failure(obj: &Map<String, Value>, depth: usize, rules: &Ruleset) -> Option<FailureSignal> {
-    let flag_says_failed = ["ok", "success", "succeeded", "successful"]
-        .iter()
-        .any(|k| obj.get(*k) == Some(&Value::Bool(false)))
-        || ["isError", "is_error", "failed", "has_error"]
-            .iter()
-            .any(|k| obj.get(*k) == Some(&Value::Bool(true)));
-    if flag_says_failed {
+    // MCP `isError: true` is the protocol's own verdict on the call.
+    if member(obj, &["iserror"]).is_some_and(|(_, v)| *v == Value::Bool(true)) {
         return Some(collect(obj, 0));
     }
-    for key in ERROR_KEYS {
-        let Some(v) = obj.get(*key) else { continue };
-        if *key == "errors" && obj.get("data").is_some_and(|d| !d.is_null()) {
-            continue;
-        }
-        if is_meaningful_error(v) {
-            return Some(collect(obj, 0));
-        }
+    let envelope = is_envelope(obj);
+    let has_error_member = obj.iter().any(|(k, v)| {
+        let n = normalise_key(k);
+        ERROR_MEMBERS.contains(&n.as_str())
+            && is_meaningful_error(v)
+            && !(n == "errors" && obj.get("data").is_some_and(|d| !d.is_null()))
+    });
+    if has_error_member {
+        return Some(collect(obj, 0));
+    }
+    let flag_says_failed = obj.iter().any(|(k, v)| {
+        let n = normalise_key(k);
+        (SUCCESS_FLAGS.contains(&n.as_str()) && *v == Value::Bool(false))
+            || (FAILURE_FLAGS.contains(&n.as_str()) && *v == Value::Bool(true))
+    });
+    // Below here every signal is a status or code field, which is business data in a record.
+    if !envelope {
+        return None;
+    }
+    if flag_says_failed {
+        return Some(collect(obj, 0));
     }
     if let Some(status) = http_status_member(obj) {
         let mut s = collect(obj, 0);
@@ -121,24 +265,51 @@ fn own_failure(obj: &Map<String, Value>, depth: usize, rules: &Ruleset) -> Optio
         }
         return Some(s);
     }
-    if let Some(code) = obj.get("code").and_then(as_int) {
+    if let Some(code) = member(obj, &["code"]).and_then(|(_, v)| as_int(v)) {
         if (400..=599).contains(&code) && has_message(obj) {
             return Some(collect(obj, 0));
         }
     }
     if depth <= 1 {
-        if let Some(status) = obj.get("status").and_then(Value::as_str) {
+        if let Some(status) = member(obj, &["status"]).and_then(|(_, v)| v.as_str()) {
             if is_failure_status_word(status, rules) {
                 return Some(collect(obj, 0));
             }
         }
-        if let Some(code) = obj.get("code").and_then(Value::as_str) {
-            if rules.is_failure_code(code) && looks_like_code(code) {
-                return Some(collect(obj, 0));
-            }
+        let code_named = obj.iter().any(|(k, v)| {
+            matches!(
+                normalise_key(k).as_str(),
+                "code" | "errorcode" | "type" | "errortype" | "name" | "kind"
+            ) && v
+                .as_str()
+                .is_some_and(|c| rules.is_failure_code(c) && looks_like_code(c))
+        });
+        if code_named {
+            return Some(collect(obj, 0));
         }
         if is_grpc_status(obj, rules) {
             return Some(collect(obj, 0));
+        }
+        // `{"message": "The access token expired"}`: an envelope whose only news is a message
+        // that states a failure, with no status saying the call worked.
+        let says_success = obj.iter().any(|(k, v)| {
+            let n = normalise_key(k);
+            (SUCCESS_FLAGS.contains(&n.as_str()) && *v == Value::Bool(true))
+                || (n == "status"
+                    && (as_int(v).is_some_and(|s| (100..400).contains(&s))
+                        || v.as_str().is_some_and(|s| {
+                            matches!(normalise_code(s).as_str(), "OK" | "SUCCESS" | "DONE")
+                        })))
+        });
+        if !says_success {
+            let message = MESSAGE_KEYS.iter().find_map(|k| {
+                member(obj, &[normalise_key(k).as_str()]).and_then(|(_, v)| v.as_str())
+            });
+            if let Some(m) = message.filter(|m| m.len() <= 300) {
+                if rules.class_of_text(m).is_some() {
+                    return Some(collect(obj, 0));
+                }
+            }
         }
     }
     None
@@ -147,10 +318,10 @@ fn own_failure(obj: &Map<String, Value>, depth: usize, rules: &Ruleset) -> Optio
 /// A `google.rpc.Status` in JSON: `{"code": 1..16, "message": ..., "details": [...]}`. Without
 /// `details`, the message must itself read as a failure.
 fn is_grpc_status(obj: &Map<String, Value>, rules: &Ruleset) -> bool {
-    let Some(code) = obj.get("code").and_then(Value::as_i64) else {
+    let Some(code) = member(obj, &["code"]).and_then(|(_, v)| v.as_i64()) else {
         return false;
     };
-    let Some(message) = obj.get("message").and_then(Value::as_str) else {
+    let Some(message) = member(obj, &["message"]).and_then(|(_, v)| v.as_str()) else {
         return false;
     };
     (1..=16).contains(&code)
@@ -190,18 +361,24 @@ fn as_int(v: &Value) -> Option<i64> {
 }
 
 fn http_status_member(obj: &Map<String, Value>) -> Option<i64> {
-    STATUS_KEYS
-        .iter()
-        .filter_map(|k| obj.get(*k).and_then(as_int))
+    obj.iter()
+        .filter(|(k, _)| {
+            matches!(
+                normalise_key(k).as_str(),
+                "status" | "statuscode" | "httpstatus" | "httpstatuscode" | "responsecode"
+            )
+        })
+        .filter_map(|(_, v)| as_int(v))
         .find(|s| (400..=599).contains(s))
 }
 
 fn has_message(obj: &Map<String, Value>) -> bool {
-    MESSAGE_KEYS.iter().any(|k| {
-        obj.get(*k)
-            .and_then(Value::as_str)
-            .is_some_and(|s| !s.trim().is_empty())
-    }) || obj.contains_key("error")
+    obj.iter().any(|(k, v)| {
+        let n = normalise_key(k);
+        (MESSAGE_KEYS.iter().any(|m| normalise_key(m) == n)
+            && v.as_str().is_some_and(|s| !s.trim().is_empty()))
+            || n == "error"
+    })
 }
 
 /// A `status` string that means the call failed, not a business state such as `cancelled` or
@@ -225,31 +402,45 @@ fn looks_like_code(s: &str) -> bool {
 }
 
 /// Gather statuses, codes and messages of a failed object (and its nested error members).
+/// Keys are matched without case or separators (`Error.Code`, `__type`, `errorMessage`).
 fn collect(obj: &Map<String, Value>, depth: usize) -> FailureSignal {
     let mut s = FailureSignal::default();
-    for k in STATUS_KEYS
-        .iter()
-        .chain(["code", "error_code", "errorCode"].iter())
-    {
-        if let Some(n) = obj.get(*k).and_then(as_int) {
-            if (400..=599).contains(&n) {
-                s.statuses.push(n);
-            } else if *k == "code" && (1..=16).contains(&n) {
-                s.grpc_codes.push(n);
+    let members: Vec<(String, &Value)> = obj.iter().map(|(k, v)| (normalise_key(k), v)).collect();
+    let is = |n: &str, list: &[&str]| list.iter().any(|k| normalise_key(k) == n);
+    for (n, v) in &members {
+        if is(n, STATUS_KEYS) || matches!(n.as_str(), "code" | "errorcode") {
+            if let Some(x) = as_int(v) {
+                if (400..=599).contains(&x) {
+                    s.statuses.push(x);
+                } else if n == "code" && (1..=16).contains(&x) {
+                    s.grpc_codes.push(x);
+                }
             }
         }
     }
-    for k in CODE_KEYS {
-        if let Some(c) = obj.get(*k).and_then(Value::as_str) {
-            if looks_like_code(c) && c.parse::<i64>().is_err() {
-                s.codes.push(c.to_string());
+    // Codes in the order of CODE_KEYS: a specific `code` before a generic `type`.
+    for key in CODE_KEYS {
+        let k = normalise_key(key);
+        for (n, v) in &members {
+            if *n == k {
+                if let Some(c) = v.as_str() {
+                    if looks_like_code(c)
+                        && c.parse::<i64>().is_err()
+                        && !s.codes.iter().any(|x| x == c)
+                    {
+                        s.codes.push(c.to_string());
+                    }
+                }
             }
         }
     }
-    for k in MESSAGE_KEYS {
-        match obj.get(*k) {
-            Some(Value::String(m)) if !m.trim().is_empty() => s.messages.push(m.clone()),
-            Some(Value::Array(items)) if *k == "details" => {
+    for (n, v) in &members {
+        if !is(n, MESSAGE_KEYS) && n != "faultstring" {
+            continue;
+        }
+        match v {
+            Value::String(m) if !m.trim().is_empty() => s.messages.push(m.clone()),
+            Value::Array(items) if n == "details" => {
                 for item in items.iter().take(3) {
                     if let Value::Object(o) = item {
                         if let Some(reason) = o.get("reason").and_then(Value::as_str) {
@@ -261,7 +452,7 @@ fn collect(obj: &Map<String, Value>, depth: usize) -> FailureSignal {
             _ => {}
         }
     }
-    if let Some(Value::Array(content)) = obj.get("content") {
+    if let Some((_, Value::Array(content))) = member(obj, &["content"]) {
         for part in content.iter().take(4) {
             if let Some(t) = part.get("text").and_then(Value::as_str) {
                 s.messages.push(t.to_string());
@@ -271,19 +462,22 @@ fn collect(obj: &Map<String, Value>, depth: usize) -> FailureSignal {
     if depth >= 3 {
         return s;
     }
-    for key in ERROR_KEYS {
-        match obj.get(*key) {
-            Some(Value::String(m)) if is_meaningful_error(&Value::String(m.clone())) => {
+    for (n, v) in &members {
+        if !ERROR_MEMBERS.contains(&n.as_str()) {
+            continue;
+        }
+        match v {
+            Value::String(m) if is_meaningful_error(v) => {
                 if looks_like_code(m) {
                     s.codes.push(m.clone());
                 }
                 s.messages.push(m.clone());
             }
-            Some(Value::Object(inner)) => {
+            Value::Object(inner) => {
                 let inner = collect(inner, depth + 1);
                 merge_front(&mut s, inner);
             }
-            Some(Value::Array(items)) => {
+            Value::Array(items) => {
                 for item in items.iter().take(3) {
                     match item {
                         Value::Object(inner) => {
@@ -298,7 +492,7 @@ fn collect(obj: &Map<String, Value>, depth: usize) -> FailureSignal {
             _ => {}
         }
     }
-    if let Some(Value::Object(ext)) = obj.get("extensions") {
+    if let Some((_, Value::Object(ext))) = member(obj, &["extensions"]) {
         if let Some(c) = ext.get("code").and_then(Value::as_str) {
             s.codes.push(c.to_string());
         }

@@ -18,6 +18,7 @@
 pub mod json;
 pub mod rules;
 pub mod text;
+pub mod xml;
 
 use serde::Deserialize;
 
@@ -245,10 +246,19 @@ impl Classifier {
 
     /// A failure signal inside the result, JSON or text.
     fn result_signal(&self, result: &ParsedResult) -> Option<FailureSignal> {
-        match result.json() {
+        let outer = match result.json() {
             Some(value) => json::failure_signal(value, &self.rules),
+            None if result.inner().is_some() => None,
             None => text::failure_signal(result.text()),
-        }
+        };
+        // The data inside an MCP envelope or a JSON string states its own failures.
+        outer.or_else(|| {
+            let inner = result.inner()?;
+            match &inner.json {
+                Some(value) => json::failure_signal(value, &self.rules),
+                None => text::failure_signal(&inner.text),
+            }
+        })
     }
 
     /// Give a failure its class: statuses first, then codes, then message patterns.
@@ -297,5 +307,7 @@ pub fn truncate(s: &str, max: usize) -> String {
     format!("{}…", &s[..end])
 }
 
+#[cfg(test)]
+mod probes;
 #[cfg(test)]
 mod tests;

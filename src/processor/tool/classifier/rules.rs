@@ -144,13 +144,19 @@ impl Ruleset {
             return None;
         }
         let last = trimmed
-            .rsplit(['.', ':', '/'])
+            .rsplit(['.', ':', '/', '#'])
             .next()
             .map(normalise_code)
             .unwrap_or_default();
+        // `ExpiredTokenException`, `UnauthorizedError`: the class suffix adds nothing.
+        let bare = strip_class_suffix(&last);
         self.rules
             .iter()
-            .find(|r| r.codes.contains(&whole) || (!last.is_empty() && r.codes.contains(&last)))
+            .find(|r| {
+                r.codes.contains(&whole)
+                    || (!last.is_empty() && r.codes.contains(&last))
+                    || bare.is_some_and(|b| r.codes.contains(b))
+            })
             .map(|r| r.outcome)
     }
 
@@ -166,6 +172,14 @@ impl Ruleset {
             .find(|r| r.pattern.as_ref().is_some_and(|p| p.is_match(text)))
             .map(|r| r.outcome)
     }
+}
+
+/// A normalised code without its exception-class suffix, when it has one.
+fn strip_class_suffix(code: &str) -> Option<&str> {
+    ["EXCEPTION", "ERROR", "FAULT"]
+        .iter()
+        .find_map(|s| code.strip_suffix(s))
+        .filter(|b| b.len() >= 4)
 }
 
 fn compile(r: &RuleConfig) -> Result<Rule, (&'static str, String)> {
@@ -265,6 +279,21 @@ fn builtin_rules() -> Vec<RuleConfig> {
                 "LOGIN_REQUIRED",
                 "TOKEN_REVOKED",
                 "REVOKED_TOKEN",
+                "UNRECOGNIZED_CLIENT",
+                "INVALID_CLIENT_TOKEN_ID",
+                "INVALID_SIGNATURE",
+                "SIGNATURE_DOES_NOT_MATCH",
+                "AUTH_FAILURE",
+                "MISSING_AUTHENTICATION_TOKEN",
+                "NOT_AUTHENTICATED",
+                "INVALID_AUTH",
+                "INVALID_SESSION",
+                "SESSION_EXPIRED",
+                "ACCESS_TOKEN_EXPIRED",
+                "AUTHENTICATION_REQUIRED",
+                "REQUEST_EXPIRED",
+                "API_KEY_EXPIRED",
+                "TOKEN_EXPIRED_ERROR",
             ],
             &[
                 r"\b(unauthori[sz]ed|unauthenticated|forbidden|permission[ _-]denied|access[ _-]denied)",
@@ -274,6 +303,14 @@ fn builtin_rules() -> Vec<RuleConfig> {
                 r"\b(invalid|expired|revoked|bad|incorrect|missing|wrong)[ _-](api[ _-]?key|access[ _-]?token|token|credentials?|signature|grant|client[ _-]?secret|session)",
                 r"\b(api[ _-]?key|access[ _-]?token|token|credentials?|session|signature|password)(?:[ _-]|\b).{0,24}?(expired|invalid|revoked|not valid)\b",
                 r"\binsufficient[ _-](scope|permissions?|privileges?)",
+                // German, French, Spanish, Italian, Portuguese, Dutch: denied access, missing
+                // authorisation, an expired or revoked credential.
+                r"\b(zugriff|zugang)\s+(verweigert|abgelehnt)|\bnicht\s+(autorisiert|authentifiziert|berechtigt)|\b(token|schlüssel|sitzung|anmeldedaten|zugangsdaten)\b.{0,24}\b(abgelaufen|ungültig|widerrufen)|\bauthentifizierung\s+fehlgeschlagen",
+                r"\bacc[eè]s\s+(refus[ée]|interdit)|\bnon\s+(autoris[ée]|authentifi[ée])|\b(jeton|cl[ée]|session|identifiants?)\b.{0,24}\b(expir[ée]e?s?|invalides?|r[ée]voqu[ée]e?s?)|\b[ée]chec\s+(de\s+l'|d')authentification",
+                r"\bacceso\s+denegado|\bno\s+autorizado|\b(token|clave|sesi[óo]n|credenciales?)\b.{0,24}\b(caducad[oa]s?|expirad[oa]s?|inv[áa]lid[oa]s?|revocad[oa]s?)",
+                r"\baccesso\s+negato|\bnon\s+autorizzato|\b(token|chiave|sessione|credenziali)\b.{0,24}\b(scadut[oaie]|non\s+valid[oaie]|revocat[oaie])",
+                r"\bacesso\s+negado|\bn[ãa]o\s+autorizado|\b(token|chave|sess[ãa]o|credenciais)\b.{0,24}\b(expirad[oa]s?|inv[áa]lid[oa]s?|revogad[oa]s?)",
+                r"\btoegang\s+geweigerd|\bniet\s+geautoriseerd|\b(token|sleutel|sessie)\b.{0,24}\b(verlopen|ongeldig|ingetrokken)",
             ],
         ),
         rule(
@@ -299,6 +336,7 @@ fn builtin_rules() -> Vec<RuleConfig> {
                 r"\bthrottl(ed|ing)\b",
                 r"\bresource[ _-]exhausted\b",
                 r"\b(usage|request) limit\b",
+                r"\bzu\s+viele\s+anfragen|\btrop\s+de\s+requ[êe]tes|\bdemasiadas\s+solicitudes|\btroppe\s+richieste|\bmuitas\s+solicita[çc][õo]es",
             ],
         ),
         rule(
@@ -324,6 +362,7 @@ fn builtin_rules() -> Vec<RuleConfig> {
                 r"\btimeout\b",
                 r"\bdeadline[ _-]exceeded\b",
                 r"\btook too long\b",
+                r"\bzeit[üu]berschreitung\b|\bd[ée]lai\s+(d'attente\s+)?d[ée]pass[ée]|\btiempo\s+de\s+espera\s+agotado|\btempo\s+(di\s+attesa\s+)?scaduto|\btempo\s+esgotado",
             ],
         ),
         rule(
@@ -380,6 +419,7 @@ fn builtin_rules() -> Vec<RuleConfig> {
                 r"\bno such\b",
                 r"\bdoes ?n[o']t exist\b",
                 r"\bunknown (id|order|user|resource|file|item|record|key)\b",
+                r"\bnicht\s+gefunden|\bintrouvable\b|\bintrouv[ée]e?\b|\bno\s+encontrad[oa]|\bnon\s+trovat[oa]|\bn[ãa]o\s+encontrad[oa]|\bniet\s+gevonden",
             ],
         ),
         rule(
@@ -441,6 +481,7 @@ fn builtin_rules() -> Vec<RuleConfig> {
                 r"\boverloaded\b",
                 r"\bserver error\b",
                 r"\btemporarily unavailable\b",
+                r"\binterner\s+serverfehler|\bdienst\s+nicht\s+verf[üu]gbar|\berreur\s+interne|\bservice\s+indisponible|\berror\s+interno|\bservicio\s+no\s+disponible|\berrore\s+interno|\bservizio\s+non\s+disponibile|\bservi[çc]o\s+indispon[íi]vel",
             ],
         ),
         rule(

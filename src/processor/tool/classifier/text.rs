@@ -27,12 +27,13 @@ fn error_prefix() -> &'static Regex {
     RE.get_or_init(|| {
         Regex::new(
             r"(?ix)^\s*(?:
-                \[?(?:error|err|fatal|exception|failure|failed)\]?\s*(?:[:!\-\]]|\d{3,5}\b|\(\d+\))
+                \[?(?:error|err|fatal|exception|failure|failed|fehler|erreur|errore|erro|fout|fallo|[ée]chec|falha)\]?\s*(?:[:!\-\]]|\d{3,5}\b|\(\d+\))
               | traceback\s*\(most\ recent
               | http(?:/\d(?:\.\d)?)?\s*[45]\d\d\b
               | [45]\d\d\s*[-:]?\s*(?:bad|unauthori|forbidden|not\ |method|request|too\ many|internal|service|gateway|payment|conflict|gone|unprocessable|precondition|proxy|error|unavailable|insufficient)
               | status(?:\s*code)?\s*[:=]?\s*[45]\d\d\b
               | (?:[a-z_][\w.]*)?(?:error|exception|timeout|fault|failure|refused)\s*:\s*\S
+              | rpc\ error:\s*code\s*=\s*\w+
               | request\ failed\b
               | (?:call|request|tool)\ (?:failed|errored)\b
             )",
@@ -45,17 +46,57 @@ fn short_failure() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
         Regex::new(
-            r"(?i)^\W*(?:unauthori[sz]ed|forbidden|access denied|permission denied|not found|bad request|too many requests|rate limit(?:ed| exceeded)?|quota exceeded|(?:request |connection |gateway )?timed? ?out|timeout|connection (?:refused|reset|closed)|service unavailable|bad gateway|internal server error|invalid (?:api key|token|credentials)|(?:token|credentials|session) (?:has )?expired)\b",
+            r"(?i)^\W*(?:unauthori[sz]ed|forbidden|access denied|permission denied|not found|bad request|too many requests|rate limit(?:ed| exceeded)?|quota exceeded|(?:request |connection |gateway )?timed? ?out|timeout|connection (?:refused|reset|closed)|service unavailable|bad gateway|internal server error|invalid (?:api key|token|credentials)|(?:token|credentials|session) (?:has )?expired|zugriff verweigert|nicht autorisiert|acc[eè]s refus[ée]|non autoris[ée]|acceso denegado|no autorizado|accesso negato|acesso negado)(?:\s*$|\s*[.:;,!\-–—(]|\s+(?:for|to|on|by|while|after|when|because|\d))",
         )
         .expect("short failure regex")
     })
+}
+
+/// `Timeout: 30s`, `Retries: 3`: a setting and its value, not an error message.
+fn setting_line() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r"(?i)^\s*[\w .\-]{1,40}\s*[:=]\s*-?[\d.,]+\s*(?:ms|s|sec|secs|seconds?|m|min|mins|minutes?|h|hours?|%|kb|mb|gb|x)?\s*$")
+            .expect("setting regex")
+    })
+}
+
+/// A log record: a level word beside a timestamp (`ERROR 2024-05-01T10:00:00Z ...`,
+/// `2024-05-01 10:00:00 ERROR ...`, `[ERROR] 10:00:01 ...`).
+fn log_line() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r"(?ix)^\s*(?:
+                \[?(?:error|warn|warning|info|debug|trace|fatal|critical)\]?[\s:|]+\[?(?:\d{4}-\d\d-\d\d|\d\d:\d\d:\d\d)
+              | \[?\d{4}-\d\d-\d\d[t\ ]\d\d:\d\d(?::\d\d)?\S*\]?\s+\[?(?:error|warn|warning|info|debug|trace|fatal|critical)\b
+              | \[?\d\d:\d\d:\d\d\S*\]?\s+\[?(?:error|warn|warning|info|debug|trace|fatal|critical)\b
+            )")
+        .expect("log line regex")
+    })
+}
+
+/// A text that is a log excerpt: its first line is a log record, or several lines start with a
+/// level word.
+fn is_log(text: &str) -> bool {
+    let mut lines = text.lines().filter(|l| !l.trim().is_empty());
+    let Some(first) = lines.next() else {
+        return false;
+    };
+    if log_line().is_match(first) {
+        return true;
+    }
+    static LEVEL: OnceLock<Regex> = OnceLock::new();
+    let level = LEVEL.get_or_init(|| {
+        Regex::new(r"^\s*\[?(?:ERROR|WARN|WARNING|INFO|DEBUG|TRACE|FATAL)\b").expect("level regex")
+    });
+    text.lines().take(20).filter(|l| level.is_match(l)).count() >= 2
 }
 
 fn status_number() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
         Regex::new(
-            r"(?i)(?:^\s*|\b(?:http(?:/\d(?:\.\d)?)?|status(?:\s*code)?|code|error|returned|with)\s*[:=#]?\s*)([45]\d\d)\b",
+            r"(?i)(?:^\s*|\b(?:http(?:/\d(?:\.\d)?)?|status(?:\s*code)?|code|error|returned|with|fehler|erreur|errore|erro|c[óo]digo|codice|statut)\s*[:=#]?\s*)([45]\d\d)\b",
         )
         .expect("status number regex")
     })
@@ -102,8 +143,11 @@ pub fn failure_signal(text: &str) -> Option<FailureSignal> {
     if is_html(trimmed) {
         return html_failure(trimmed);
     }
+    if trimmed.starts_with('<') {
+        return super::xml::failure_signal(trimmed);
+    }
     let first_line = trimmed.lines().next().unwrap_or("").trim();
-    if first_line.is_empty() {
+    if first_line.is_empty() || setting_line().is_match(first_line) || is_log(trimmed) {
         return None;
     }
     let single_short = trimmed.trim_end().len() <= SHORT_RESULT && !trimmed.trim().contains('\n');
@@ -118,11 +162,22 @@ pub fn failure_signal(text: &str) -> Option<FailureSignal> {
     } else {
         message
     };
+    // gRPC status as text: `rpc error: code = Unauthenticated desc = token expired`.
+    let codes = grpc_text_code()
+        .captures(first_line)
+        .map(|c| vec![c[1].to_string()])
+        .unwrap_or_default();
     Some(FailureSignal {
         statuses: status_numbers(first_line),
+        codes,
         messages: vec![message.to_string()],
         ..Default::default()
     })
+}
+
+fn grpc_text_code() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| Regex::new(r"(?i)rpc error:\s*code\s*=\s*(\w+)").expect("grpc text regex"))
 }
 
 fn is_html(t: &str) -> bool {

@@ -1,13 +1,16 @@
 //! `silent_failure`: a tool call failed, and the rest of its turn did not tell the user.
 //!
-//! A failure is a tool call whose outcome is in `outcomes` (default: every hard failure; the soft
-//! `schema_mismatch` and `empty` have their own detectors). It is **silent** when, in the same
-//! turn ([`turn::TurnFacts::verdict`]):
-//! - no model output that started after the failure, nor the turn's final output (its root
-//!   span), acknowledges a problem (the `acknowledgements` lexicon: "sorry", "unable",
-//!   "couldn't", "error", "try again", "not available"...);
-//! - no later call of the same tool succeeded (a retry);
-//! - no escalation tool (`escalation_tools`, matched on the tool name) was called.
+//! A failure is a tool call whose outcome is in `outcomes` (default: every hard failure, and
+//! `empty`, a tool that usually returns data returning none; `schema_mismatch` has its own
+//! detector). It is **silent** when, in the same turn ([`turn::TurnFacts::verdict`]):
+//! - the turn's final answer (its root span's output, else the last model output after the
+//!   failure) does not convey it (the `acknowledgements` lexicon, in English, German, French,
+//!   Spanish, Italian, Portuguese and Dutch: "sorry", "unable", "couldn't", "no results",
+//!   "leider", "désolé", "no se pudo"...);
+//! - no later call served the same request (the same tool with equivalent arguments, or
+//!   corrected arguments after a `bad_request`);
+//! - no escalation tool (`escalation_tools`, matched on the words of the tool name: escalate,
+//!   handoff, create_ticket, page_oncall...) was called.
 //!
 //! With no output after the failure at all there is nothing to judge, and no verdict.
 //!
@@ -60,6 +63,7 @@ use super::findings::SessionFindings;
 use super::labels::BoundedLabels;
 use super::names;
 use super::result::{span_key, SpanKey, ToolResultCache};
+use super::tool_loop::repetition::fingerprint;
 use super::tool_outcome::state_gauge;
 use crate::config::{ConfigError, DurationStr};
 use crate::pipeline::Ticket;
@@ -89,7 +93,7 @@ impl Default for Config {
         Config {
             outcomes: Outcome::ALL
                 .into_iter()
-                .filter(|o| o.is_hard_failure())
+                .filter(|o| o.is_hard_failure() || *o == Outcome::Empty)
                 .collect(),
             acknowledgements: turn::DEFAULT_ACKNOWLEDGEMENTS
                 .iter()
@@ -218,6 +222,7 @@ impl SilentFailureProcessor {
                 let Some(call) = view.tool() else { return };
                 let parsed = parsed_result(view, &call, cache);
                 let (outcome, verdict) = outcome_of(view, parsed.as_deref(), &self.classifier);
+                let request = fingerprint(&call.name, call.arguments.as_deref(), &[]);
                 if self.outcomes.contains(&outcome) {
                     let detail = verdict
                         .and_then(|v| v.detail)
@@ -230,12 +235,13 @@ impl SilentFailureProcessor {
                     entry.facts.add_failure(Failure {
                         span: span_key(view.trace_id(), view.span_id()),
                         tool: call.name.to_string(),
+                        request,
                         outcome: outcome.as_str(),
                         detail,
                         start,
                     });
                 } else if !outcome.is_hard_failure() {
-                    entry.facts.add_success(&call.name, start);
+                    entry.facts.add_success(&call.name, request, start);
                 }
                 if self.lexicon.is_escalation(&call.name) {
                     entry.facts.add_escalation(start);

@@ -273,3 +273,146 @@ fn invalid_lexicons_name_their_key() {
         "{err}"
     );
 }
+
+fn verdict_of(spans: Vec<Span>) -> Option<String> {
+    let mut p = processor(Config::default());
+    let out = run(&mut p, spans, Instant::now());
+    attr(by_id(&out, 2), "spotter.tool.silent_failure")
+}
+
+#[test]
+fn an_answer_merely_containing_issue_does_not_hide_a_failure() {
+    let answer = "Your issue is noted: refunds are accepted within 90 days.";
+    let v = verdict_of(vec![
+        failed_search(2, T0 + SEC),
+        agent("s", 2, 4, answer, T0),
+    ]);
+    assert_eq!(v.as_deref(), Some("true"));
+}
+
+#[test]
+fn the_same_tool_succeeding_with_other_arguments_does_not_mask_a_failure() {
+    let v = verdict_of(vec![
+        failed_search(2, T0 + SEC),
+        tool(
+            "s",
+            2,
+            3,
+            "kb_search",
+            r#"{"q": "shipping"}"#,
+            Some(r#"{"hits": ["ships in 2 days"]}"#),
+            T0 + 2 * SEC,
+        ),
+        agent("s", 2, 4, "Refunds are accepted within 90 days.", T0),
+    ]);
+    assert_eq!(v.as_deref(), Some("true"));
+}
+
+#[test]
+fn a_retry_of_the_same_request_that_succeeds_masks_a_failure() {
+    let v = verdict_of(vec![
+        failed_search(2, T0 + SEC),
+        tool(
+            "s",
+            2,
+            3,
+            "kb_search",
+            r#"{ "q": "Refunds" }"#,
+            Some(r#"{"hits": ["90 days"]}"#),
+            T0 + 2 * SEC,
+        ),
+        agent("s", 2, 4, "Refunds are accepted within 90 days.", T0),
+    ]);
+    assert_eq!(v, None);
+}
+
+#[test]
+fn a_later_fetch_webpage_or_notify_tool_is_not_an_escalation() {
+    for name in ["fetch_webpage", "notify", "notify_customer", "alert_banner"] {
+        let v = verdict_of(vec![
+            failed_search(2, T0 + SEC),
+            tool(
+                "s",
+                2,
+                3,
+                name,
+                "{}",
+                Some(r#"{"done": true}"#),
+                T0 + 2 * SEC,
+            ),
+            agent("s", 2, 4, "Refunds are accepted within 90 days.", T0),
+        ]);
+        assert_eq!(v.as_deref(), Some("true"), "{name}");
+    }
+    let v = verdict_of(vec![
+        failed_search(2, T0 + SEC),
+        tool(
+            "s",
+            2,
+            3,
+            "escalate_to_human",
+            "{}",
+            Some(r#"{"ticket": 7}"#),
+            T0 + 2 * SEC,
+        ),
+        agent("s", 2, 4, "Refunds are accepted within 90 days.", T0),
+    ]);
+    assert_eq!(v, None);
+}
+
+#[test]
+fn answers_admitting_the_failure_in_other_languages_are_not_silent() {
+    for answer in [
+        "Leider ist die Wissensdatenbank gerade nicht erreichbar. Bitte versuchen Sie es später erneut.",
+        "Désolé, je n'ai pas pu consulter la base de connaissances.",
+        "Lo siento, no se pudo consultar la base de datos.",
+        "Purtroppo il servizio non è disponibile al momento.",
+        "Infelizmente não foi possível consultar o sistema.",
+        "Helaas kon ik de kennisbank niet bereiken.",
+    ] {
+        let v = verdict_of(vec![failed_search(2, T0 + SEC), agent("s", 2, 4, answer, T0)]);
+        assert_eq!(v, None, "{answer}");
+    }
+}
+
+#[test]
+fn a_german_answer_that_hides_the_failure_is_silent() {
+    let v = verdict_of(vec![
+        failed_search(2, T0 + SEC),
+        agent(
+            "s",
+            2,
+            4,
+            "Rückgaben sind innerhalb von 90 Tagen möglich.",
+            T0,
+        ),
+    ]);
+    assert_eq!(v.as_deref(), Some("true"));
+}
+
+#[test]
+fn an_empty_result_the_answer_does_not_convey_is_silent() {
+    use crate::pipeline::testing::kv;
+    let empty = with_attr(
+        tool(
+            "s",
+            2,
+            2,
+            "kb_search",
+            r#"{"q": "refunds"}"#,
+            Some(r#"{"results": null}"#),
+            T0 + SEC,
+        ),
+        kv("spotter.tool.outcome", "empty"),
+    );
+    let v = verdict_of(vec![
+        empty.clone(),
+        agent("s", 2, 4, "Refunds are accepted within 90 days.", T0),
+    ]);
+    assert_eq!(v.as_deref(), Some("true"));
+    let v = verdict_of(vec![
+        empty,
+        agent("s", 2, 4, "I found no results about refunds.", T0),
+    ]);
+    assert_eq!(v, None);
+}

@@ -9,7 +9,10 @@ use crate::processor::tool::result::SpanKey;
 /// At most this many facts of each kind per turn.
 const MAX_FACTS: usize = 64;
 
-/// Words and phrases by which an answer admits a problem.
+/// Words and phrases by which an answer admits a problem or conveys that nothing was found, in
+/// English, German, French, Spanish, Italian, Portuguese and Dutch. Words that also describe
+/// healthy outcomes ("issue", "problem" alone) are not enough: they need a context that makes
+/// them about the request ("a problem with", "ran into an issue").
 pub const DEFAULT_ACKNOWLEDGEMENTS: &[&str] = &[
     r"\bsorry\b",
     r"\bapologi[sz]e",
@@ -28,8 +31,9 @@ pub const DEFAULT_ACKNOWLEDGEMENTS: &[&str] = &[
     r"\bretry\b",
     r"\bnot (currently )?available\b",
     r"\bunavailable\b",
-    r"\bproblem\b",
-    r"\bissue\b",
+    r"\b(a|an|some|the|technical)\s+(technical\s+)?(problems?|issues?)\s+(with|occurred|accessing|reaching|connecting|on (our|the|my) (side|end))",
+    r"\b(problems?|issues?)\s+(occurred|arose|came up)",
+    r"\bran into\b",
     r"\btrouble\b",
     r"\bwent wrong\b",
     r"\b(did not|didn'?t|does not|doesn'?t|is not|isn'?t) work",
@@ -42,18 +46,42 @@ pub const DEFAULT_ACKNOWLEDGEMENTS: &[&str] = &[
     r"\btimed? ?out\b",
     r"\bdown (right )?now\b",
     r"\bnot (be )?(able|possible)\b",
+    r"\b(found|find|there (is|are|were|was))\s+no\b",
+    r"\bno\s+(results?|matches|records?|data|entries|items?|orders?|documents?)\b",
+    r"\bnothing\s+(was\s+)?(found|matched|came up|available)",
+    r"\bnot find\b",
+    // German
+    r"\bleider\b|\bentschuldig|\b(konnte|kann)\b.{0,40}\bnicht\b|\bnicht möglich|\bfehlgeschlagen|\bfehler|\bnicht (verfügbar|erreichbar)|\bspäter (noch )?(einmal|erneut)|\bkeine (daten|ergebnisse|treffer)|\bproblem (mit|bei)\b|\bstörung",
+    // French
+    r"\bdésolée?\b|\bmalheureusement\b|\bimpossible\b|\b(je )?n'ai pas pu\b|\bn'a pas pu\b|\béchec\b|\berreur\b|\bindisponible\b|\bréessay|\baucun(e)? (résultat|donnée)|\bproblème (avec|technique)",
+    // Spanish
+    r"\blo siento\b|\blamentablemente\b|\bdesafortunadamente\b|\bno (pude|pudo|se pudo|puedo|es posible)\b|\berror\b|\bfall(ó|o|ido)\b|\bno (está )?disponible\b|\binténtelo|\bintenta(r)? de nuevo|\bningún resultado|\bno hay (datos|resultados)|\bproblema (con|técnico)",
+    // Italian
+    r"\bmi dispiace\b|\bpurtroppo\b|\bnon (sono|è) (riuscit|stato possibile)|\bnon riesco\b|\berrore\b|\bnon (è )?disponibile\b|\briprova|\bnessun (risultato|dato)|\bproblema (con|tecnico)",
+    // Portuguese
+    r"\bdesculp|\binfelizmente\b|\bnão (consegui|conseguimos|foi possível|é possível)|\berro\b|\bindisponível\b|\btente novamente\b|\bnenhum (resultado|dado)",
+    // Access refused to the object asked about, in every language.
+    r"\b(no|don'?t have|do not have|without) (access|permission)|\bnot (allowed|permitted|authori[sz]ed)|\bkeine berechtigung|\bkein zugriff|\bpas (accès|l'autorisation|la permission)|\bsin (permiso|acceso)|\bno tiene (permiso|acceso)|\bnão tem (permissão|acesso)|\bsem (permissão|acesso)|権限|アクセスでき",
+    // Negated statements: "n'est pas valide", "no tienes permiso", "não é válida".
+    r"\bn'(est|a|ai|avons|ont)\b.{0,30}\bpas\b|\bpas (pu|possible|valide|disponible)|\bno tienes?\b|\bno es v[áa]lid|\bnão (é|está) (válid|disponível)|\bungültig|\binvalide?\b|\binválid",
+    // Nothing found, in other languages.
+    r"\bkeine?[nrs]?\b|\bnichts\b|\baucun|\brien\b|\bningun|\bno hay\b|\bno (se )?encontr|\bnenhum|\bnada\b|\bnão (há|encontr)",
+    // Japanese
+    r"申し訳|すみません|できませんでした|できません|エラー|失敗|利用できません|見つかりません|ありませんでした|ありません|ございません|取得でき|問題が発生|タイムアウト|後ほど|再度|一時的",
+    // Dutch
+    r"\bhelaas\b|\bkon (niet|geen)\b|\bmislukt\b|\bfout\b|\bniet beschikbaar\b|\bgeen (resultaten|gegevens)",
 ];
 
-/// Tool names that hand a problem to a human or another system.
+/// Tool names that hand a problem to a human or another team. Matched on the name's words, so
+/// `fetch_webpage` does not page anyone and `notify_customer` escalates nothing.
 pub const DEFAULT_ESCALATION_TOOLS: &[&str] = &[
-    r"escalat",
-    r"hand_?off",
-    r"human",
-    r"transfer_to",
-    r"(create|open|file)_?(support_?)?ticket",
-    r"page_?(on_?call)?",
-    r"notify",
-    r"alert",
+    r"(^|[_\-.\s])escalat|^escalat|escalate|escalation",
+    r"hand_?off|handover",
+    r"(^|[_\-.])(to_)?human($|[_\-.])|human_?agent|live_?agent",
+    r"transfer_?to_?(human|agent|support|operator|staff)",
+    r"(create|open|file|raise|submit)_?(a_?)?(support_?|help_?desk_?)?ticket",
+    r"(^|[_\-.])page_?(on_?call|the_?on_?call|engineer|team|sre)",
+    r"pagerduty|opsgenie",
 ];
 
 /// Text of a model output: the string values under `content` / `text` of JSON messages, or the
@@ -99,6 +127,8 @@ fn collect_text(v: &Value, out: &mut String, depth: usize) {
 pub struct Failure {
     pub span: SpanKey,
     pub tool: String,
+    /// The request: a fingerprint of the tool and its normalised arguments.
+    pub request: u64,
     pub outcome: &'static str,
     pub detail: Option<String>,
     pub start: u64,
@@ -110,8 +140,8 @@ pub struct TurnFacts {
     pub failures: Vec<Failure>,
     /// (start, acknowledges a problem) of each model output.
     outputs: Vec<(u64, bool)>,
-    /// (tool, start) of successful tool calls.
-    successes: Vec<(String, u64)>,
+    /// (tool, request fingerprint, start) of successful tool calls.
+    successes: Vec<(String, u64, u64)>,
     /// Start times of escalation tool calls.
     escalations: Vec<u64>,
     /// The turn's root span arrived; whether its final output acknowledges a problem (`None`
@@ -146,9 +176,9 @@ impl TurnFacts {
         }
     }
 
-    pub fn add_success(&mut self, tool: &str, start: u64) {
+    pub fn add_success(&mut self, tool: &str, request: u64, start: u64) {
         if self.successes.len() < MAX_FACTS {
-            self.successes.push((tool.to_string(), start));
+            self.successes.push((tool.to_string(), request, start));
         }
     }
 
@@ -158,23 +188,25 @@ impl TurnFacts {
         }
     }
 
-    /// The verdict on `f` from what the turn showed after it.
+    /// The verdict on `f` from what the turn showed after it. What counts is the turn's final
+    /// answer: the root span's output, else the last model output after the failure. A later
+    /// success masks the failure only when it served the same request: the same tool with
+    /// equivalent arguments, or corrected arguments after a `bad_request`.
     pub fn verdict(&self, f: &Failure) -> Verdict {
-        let later_outputs: Vec<bool> = self
+        let last_output = self
             .outputs
             .iter()
             .filter(|(start, _)| *start >= f.start)
-            .map(|(_, ack)| *ack)
-            .collect();
-        let root_output = self.root.flatten();
-        if later_outputs.is_empty() && root_output.is_none() {
+            .max_by_key(|(start, _)| *start)
+            .map(|(_, ack)| *ack);
+        let Some(acknowledged) = self.root.flatten().or(last_output) else {
             return Verdict::Unknown;
-        }
-        let acknowledged = later_outputs.iter().any(|a| *a) || root_output == Some(true);
-        let retried = self
-            .successes
-            .iter()
-            .any(|(tool, start)| *tool == f.tool && *start > f.start);
+        };
+        let retried = self.successes.iter().any(|(tool, request, start)| {
+            *tool == f.tool
+                && *start > f.start
+                && (*request == f.request || f.outcome == "bad_request")
+        });
         let escalated = self.escalations.iter().any(|s| *s >= f.start);
         if acknowledged || retried || escalated {
             Verdict::Surfaced
@@ -236,6 +268,7 @@ mod tests {
         Failure {
             span: ([1; 16], [1; 8]),
             tool: "search".into(),
+            request: 1,
             outcome: "server_error",
             detail: None,
             start,
@@ -295,12 +328,12 @@ mod tests {
         assert_eq!(root_ack.verdict(&failure(10)), Verdict::Surfaced);
 
         let mut retried = TurnFacts::default();
-        retried.add_success("search", 15);
+        retried.add_success("search", 1, 15);
         retried.add_output(20, false);
         assert_eq!(retried.verdict(&failure(10)), Verdict::Surfaced);
 
         let mut other_tool = TurnFacts::default();
-        other_tool.add_success("lookup", 15);
+        other_tool.add_success("lookup", 1, 15);
         other_tool.add_output(20, false);
         assert_eq!(other_tool.verdict(&failure(10)), Verdict::Silent);
 

@@ -1,7 +1,6 @@
-//! The pure side of loop detection: argument fingerprints, repeat counting per session and turn,
-//! and the usual number of tool calls per turn of each workflow.
+//! Argument fingerprints, and the usual number of unproductive tool calls per turn of each
+//! workflow.
 
-use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 
 use serde_json::Value;
@@ -78,66 +77,6 @@ impl TurnBaseline {
     }
 }
 
-/// Repeat counts of one session.
-#[derive(Debug, Default)]
-pub struct SessionCalls {
-    /// (turn, fingerprint) → calls; turn 0 when counting per session.
-    repeats: HashMap<(u32, u64), u32>,
-    /// turn → tool calls in it.
-    per_turn: HashMap<u32, u32>,
-    /// The highest turn seen; turns below it are finished.
-    pub current_turn: u32,
-    /// Turns already added to the workflow baseline.
-    counted_up_to: u32,
-    /// The turn the loop was detected in, once it was.
-    pub looping_since: Option<u32>,
-}
-
-/// At most this many distinct (turn, fingerprint) pairs per session.
-const MAX_FINGERPRINTS: usize = 4096;
-
-impl SessionCalls {
-    /// Count one call; returns how often this fingerprint was called in its scope and how many
-    /// tool calls its turn has now.
-    pub fn count(&mut self, turn: u32, fingerprint: u64, per_session: bool) -> (u32, u32) {
-        let scope = if per_session { 0 } else { turn };
-        let repeats = if self.repeats.len() < MAX_FINGERPRINTS
-            || self.repeats.contains_key(&(scope, fingerprint))
-        {
-            let r = self.repeats.entry((scope, fingerprint)).or_default();
-            *r += 1;
-            *r
-        } else {
-            1
-        };
-        let in_turn = self.per_turn.entry(turn).or_default();
-        *in_turn += 1;
-        (repeats, *in_turn)
-    }
-
-    /// Note a span of `turn`; returns the tool-call counts of turns that are now finished.
-    pub fn advance(&mut self, turn: u32) -> Vec<u32> {
-        self.current_turn = self.current_turn.max(turn);
-        self.finish_below(self.current_turn)
-    }
-
-    /// The tool-call counts of every turn not yet counted (the session ended).
-    pub fn finish_all(&mut self) -> Vec<u32> {
-        self.finish_below(self.current_turn.saturating_add(1))
-    }
-
-    fn finish_below(&mut self, limit: u32) -> Vec<u32> {
-        let mut out = Vec::new();
-        while self.counted_up_to + 1 < limit {
-            self.counted_up_to += 1;
-            let t = self.counted_up_to;
-            out.push(self.per_turn.remove(&t).unwrap_or(0));
-            self.repeats.retain(|(turn, _), _| *turn != t);
-        }
-        out
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -172,31 +111,6 @@ mod tests {
             fingerprint("shell", Some("ls   -la"), &ignored),
             fingerprint("shell", Some("LS -la "), &ignored)
         );
-    }
-
-    #[test]
-    fn repeats_count_per_turn_or_per_session() {
-        let mut s = SessionCalls::default();
-        assert_eq!(s.count(1, 7, false), (1, 1));
-        assert_eq!(s.count(1, 7, false), (2, 2));
-        assert_eq!(s.count(2, 7, false), (1, 1));
-        let mut s = SessionCalls::default();
-        s.count(1, 7, true);
-        s.count(2, 7, true);
-        assert_eq!(s.count(3, 7, true).0, 3);
-    }
-
-    #[test]
-    fn finished_turns_are_reported_once() {
-        let mut s = SessionCalls::default();
-        s.advance(1);
-        s.count(1, 1, false);
-        s.count(1, 2, false);
-        assert!(s.advance(1).is_empty());
-        assert_eq!(s.advance(3), vec![2, 0]);
-        assert!(s.advance(2).is_empty());
-        s.count(3, 1, false);
-        assert_eq!(s.finish_all(), vec![1]);
     }
 
     #[test]

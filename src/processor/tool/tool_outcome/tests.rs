@@ -240,3 +240,22 @@ rules:
         "{err}"
     );
 }
+
+#[test]
+fn business_failures_do_not_become_error_spans() {
+    for result in [
+        r#"{"id":"pay_81","amount":4200,"status":"failed"}"#,
+        r#"{"url":"https://example.com/old","status":404}"#,
+        r#"{"service":"payments-db","ok":false}"#,
+        "ERROR 2026-01-02T10:00:00Z payment-service: timeout contacting bank",
+    ] {
+        let mut p = processor();
+        let spans = run(
+            &mut p,
+            vec![tool("s", 1, 1, "check", "{}", Some(result), T0)],
+        );
+        let span = by_id(&spans, 1);
+        assert!(span.status.is_none(), "{result} became an ERROR span");
+        assert_eq!(attr(span, "spotter.tool.outcome").as_deref(), Some("ok"));
+    }
+}

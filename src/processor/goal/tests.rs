@@ -1,0 +1,251 @@
+use std::time::Instant;
+
+use opentelemetry_proto::tonic::trace::v1::Span;
+
+use super::*;
+use crate::pipeline::testing::kv;
+use crate::processor::tool::testing::*;
+
+fn processor() -> GoalProcessor {
+    GoalProcessor::new("goal", Config::default(), "processors.goal").unwrap()
+}
+
+/// A turn: the user's message on the model span, the tool calls, the final answer on the root.
+fn turn(session: &str, n: u32, user: &str, tools: Vec<Span>, answer: &str) -> Vec<Span> {
+    let input = serde_json::json!([{"role": "user", "parts": [{"type": "text", "content": user}]}]);
+    let base = T0 + u64::from(n) * 100 * SEC;
+    let mut spans = vec![with_attr(
+        llm(session, n, 1, "", base),
+        kv("gen_ai.input.messages", &input.to_string()),
+    )];
+    spans.extend(tools);
+    spans.push(agent(session, n, 9, answer, base));
+    spans
+}
+
+fn run_session(
+    p: &mut GoalProcessor,
+    session: &str,
+    turns: Vec<Vec<Span>>,
+) -> (Vec<Span>, Vec<Finding>) {
+    let mut all = Vec::new();
+    for spans in turns {
+        let mut out = Vec::new();
+        p.process(batch(spans), Instant::now(), &mut out);
+        all.extend(all_spans(&out));
+    }
+    let mut s = SessionSummary {
+        session_id: session.into(),
+        ..Default::default()
+    };
+    p.enrich_summary(&mut s);
+    (all, s.findings)
+}
+
+fn lookup(turn: u32, id: u8) -> Span {
+    tool(
+        "s",
+        turn,
+        id,
+        "get_order",
+        r#"{"id": "A1"}"#,
+        Some(r#"{"id": "A1", "status": "processing"}"#),
+        T0 + u64::from(turn) * 100 * SEC + SEC,
+    )
+}
+
+#[test]
+fn a_repeated_request_that_no_acting_tool_performed_is_goal_not_met() {
+    let mut p = processor();
+    let (_, findings) = run_session(
+        &mut p,
+        "s",
+        vec![
+            turn(
+                "s",
+                1,
+                "Please cancel my order A1",
+                vec![lookup(1, 2)],
+                "Your order A1 is processing.",
+            ),
+            turn(
+                "s",
+                2,
+                "I said: cancel order A1, please.",
+                vec![lookup(2, 2)],
+                "Order A1 is still processing.",
+            ),
+        ],
+    );
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    assert_eq!(findings[0].kind, "goal_not_met");
+    assert!(
+        findings[0].detail.contains("requested_not_done: cancel"),
+        "{}",
+        findings[0].detail
+    );
+    assert!(findings[0].detail.contains("more than once"));
+}
+
+#[test]
+fn a_request_an_acting_tool_performed_is_met() {
+    let mut p = processor();
+    let cancel = tool(
+        "s",
+        1,
+        3,
+        "cancel_order",
+        r#"{"id": "A1"}"#,
+        Some(r#"{"id": "A1", "status": "cancelled"}"#),
+        T0 + 102 * SEC,
+    );
+    let (spans, findings) = run_session(
+        &mut p,
+        "s",
+        vec![turn(
+            "s",
+            1,
+            "Please cancel my order A1",
+            vec![lookup(1, 2), cancel],
+            "I've cancelled your order A1.",
+        )],
+    );
+    assert!(findings.is_empty(), "{findings:?}");
+    assert!(spans
+        .iter()
+        .all(|s| attr(s, "spotter.goal_not_met").is_none()));
+}
+
+#[test]
+fn an_acting_tool_that_failed_leaves_the_goal_unmet_even_when_the_answer_says_so() {
+    let mut p = processor();
+    let cancel = failed_tool(
+        "s",
+        1,
+        3,
+        "cancel_order",
+        r#"{"id": "A1"}"#,
+        "HTTP 409: order already shipped",
+        T0 + 102 * SEC,
+    );
+    let (_, findings) = run_session(
+        &mut p,
+        "s",
+        vec![turn(
+            "s",
+            1,
+            "Bitte storniere meine Bestellung A1",
+            vec![cancel],
+            "Leider konnte ich die Bestellung nicht stornieren.",
+        )],
+    );
+    assert_eq!(findings.len(), 1, "{findings:?}");
+}
+
+#[test]
+fn a_claimed_side_effect_without_an_acting_call_in_the_turn_is_stamped_on_the_root() {
+    let mut p = processor();
+    let cancel_b = tool(
+        "s",
+        1,
+        3,
+        "cancel_order",
+        r#"{"id": "B2"}"#,
+        Some(r#"{"ok": true}"#),
+        T0 + 102 * SEC,
+    );
+    let (spans, findings) = run_session(
+        &mut p,
+        "s",
+        vec![
+            turn(
+                "s",
+                1,
+                "Cancel order B2 please",
+                vec![cancel_b],
+                "Done: order B2 has been cancelled.",
+            ),
+            turn(
+                "s",
+                2,
+                "Now cancel order A1 too",
+                vec![lookup(2, 2)],
+                "Done: order A1 has been cancelled.",
+            ),
+        ],
+    );
+    let root = spans
+        .iter()
+        .find(|s| {
+            s.parent_span_id.is_empty() && attr(s, "spotter.session.turn").as_deref() == Some("2")
+        })
+        .unwrap();
+    assert_eq!(attr(root, "spotter.goal_not_met").as_deref(), Some("true"));
+    assert_eq!(
+        attr(root, "spotter.goal_not_met.reason").as_deref(),
+        Some("claimed_not_done: cancel")
+    );
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    assert_eq!(findings[0].first_turn, 2);
+}
+
+#[test]
+fn reporting_a_state_the_agent_read_is_not_a_claim() {
+    let mut p = processor();
+    let (spans, findings) = run_session(
+        &mut p,
+        "s",
+        vec![turn(
+            "s",
+            1,
+            "What's the status of order A1?",
+            vec![lookup(1, 2)],
+            "Order A1 was cancelled on May 3 and has been refunded.",
+        )],
+    );
+    assert!(findings.is_empty(), "{findings:?}");
+    assert!(spans
+        .iter()
+        .all(|s| attr(s, "spotter.goal_not_met").is_none()));
+}
+
+#[test]
+fn reading_tools_never_perform_the_action() {
+    let mut p = processor();
+    let read = tool(
+        "s",
+        1,
+        3,
+        "get_cancellation_options",
+        r#"{"id": "A1"}"#,
+        Some(r#"{"options": ["full"]}"#),
+        T0 + 102 * SEC,
+    );
+    let (_, findings) = run_session(
+        &mut p,
+        "s",
+        vec![turn(
+            "s",
+            1,
+            "Can you cancel order A1?",
+            vec![read],
+            "You can cancel within 30 days.",
+        )],
+    );
+    assert_eq!(findings.len(), 1, "{findings:?}");
+}
+
+#[test]
+fn user_messages_are_read_from_several_conventions() {
+    assert_eq!(
+        last_user_text(
+            r#"[{"role":"system","content":"x"},{"role":"user","content":"cancel A1"}]"#
+        )
+        .as_deref(),
+        Some("cancel A1")
+    );
+    assert_eq!(
+        last_user_text("plain request").as_deref(),
+        Some("plain request")
+    );
+}
