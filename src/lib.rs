@@ -11,12 +11,20 @@
 //! Module map:
 //! - [`config`]: raw YAML types, `${env:VAR}` substitution, validation with key paths and lines;
 //! - [`receiver`]: OTLP/gRPC and OTLP/HTTP listeners and payload decoding;
-//! - [`pipeline`]: the batch type, the pipeline graph, the processor runner and shutdown drain;
-//! - [`processor`]: the processor trait and one module per processor;
+//! - [`grpc`]: the pass-through gRPC codec and retry-hint statuses receiver and exporter share;
+//! - [`pipeline`]: the batch type (`payload`), the intake, the processor runner (`engine`), the
+//!   memory guard (`admission`), the write-ahead log (`wal`), the service and shutdown drain;
+//! - [`processor`]: the processor trait and one module per processor kind, named as the kind:
+//!   `session`, `outcome` (a session's outcome), `cost`, `agent_metrics`, `attributes`,
+//!   `redaction`, `batch`, and under `tool/` the tool-call processors `tool_outcome`,
+//!   `schema_drift`, `auth_rot`, `silent_failure`, `tool_loop` with their shared parts
+//!   (`classifier`: a tool call's outcome classes and rules, `result`, `call`, `names`);
 //! - [`pricing`]: model price and context-window tables, model-name matching, call cost;
 //! - [`exporter`]: the exporter trait, sending queues, retry, and the otlp/file/debug exporters;
 //! - [`semconv`]: attribute keys of every agent instrumentation convention and the span views;
 //! - [`summary`]: the session summary record shared by the agent processors;
+//! - [`summary_span`]: a finished session as one OTLP span, for vendors;
+//! - [`detection`]: `spotter detection`, replaying labelled fixtures and scoring the findings;
 //! - [`telemetry`]: self-metrics names, the metrics and health listeners, logging.
 
 pub mod config;

@@ -98,7 +98,7 @@ schema_drift: {}
 tool_outcome: {}
 auth_rot: {}
 silent_failure: {}
-loop: {}
+tool_loop: {}
 cost: {}
 outcome: {}
 agent_metrics: {}

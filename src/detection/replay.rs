@@ -20,7 +20,7 @@ pub const PIPELINE: &[&str] = &[
     "tool_outcome",
     "auth_rot",
     "silent_failure",
-    "loop",
+    "tool_loop",
 ];
 
 /// Simulated time between two captured requests.

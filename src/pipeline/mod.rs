@@ -2,16 +2,16 @@
 //! and fans out to exporters, and the service that builds it all from config and drains it.
 
 pub mod admission;
-mod batch;
 mod engine;
 pub mod footprint;
 mod intake;
+mod payload;
 pub mod service;
 pub mod testing;
 pub mod wal;
 
 pub use admission::{MemoryGuard, Ticket};
-pub use batch::{Batch, Payload, Signal};
 pub use engine::stopped;
 pub use intake::{Intake, SubmitError, RETRY_AFTER};
+pub use payload::{Batch, Payload, Signal};
 pub use service::{BoundAddrs, Service, StartError};

@@ -99,13 +99,11 @@ pub fn build(
             parse_options(options, path)?,
             path,
         )?)),
-        "tool_outcome" => Ok(Box::new(
-            tool::outcome_processor::ToolOutcomeProcessor::new(
-                id,
-                parse_options(options, path)?,
-                path,
-            )?,
-        )),
+        "tool_outcome" => Ok(Box::new(tool::tool_outcome::ToolOutcomeProcessor::new(
+            id,
+            parse_options(options, path)?,
+            path,
+        )?)),
         "schema_drift" => Ok(Box::new(tool::schema_drift::SchemaDriftProcessor::new(
             id,
             parse_options(options, path)?,
@@ -116,7 +114,8 @@ pub fn build(
             parse_options(options, path)?,
             path,
         )?)),
-        "loop" => Ok(Box::new(tool::tool_loop::LoopProcessor::new(
+        // `loop` is the kind's former name, still accepted.
+        "tool_loop" | "loop" => Ok(Box::new(tool::tool_loop::LoopProcessor::new(
             id,
             parse_options(options, path)?,
             path,

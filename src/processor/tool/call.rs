@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use opentelemetry_proto::tonic::collector::trace::v1::ExportTraceServiceRequest;
 
-use super::outcome::{CallEvidence, Classifier, Outcome, Verdict};
+use super::classifier::{CallEvidence, Classifier, Outcome, Verdict};
 use super::result::{span_key, ParsedResult, ToolResultCache};
 use crate::pipeline::{Batch, Payload};
 use crate::semconv::{SpanView, ToolCall};

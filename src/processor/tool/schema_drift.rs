@@ -49,11 +49,11 @@ use std::time::{Duration, Instant};
 use serde::Deserialize;
 
 use super::call::{edit_spans, outcome_of, parsed_result};
+use super::classifier::{Classifier, Outcome};
 use super::edit::{boolean, event, SpanEdit};
 use super::findings::SessionFindings;
 use super::labels::BoundedLabels;
 use super::names;
-use super::outcome::{Classifier, Outcome};
 use super::schema::baseline::{Origin, Thresholds, ToolSchema, Variant};
 use super::schema::pinned::variant_from_schema;
 use super::schema::shape::Shape;

@@ -54,13 +54,13 @@ use serde::Deserialize;
 
 use self::turn::{output_text, Failure, Lexicon, TurnFacts, Verdict};
 use super::call::{edit_spans, outcome_of, parsed_result};
+use super::classifier::{truncate, Classifier, Outcome};
 use super::edit::{boolean, event, SpanEdit};
 use super::findings::SessionFindings;
 use super::labels::BoundedLabels;
 use super::names;
-use super::outcome::{truncate, Classifier, Outcome};
-use super::outcome_processor::state_gauge;
 use super::result::{span_key, SpanKey, ToolResultCache};
+use super::tool_outcome::state_gauge;
 use crate::config::{ConfigError, DurationStr};
 use crate::pipeline::admission::Ticket;
 use crate::pipeline::{Batch, Payload};
