@@ -9,6 +9,12 @@ use spotter::pipeline::Service;
 use spotter::telemetry::{logging, server, Health};
 use tokio::signal::unix::{signal, SignalKind};
 
+/// jemalloc hands freed memory back to the OS from a background thread (settings in
+/// `.cargo/config.toml`), so the memory guard's resident-memory check sees memory fall again
+/// after a burst; glibc's per-thread arenas keep it.
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 const USAGE: &str = "usage:
   spotter [run] [--config FILE]      run the daemon (default: $SPOTTER_CONFIG, else the
                                      embedded config)

@@ -135,10 +135,12 @@ pub async fn stopped(stop: &mut watch::Receiver<bool>) {
 
 /// Hand each batch to every exporter; the last exporter gets the original, the others copies.
 async fn export(pipeline: &str, exporters: &[Arc<ExporterRunner>], batches: Vec<Batch>) {
-    for batch in batches {
+    for mut batch in batches {
         if batch.is_empty() {
             continue;
         }
+        // Parsed tool results are for processors; queues should not hold them for retries.
+        batch.tool_results = Default::default();
         let (last, rest) = exporters.split_last().expect("a pipeline has exporters");
         for exporter in rest {
             let _ = exporter.enqueue(pipeline, batch.clone()).await;

@@ -111,6 +111,8 @@ impl Service {
         }
 
         let guard = MemoryGuard::new(config.memory_limit);
+        // Ends on its own when the last intake holding the guard is gone.
+        drop(guard.watch());
         let (wal, replay) = match &config.file_storage {
             Some(fs) => {
                 let (wal, replay) =

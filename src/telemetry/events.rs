@@ -192,6 +192,14 @@ pub fn describe() {
         "Requests refused by the memory guard."
     );
     describe_gauge!(
+        crate::pipeline::admission::RESIDENT_BYTES,
+        "Resident memory of the process, as the memory guard last read it."
+    );
+    describe_counter!(
+        crate::pipeline::admission::SHED,
+        "Processor state shed because resident memory passed the memory limit, by processor and state."
+    );
+    describe_gauge!(
         crate::pipeline::wal::WAL_BYTES,
         "Bytes in the write-ahead log on disk."
     );

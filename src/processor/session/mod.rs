@@ -108,7 +108,15 @@ pub struct Stats {
     pub turns_out_of_order: u64,
     pub traces_released_early: u64,
     pub summaries_dropped: u64,
+    /// Sessions and traces forgotten because resident memory passed the memory limit.
+    pub sessions_shed: u64,
+    pub traces_shed: u64,
 }
+
+/// Under memory pressure, the share of sessions and traces shed at a time (oldest first), and
+/// how often.
+const SHED_DIVISOR: usize = 8;
+const SHED_EVERY: std::time::Duration = std::time::Duration::from_millis(100);
 
 pub struct SessionProcessor {
     id: String,
@@ -125,6 +133,7 @@ pub struct SessionProcessor {
     summaries: VecDeque<SessionSummary>,
     max_pending_summaries: usize,
     stats: Stats,
+    last_shed: Option<Instant>,
 }
 
 /// What the release of one trace stamps on its spans.
@@ -151,6 +160,7 @@ impl SessionProcessor {
             summaries: VecDeque::new(),
             max_pending_summaries: cfg.max_sessions.max(1024),
             stats: Stats::default(),
+            last_shed: None,
             cfg,
         })
     }
@@ -521,7 +531,41 @@ impl SessionProcessor {
         }
     }
 
+    /// Resident memory is past the limit: release the oldest eighth of the traces (held ones go
+    /// on now, later spans of forgotten ones start a new turn) and end the oldest eighth of the
+    /// sessions (their summaries go out as evicted). Counted, never silent.
+    fn shed(&mut self, now: Instant, out: &mut Assembler) {
+        if !crate::pipeline::admission::under_pressure()
+            || self.last_shed.is_some_and(|t| now < t + SHED_EVERY)
+        {
+            return;
+        }
+        self.last_shed = Some(now);
+        let traces = self.traces.len().div_ceil(SHED_DIVISOR);
+        for _ in 0..traces {
+            let Some((key, state)) = self.traces.pop_lru() else {
+                break;
+            };
+            if state.deadline.is_some() {
+                self.stats.traces_released_early += 1;
+                metrics::trace_released_early(&self.id);
+            }
+            self.release_evicted(key, state, now, out);
+        }
+        let sessions = self.sessions.len().div_ceil(SHED_DIVISOR);
+        for _ in 0..sessions {
+            let Some((_, state)) = self.sessions.pop_lru() else {
+                break;
+            };
+            self.finish(state, EndReason::Evicted);
+        }
+        self.stats.traces_shed += traces as u64;
+        self.stats.sessions_shed += sessions as u64;
+        metrics::shed(&self.id, sessions, traces);
+    }
+
     fn after(&mut self, now: Instant, out: &mut Assembler) {
+        self.shed(now, out);
         self.release_due(now, out);
         self.expire_sessions(now);
         metrics::gauges(&self.id, self.sessions.len(), self.held_spans);
