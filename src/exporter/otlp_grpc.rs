@@ -168,7 +168,7 @@ pub fn classify(status: &Status) -> ExportError {
 fn frame(batch: &Batch, compression: Compression, level: i32) -> Result<Vec<Bytes>, ExportError> {
     let mut pieces = compression
         .compress(batch.protobuf_chunks(), level)
-        .map_err(|e| ExportError::permanent(format!("cannot compress: {e}")))?;
+        .map_err(|e| ExportError::permanent("cannot compress").with_source(e))?;
     let len: usize = pieces.iter().map(Bytes::len).sum();
     let len = u32::try_from(len)
         .map_err(|_| ExportError::permanent(format!("message of {len} bytes is too large")))?;
@@ -244,17 +244,17 @@ impl Exporter for OtlpGrpcExporter {
             }
             let request = request
                 .body(tonic::body::Body::new(Chunks::new(body)))
-                .map_err(|e| ExportError::permanent(format!("cannot build request: {e}")))?;
+                .map_err(|e| ExportError::permanent("cannot build request").with_source(e))?;
             let mut channel = self
                 .channel
                 .get_or_init(|| self.endpoint.connect_lazy())
                 .clone();
             std::future::poll_fn(|cx| GrpcService::poll_ready(&mut channel, cx))
                 .await
-                .map_err(|e| ExportError::retryable(format!("cannot connect: {e}")))?;
+                .map_err(|e| ExportError::retryable("cannot connect").with_source(e))?;
             let response = GrpcService::call(&mut channel, request)
                 .await
-                .map_err(|e| ExportError::retryable(format!("request failed: {e}")))?;
+                .map_err(|e| ExportError::retryable("request failed").with_source(e))?;
             let (parts, body) = response.into_parts();
             if let Some(status) = status_of(&parts.headers) {
                 // Trailers-only response.
@@ -266,7 +266,7 @@ impl Exporter for OtlpGrpcExporter {
             let collected = body
                 .collect()
                 .await
-                .map_err(|e| ExportError::retryable(format!("response failed: {e}")))?;
+                .map_err(|e| ExportError::retryable("response failed").with_source(e))?;
             outcome(parts.status, collected.trailers().and_then(status_of))
         })
     }

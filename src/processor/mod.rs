@@ -21,6 +21,7 @@ use serde::de::DeserializeOwned;
 use crate::config::ConfigError;
 use crate::pipeline::Batch;
 use crate::summary::SessionSummary;
+use crate::telemetry::Catalog;
 
 /// What a pipeline asks of a processor.
 ///
@@ -31,6 +32,10 @@ use crate::summary::SessionSummary;
 /// - A processor may hold data back (batching, session grouping). It then reports, through
 ///   `next_deadline`, when it next wants `on_tick`, and must release held data no later than the
 ///   wait its documentation promises.
+/// - Building a processor (`new`) only checks and resolves its options: no files are read
+///   besides config input, no state is loaded and no metric is set, so `spotter validate` can
+///   build every processor without side effects. `start` loads state (files) and publishes
+///   initial gauges; it is called once, before the first batch.
 /// - `shutdown` releases everything still held; it is called once, when the pipeline drains.
 /// - Processors are driven by one task per pipeline, so they need no locking of their own state,
 ///   and must never block or await.
@@ -39,6 +44,9 @@ use crate::summary::SessionSummary;
 pub trait Processor: Send {
     /// The component id, e.g. `batch` or `attributes/env`.
     fn id(&self) -> &str;
+
+    /// Load state and publish initial gauges; called once before the first batch.
+    fn start(&mut self) {}
 
     fn process(&mut self, batch: Batch, now: Instant, out: &mut Vec<Batch>);
 
@@ -58,6 +66,13 @@ pub trait Processor: Send {
 
     /// Add this processor's knowledge to a finished session.
     fn enrich_summary(&mut self, _summary: &mut SessionSummary) {}
+}
+
+/// The processors' self-metrics (the describe hook of the processor family).
+pub fn describe(c: &mut Catalog) {
+    session::describe(c);
+    tool::names::describe(c);
+    agent_metrics::names::describe(c);
 }
 
 /// Build one processor from its component id and YAML options.

@@ -80,7 +80,7 @@ impl RawGrpcSink {
 }
 
 /// Send one raw `TraceService/Export` message to spotter, gzip-compressed as SDKs do.
-async fn send_grpc(service: &spotter::pipeline::Service, body: &[u8]) {
+async fn send_grpc(service: &spotter::service::Service, body: &[u8]) {
     let channel = tonic::transport::Endpoint::from_shared(harness::grpc_url(service))
         .unwrap()
         .connect()
@@ -186,7 +186,7 @@ service:
     )
 }
 
-async fn send(service: &spotter::pipeline::Service, body: &[u8]) {
+async fn send(service: &spotter::service::Service, body: &[u8]) {
     let reply = harness::post(
         &harness::http_url(service, "/v1/traces"),
         "application/x-protobuf",

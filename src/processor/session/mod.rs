@@ -74,6 +74,8 @@ mod state;
 #[cfg(test)]
 mod tests;
 
+pub use metrics::describe;
+
 use std::collections::{HashMap, VecDeque};
 use std::mem;
 use std::num::NonZeroUsize;
@@ -146,7 +148,6 @@ struct Stamp<'s> {
 
 impl SessionProcessor {
     pub fn new(id: &str, config: Config, path: &str) -> Result<Self, ConfigError> {
-        metrics::describe();
         let cfg = config.resolve(path)?;
         let cap = |n: usize| NonZeroUsize::new(n).expect("validated to be at least 1");
         Ok(SessionProcessor {
@@ -535,7 +536,7 @@ impl SessionProcessor {
     /// on now, later spans of forgotten ones start a new turn) and end the oldest eighth of the
     /// sessions (their summaries go out as evicted). Counted, never silent.
     fn shed(&mut self, now: Instant, out: &mut Assembler) {
-        if !crate::pipeline::admission::under_pressure()
+        if !crate::extension::memory_limiter::under_pressure()
             || self.last_shed.is_some_and(|t| now < t + SHED_EVERY)
         {
             return;

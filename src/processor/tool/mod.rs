@@ -30,7 +30,7 @@
 //! ```
 //!
 //! **Parse once.** A result is parsed by the first processor that needs it and kept in the
-//! batch's side table (`Batch::tool_results`, see [`result`]); the others reuse the parse.
+//! batch's caches (a [`result::ToolResultCache`] in `Batch::caches`); the others reuse the parse.
 //!
 //! **Holding.** Only `silent_failure` holds spans: a failed tool span waits (bounded in count
 //! and time) for its turn's verdict; see [`silent_failure`]. The others never hold anything.

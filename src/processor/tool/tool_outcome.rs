@@ -107,7 +107,6 @@ pub struct ToolOutcomeProcessor {
 
 impl ToolOutcomeProcessor {
     pub fn new(id: &str, config: Config, path: &str) -> Result<Self, ConfigError> {
-        crate::processor::tool::names::describe();
         let rules = Ruleset::with_user_rules(&config.rules)
             .map_err(|(key, message)| ConfigError::invalid(format!("{path}.{key}"), message))?;
         Ok(ToolOutcomeProcessor {

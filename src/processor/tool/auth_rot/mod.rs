@@ -82,7 +82,6 @@ pub struct AuthRotProcessor {
 
 impl AuthRotProcessor {
     pub fn new(id: &str, config: Config, path: &str) -> Result<Self, ConfigError> {
-        crate::processor::tool::names::describe();
         for (key, v) in [
             ("min_share", config.min_share),
             ("min_rise", config.min_rise),

@@ -117,7 +117,6 @@ enum Detection {
 
 impl LoopProcessor {
     pub fn new(id: &str, config: Config, path: &str) -> Result<Self, ConfigError> {
-        crate::processor::tool::names::describe();
         if config.repeats < 2 {
             return Err(ConfigError::invalid(
                 format!("{path}.repeats"),

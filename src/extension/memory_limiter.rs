@@ -59,7 +59,7 @@ pub struct Ticket {
     guard: Arc<MemoryGuard>,
     /// The write-ahead log record of the admitted request, completed when the last ticket
     /// holding it is dropped (tickets split off for held spans share it).
-    pub(crate) wal: Option<Arc<super::wal::WalEntry>>,
+    pub(crate) wal: Option<Arc<super::file_storage::WalEntry>>,
 }
 
 impl fmt::Debug for Ticket {
@@ -201,6 +201,24 @@ impl MemoryGuard {
     pub fn limit(&self) -> usize {
         self.limit
     }
+}
+
+/// The memory guard's metrics.
+pub fn describe(c: &mut crate::telemetry::Catalog) {
+    c.gauge(
+        IN_FLIGHT_BYTES,
+        "Request bytes admitted and not yet delivered.",
+    );
+    c.gauge(LIMIT_BYTES, "The memory guard's budget of bytes in flight.");
+    c.counter(REFUSED_REQUESTS, "Requests refused by the memory guard.");
+    c.gauge(
+        RESIDENT_BYTES,
+        "Resident memory of the process, as the memory guard last read it.",
+    );
+    c.counter(
+        SHED,
+        "Processor state shed because resident memory passed the memory limit, by processor and state.",
+    );
 }
 
 #[cfg(test)]

@@ -5,8 +5,8 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::{mpsc, watch};
 
-use super::{Batch, Signal};
 use crate::exporter::ExporterRunner;
+use crate::pipeline::{Batch, Signal};
 use crate::processor::Processor;
 use crate::summary::SessionSummary;
 use crate::telemetry::events;
@@ -24,6 +24,9 @@ pub struct Engine {
 impl Engine {
     /// Run until `stop` flips, then take what is still queued, flush every processor and return.
     pub async fn run(mut self, mut rx: mpsc::Receiver<Batch>, mut stop: watch::Receiver<bool>) {
+        for p in &mut self.processors {
+            p.start();
+        }
         let mut next_poll = Instant::now() + SUMMARY_POLL;
         loop {
             let deadline = self
@@ -47,7 +50,7 @@ impl Engine {
                         next_poll = Instant::now() + SUMMARY_POLL;
                     }
                 }
-                _ = stopped(&mut stop) => {
+                _ = crate::listener::stopped(&mut stop) => {
                     rx.close();
                     while let Some(batch) = rx.recv().await {
                         let out = self.run_from(0, vec![batch], Instant::now());
@@ -128,11 +131,6 @@ impl Engine {
     }
 }
 
-/// Resolves once `stop` is true.
-pub async fn stopped(stop: &mut watch::Receiver<bool>) {
-    let _ = stop.wait_for(|s| *s).await;
-}
-
 /// Hand each batch to every exporter; the last exporter gets the original, the others copies.
 async fn export(pipeline: &str, exporters: &[Arc<ExporterRunner>], batches: Vec<Batch>) {
     for mut batch in batches {
@@ -140,7 +138,7 @@ async fn export(pipeline: &str, exporters: &[Arc<ExporterRunner>], batches: Vec<
             continue;
         }
         // Parsed tool results are for processors; queues should not hold them for retries.
-        batch.tool_results = Default::default();
+        batch.caches = Default::default();
         let (last, rest) = exporters.split_last().expect("a pipeline has exporters");
         for exporter in rest {
             let _ = exporter.enqueue(pipeline, batch.clone()).await;
