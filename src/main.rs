@@ -22,14 +22,29 @@ const USAGE: &str = "usage:
   spotter validate [--config FILE]   check a config; exit 0 or name the offending key
   spotter healthcheck [--config FILE | --endpoint HOST:PORT]
                                      exit 0 when the local /readyz answers ready
-  spotter detection [DIR]            replay labelled fixtures (default ../shared/fixtures)
-                                     and print precision and recall per failure mode";
+  spotter detection [DIR] [--min-f1 X] [--max-fp-rate Y] [--one-daemon]
+                                     replay a labelled folder (default ../shared/fixtures;
+                                     --one-daemon: all libraries through one pipeline),
+                                     print precision, recall and F1 per failure mode and the
+                                     false-positive rate on healthy sessions; exit non-zero
+                                     when a mode's F1 is below X or that rate is above Y";
 
 struct Args {
     command: String,
     config: Option<PathBuf>,
     endpoint: Option<String>,
     fixtures: Option<PathBuf>,
+    min_f1: Option<f64>,
+    max_fp_rate: Option<f64>,
+    one_daemon: bool,
+}
+
+fn ratio_arg(flag: &str, value: Option<String>) -> anyhow::Result<f64> {
+    let v = value.with_context(|| format!("{flag} needs a number between 0 and 1"))?;
+    match v.parse::<f64>() {
+        Ok(x) if (0.0..=1.0).contains(&x) => Ok(x),
+        _ => bail!("{flag} needs a number between 0 and 1, not {v:?}"),
+    }
 }
 
 fn parse_args() -> anyhow::Result<Args> {
@@ -38,6 +53,9 @@ fn parse_args() -> anyhow::Result<Args> {
         config: None,
         endpoint: None,
         fixtures: None,
+        min_f1: None,
+        max_fp_rate: None,
+        one_daemon: false,
     };
     let mut it = std::env::args().skip(1);
     while let Some(a) = it.next() {
@@ -47,6 +65,9 @@ fn parse_args() -> anyhow::Result<Args> {
                 args.config = Some(it.next().context("--config needs a file")?.into())
             }
             "--endpoint" => args.endpoint = Some(it.next().context("--endpoint needs host:port")?),
+            "--min-f1" => args.min_f1 = Some(ratio_arg("--min-f1", it.next())?),
+            "--max-fp-rate" => args.max_fp_rate = Some(ratio_arg("--max-fp-rate", it.next())?),
+            "--one-daemon" => args.one_daemon = true,
             "--help" | "-h" | "help" => {
                 println!("{USAGE}");
                 std::process::exit(0);
@@ -67,12 +88,7 @@ fn main() -> ExitCode {
     let result = parse_args().and_then(|args| match args.command.as_str() {
         "validate" => validate(&args),
         "healthcheck" => healthcheck(&args),
-        "detection" => {
-            let dir = args.fixtures.clone().unwrap_or("../shared/fixtures".into());
-            spotter::detection::run(&dir)
-                .map(|report| println!("{report}"))
-                .map_err(anyhow::Error::from)
-        }
+        "detection" => detection(&args),
         _ => run(&args),
     });
     match result {
@@ -81,6 +97,42 @@ fn main() -> ExitCode {
             eprintln!("spotter: {e:#}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// The detection report, as a gate when `--min-f1` or `--max-fp-rate` is given.
+fn detection(args: &Args) -> anyhow::Result<()> {
+    let dir = args.fixtures.clone().unwrap_or("../shared/fixtures".into());
+    use spotter::detection::{run_replay, Daemons, Delivery};
+    let daemons = if args.one_daemon {
+        Daemons::One
+    } else {
+        Daemons::PerLibrary
+    };
+    let report = run_replay(&dir, Delivery::Original, daemons)?;
+    println!("{report}");
+    let mut failures = Vec::new();
+    if !report.missing.is_empty() {
+        failures.push(format!(
+            "{} labelled sessions have no summary",
+            report.missing.len()
+        ));
+    }
+    if let Some(min) = args.min_f1 {
+        for m in report.below(min) {
+            failures.push(format!("{} F1 {:.2} < {min:.2}", m.mode, m.f1()));
+        }
+    }
+    if let Some(max) = args.max_fp_rate {
+        let rate = report.ok_false_positive_rate();
+        if rate > max {
+            failures.push(format!("healthy sessions flagged {rate:.3} > {max:.3}"));
+        }
+    }
+    if failures.is_empty() {
+        Ok(())
+    } else {
+        bail!("below the bar: {}", failures.join("; "))
     }
 }
 
