@@ -14,6 +14,7 @@ ARG BINARY_STAGE=build
 FROM rust:1-bookworm AS build
 WORKDIR /src
 COPY Cargo.toml Cargo.lock ./
+COPY .cargo ./.cargo
 COPY src ./src
 COPY config ./config
 COPY proto ./proto

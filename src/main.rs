@@ -10,6 +10,12 @@ use spotter::service::{self, Plan, Service};
 use spotter::telemetry::{events, logging};
 use tokio::signal::unix::{signal, SignalKind};
 
+/// jemalloc hands freed memory back to the OS from a background thread (settings in
+/// `.cargo/config.toml`), so the memory guard's resident-memory check sees memory fall again
+/// after a burst; glibc's per-thread arenas keep it.
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 const USAGE: &str = "usage:
   spotter [run] [--config FILE]      run the daemon (default: $SPOTTER_CONFIG, else the
                                      embedded config)

@@ -1,25 +1,33 @@
-//! Pass-through benchmark: realistic agent spans over OTLP/HTTP protobuf into a release spotter
-//! pinned to core 0, out through its `otlphttp` exporter to a decoding sink; the generator and
-//! the sink share core 1.
+//! Pass-through and agent-pipeline benchmark: realistic agent spans over OTLP/HTTP protobuf (or
+//! OTLP/gRPC) into a release spotter pinned to core 0, out through its exporter to a decoding
+//! sink; the generator and the sink share core 1.
 //!
 //! ```text
-//! cargo bench --bench passthrough -- [--mode gzip|none|steady|all] [--spans N]
-//!     [--spans-per-request N] [--concurrency N] [--rate SPANS_PER_S] [--duration SECS]
-//!     [--steady-batch N] [--gzip-level N] [--config FILE] [--spotter BIN] [--rotel BIN]
-//!     [--no-pin]
+//! cargo bench --bench passthrough -- [--mode gzip|none|steady|agent|grpc|steady1k|steady10k|all|issue]
+//!     [--spans N] [--spans-per-request N] [--concurrency N] [--rate SPANS_PER_S]
+//!     [--duration SECS] [--steady-batch N] [--gzip-level N] [--settle SECS] [--config FILE]
+//!     [--spotter BIN] [--rotel BIN] [--no-pin]
 //! ```
 //!
 //! Modes: `gzip` and `none` send `--spans` spans as fast as spotter takes them, exporting with
 //! and without gzip; `steady` sends `--rate` spans/s for `--duration` seconds and reports the
 //! added latency (client send time to sink receipt, batching wait included). Every mode starts a
-//! fresh spotter and sink and reports spotter's CPU seconds (/proc/PID/stat), its peak RSS
-//! (VmHWM) and spans/s per core = spans/s ÷ spotter's CPU utilisation.
+//! fresh collector and sink and reports its CPU seconds (/proc/PID/stat), its peak RSS (VmHWM)
+//! and spans per CPU-second (spans/s ÷ CPU utilisation).
 //!
-//! `--rotel PATH/rotel-agent` runs the same modes against Rotel instead (gzip at its own level).
+//! The agent modes use the full default pipeline (`benches/agent.yaml`):
+//! - `agent`: max rate, gzip export; peak RSS, and RSS idle before and `--settle` seconds after;
+//! - `steady1k` / `steady10k`: 1,000 / 10,000 spans/s for `--duration` seconds from 1,200 /
+//!   6,000 live sessions taking turns (one trace per turn); RSS at the end, added latency of all
+//!   spans and of the spans whose session spotter already knows (later turns);
+//! - `grpc`: `[batch]` pass-through with gRPC in and gRPC out (gzip), `benches/grpc.yaml`.
 //!
-//! `--config` takes a spotter config (default `benches/passthrough.yaml`) that reads its
-//! addresses and compression from `SPOTTER_BENCH_*` variables; add processors there to measure
-//! a fuller pipeline.
+//! `issue` runs `agent`, `grpc`, `steady1k` and `steady10k`. With `--rotel PATH/rotel-agent`,
+//! every max-rate mode also runs Rotel's pass-through on the same load, right after spotter, and
+//! prints the ratio of spans per CPU-second.
+//!
+//! `--config` takes a spotter config (default `benches/passthrough.yaml`) for the pass-through
+//! modes, reading its addresses and compression from `SPOTTER_BENCH_*` variables.
 
 mod load;
 mod process;
@@ -39,6 +47,8 @@ use anyhow::{bail, Context};
 use bytes::Bytes;
 use prost::Message;
 
+use load::Transport;
+
 const PINNED_ENV: &str = "SPOTTER_BENCH_PINNED";
 
 struct Args {
@@ -50,9 +60,11 @@ struct Args {
     duration: u64,
     steady_batch: usize,
     gzip_level: u32,
+    settle: u64,
     config: PathBuf,
+    root: PathBuf,
     spotter: PathBuf,
-    /// Measure Rotel's `rotel-agent` instead of spotter (same workload, sink and pinning).
+    /// Also measure Rotel's `rotel-agent` (same workload, sink and pinning).
     rotel: Option<PathBuf>,
     pin: bool,
     sink_role: bool,
@@ -69,7 +81,9 @@ fn parse_args() -> anyhow::Result<Args> {
         duration: 20,
         steady_batch: 50,
         gzip_level: 1,
+        settle: 60,
         config: root.join("benches/passthrough.yaml"),
+        root,
         spotter: PathBuf::from(env!("CARGO_BIN_EXE_spotter")),
         rotel: None,
         pin: true,
@@ -85,8 +99,16 @@ fn parse_args() -> anyhow::Result<Args> {
                 let m = value()?;
                 a.modes = match m.as_str() {
                     "all" => vec!["gzip".into(), "none".into(), "steady".into()],
-                    "gzip" | "none" | "steady" => vec![m],
-                    other => bail!("unknown mode {other:?} (gzip, none, steady, all)"),
+                    "issue" => vec![
+                        "agent".into(),
+                        "grpc".into(),
+                        "steady1k".into(),
+                        "steady10k".into(),
+                    ],
+                    "gzip" | "none" | "steady" | "agent" | "grpc" | "steady1k" | "steady10k" => {
+                        vec![m]
+                    }
+                    other => bail!("unknown mode {other:?}"),
                 }
             }
             "--spans" => a.spans = value()?.parse()?,
@@ -96,6 +118,7 @@ fn parse_args() -> anyhow::Result<Args> {
             "--duration" => a.duration = value()?.parse()?,
             "--steady-batch" => a.steady_batch = value()?.parse()?,
             "--gzip-level" => a.gzip_level = value()?.parse()?,
+            "--settle" => a.settle = value()?.parse()?,
             "--config" => a.config = value()?.into(),
             "--spotter" => a.spotter = value()?.into(),
             "--rotel" => a.rotel = Some(value()?.into()),
@@ -107,7 +130,7 @@ fn parse_args() -> anyhow::Result<Args> {
     Ok(a)
 }
 
-/// Re-run this process on core 1 (generator and sink), leaving core 0 to spotter.
+/// Re-run this process on core 1 (generator and sink), leaving core 0 to the collector.
 fn pin_to_core_1(args: &Args) -> anyhow::Result<()> {
     if !args.pin || std::env::var_os(PINNED_ENV).is_some() {
         return Ok(());
@@ -149,11 +172,30 @@ fn processors(config: &Path) -> anyhow::Result<String> {
     Ok(out.join("; "))
 }
 
+/// The collector under test.
+#[derive(Debug, Clone)]
+enum Collector {
+    /// spotter with this config.
+    Spotter(PathBuf),
+    /// Rotel's pass-through (default batching), exporting over this protocol.
+    Rotel(PathBuf, Transport),
+}
+
+impl Collector {
+    fn name(&self) -> &'static str {
+        match self {
+            Collector::Spotter(_) => "spotter",
+            Collector::Rotel(..) => "Rotel",
+        }
+    }
+}
+
 struct Running {
     spotter: Child,
     sink: Child,
     sink_addr: String,
     http: String,
+    grpc: String,
     log: PathBuf,
 }
 
@@ -177,7 +219,12 @@ impl Running {
     }
 }
 
-fn start(args: &Args, compression: &str, tag: &str) -> anyhow::Result<Running> {
+fn start(
+    args: &Args,
+    collector: &Collector,
+    compression: &str,
+    tag: &str,
+) -> anyhow::Result<Running> {
     let mut sink = Command::new(std::env::current_exe()?)
         .args(["--role", "sink"])
         .stdout(Stdio::piped())
@@ -196,7 +243,10 @@ fn start(args: &Args, compression: &str, tag: &str) -> anyhow::Result<Running> {
     let health = format!("127.0.0.1:{}", free_port()?);
     let log = std::env::temp_dir().join(format!("spotter-bench-{tag}.log"));
     let grpc = format!("127.0.0.1:{}", free_port()?);
-    let program = args.rotel.as_ref().unwrap_or(&args.spotter);
+    let program = match collector {
+        Collector::Spotter(_) => &args.spotter,
+        Collector::Rotel(bin, _) => bin,
+    };
     let mut cmd = if args.pin {
         let mut c = Command::new("taskset");
         c.arg("-c").arg("0").arg(program);
@@ -204,10 +254,10 @@ fn start(args: &Args, compression: &str, tag: &str) -> anyhow::Result<Running> {
     } else {
         Command::new(program)
     };
-    match &args.rotel {
-        None => {
+    match collector {
+        Collector::Spotter(config) => {
             cmd.arg("--config")
-                .arg(&args.config)
+                .arg(config)
                 .env("SPOTTER_BENCH_HTTP", &http)
                 .env("SPOTTER_BENCH_GRPC", &grpc)
                 .env("SPOTTER_BENCH_HEALTH", &health)
@@ -219,12 +269,16 @@ fn start(args: &Args, compression: &str, tag: &str) -> anyhow::Result<Running> {
                 .env("SPOTTER_BENCH_COMPRESSION", compression)
                 .env("SPOTTER_BENCH_LEVEL", args.gzip_level.to_string());
         }
-        Some(_) => {
+        Collector::Rotel(_, protocol) => {
+            let protocol = match protocol {
+                Transport::Http => "http",
+                Transport::Grpc => "grpc",
+            };
             cmd.arg("start")
                 .args(["--otlp-grpc-endpoint", &grpc])
                 .args(["--otlp-http-endpoint", &http])
                 .args(["--exporter", "otlp"])
-                .args(["--otlp-exporter-protocol", "http"])
+                .args(["--otlp-exporter-protocol", protocol])
                 .arg("--otlp-exporter-endpoint")
                 .arg(format!("http://{sink_addr}"))
                 .args(["--otlp-exporter-compression", compression])
@@ -242,25 +296,31 @@ fn start(args: &Args, compression: &str, tag: &str) -> anyhow::Result<Running> {
         sink,
         sink_addr,
         http,
+        grpc,
         log,
     };
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {
         if let Some(status) = running.spotter.try_wait()? {
             let log = std::fs::read_to_string(&running.log).unwrap_or_default();
-            bail!("spotter exited with {status}:\n{log}");
+            bail!("{} exited with {status}:\n{log}", collector.name());
         }
-        let ready = match args.rotel {
-            None => http_get(&health, "/readyz").is_ok_and(|(code, _)| code == 200),
-            // Rotel has no readiness endpoint: wait until its HTTP receiver accepts.
-            Some(_) => std::net::TcpStream::connect(&running.http).is_ok(),
+        let ready = match collector {
+            Collector::Spotter(_) => {
+                http_get(&health, "/readyz").is_ok_and(|(code, _)| code == 200)
+            }
+            // Rotel has no readiness endpoint: wait until both receivers accept.
+            Collector::Rotel(..) => {
+                std::net::TcpStream::connect(&running.http).is_ok()
+                    && std::net::TcpStream::connect(&running.grpc).is_ok()
+            }
         };
         if ready {
             break;
         }
         if Instant::now() > deadline {
             running.stop();
-            bail!("spotter was not ready within 20s");
+            bail!("{} was not ready within 20s", collector.name());
         }
         std::thread::sleep(Duration::from_millis(50));
     }
@@ -330,27 +390,47 @@ impl Measure {
     }
 }
 
-fn gzip_label(args: &Args) -> String {
-    match args.rotel {
-        None => format!("gzip level {}", args.gzip_level),
-        Some(_) => "gzip (Rotel's level)".to_string(),
+fn gzip_label(args: &Args, collector: &Collector) -> String {
+    match collector {
+        Collector::Spotter(_) => format!("gzip level {}", args.gzip_level),
+        Collector::Rotel(..) => "gzip (Rotel's level)".to_string(),
     }
 }
 
+/// What one max-rate run measured.
+struct MaxRate {
+    per_cpu_second: f64,
+}
+
+/// Send `pool` round-robin as fast as the collector takes it.
+#[allow(clippy::too_many_arguments)]
 fn max_rate(
     args: &Args,
     rt: &tokio::runtime::Runtime,
     pool: &Arc<Vec<Bytes>>,
+    collector: &Collector,
+    transport: Transport,
     compression: &str,
-) -> anyhow::Result<()> {
-    let running = start(args, compression, compression)?;
+    settle: u64,
+    tag: &str,
+) -> anyhow::Result<MaxRate> {
+    let running = start(args, collector, compression, tag)?;
     let requests = args.spans / args.spans_per_request as u64;
     let spans = requests * args.spans_per_request as u64;
-    let url: http::Uri = format!("http://{}/v1/traces", running.http).parse()?;
+    let url: http::Uri = match transport {
+        Transport::Http => format!("http://{}/v1/traces", running.http),
+        Transport::Grpc => format!(
+            "http://{}/opentelemetry.proto.collector.trace.v1.TraceService/Export",
+            running.grpc
+        ),
+    }
+    .parse()?;
     let measure = Measure::begin(&running)?;
+    let idle = process::status_mib(measure.pid, "VmRSS")?;
     let t0 = Instant::now();
     let outcome = rt.block_on(load::max_rate(
         url,
+        transport,
         pool.clone(),
         requests,
         args.concurrency,
@@ -359,55 +439,90 @@ fn max_rate(
     let wall = done.duration_since(t0).as_secs_f64();
     let cpu = measure.cpu()?;
     let hwm = process::status_mib(measure.pid, "VmHWM")?;
+    let after = process::status_mib(measure.pid, "VmRSS")?;
     let stats = sink_stats(&running)?;
+    let settled = if settle > 0 {
+        std::thread::sleep(Duration::from_secs(settle));
+        Some(process::status_mib(measure.pid, "VmRSS")?)
+    } else {
+        None
+    };
     running.stop();
 
     let raw = spans as f64 / wall;
     let util = cpu / wall;
+    let per_cpu_second = spans as f64 / cpu.max(1e-9);
     let label = if compression == "gzip" {
-        gzip_label(args)
+        gzip_label(args, collector)
     } else {
         "uncompressed".to_string()
     };
-    println!("\n== max rate, {label} export ==");
+    let via = match transport {
+        Transport::Http => "OTLP/HTTP in",
+        Transport::Grpc => "OTLP/gRPC in",
+    };
     println!(
-        "  {spans} spans in {wall:.2} s: {raw:.0} spans/s raw; CPU {cpu:.2} s \
-         ({:.0}% of one core) -> {:.0} spans/s per core",
-        util * 100.0,
-        raw / util.max(1e-9)
+        "\n== {}: max rate, {via}, {label} export ({tag}) ==",
+        collector.name()
     );
     println!(
-        "  peak RSS (VmHWM) {hwm:.1} MiB; push-backs (429/503) {}; client errors {}; \
-         sink: {} requests, {:.1} MB on the wire ({:.1} MB decoded)",
+        "  {spans} spans in {wall:.2} s: {raw:.0} spans/s raw; CPU {cpu:.2} s \
+         ({:.0}% of one core) -> {per_cpu_second:.0} spans per CPU-second \
+         ({:.1} ms CPU per 1,000 spans)",
+        util * 100.0,
+        1e6 / per_cpu_second
+    );
+    println!(
+        "  RSS idle {idle:.1} MiB, peak (VmHWM) {hwm:.1} MiB, right after {after:.1} MiB{}; \
+         push-backs {}; client errors {}; sink: {} requests, {:.1} MB on the wire \
+         ({:.1} MB decoded)",
+        settled
+            .map(|r| format!(", {settle} s later {r:.1} MiB"))
+            .unwrap_or_default(),
         outcome.pushbacks.load(Ordering::Relaxed),
         outcome.errors.load(Ordering::Relaxed),
         stats["requests"],
         stats["wire_bytes"].as_f64().unwrap_or(0.0) / 1e6,
         stats["decoded_bytes"].as_f64().unwrap_or(0.0) / 1e6,
     );
-    Ok(())
+    Ok(MaxRate { per_cpu_second })
 }
 
+fn ratio(spotter: &MaxRate, rotel: &MaxRate, what: &str) {
+    println!(
+        "  => {what}: spotter {:.0} vs Rotel {:.0} spans per CPU-second: {:.2}x Rotel",
+        spotter.per_cpu_second,
+        rotel.per_cpu_second,
+        spotter.per_cpu_second / rotel.per_cpu_second.max(1e-9)
+    );
+}
+
+/// Send requests made by `next` at `rate` spans/s for `duration` seconds.
 fn steady(
     args: &Args,
     rt: &tokio::runtime::Runtime,
-    templates: &[opentelemetry_proto::tonic::collector::trace::v1::ExportTraceServiceRequest],
+    collector: &Collector,
+    rate: u64,
+    mut next: impl FnMut()
+        -> opentelemetry_proto::tonic::collector::trace::v1::ExportTraceServiceRequest,
+    label: &str,
 ) -> anyhow::Result<()> {
-    let running = start(args, "gzip", "steady")?;
+    let running = start(args, collector, "gzip", label)?;
     let url: http::Uri = format!("http://{}/v1/traces", running.http).parse()?;
-    let interval = Duration::from_secs_f64(args.steady_batch as f64 / args.rate as f64);
+    let interval = Duration::from_secs_f64(args.steady_batch as f64 / rate as f64);
     let duration = Duration::from_secs(args.duration);
     let measure = Measure::begin(&running)?;
     let outcome = Arc::new(load::Outcome::default());
     let t0 = Instant::now();
     let sent = rt.block_on(load::steady(
         url,
-        templates,
+        &mut next,
         interval,
         duration,
         outcome.clone(),
     ));
     let sending = t0.elapsed().as_secs_f64();
+    let rss_end = process::status_mib(measure.pid, "VmRSS")?;
     wait_for_sink(&running, sent, Duration::from_secs(60))?;
     let wall = t0.elapsed().as_secs_f64();
     let cpu = measure.cpu()?;
@@ -419,26 +534,32 @@ fn steady(
     let util = cpu / wall;
     let lat = &stats["latency_ms"];
     println!(
-        "\n== steady {} spans/s for {} s, {} export ==",
-        args.rate,
+        "\n== {}: steady {label} for {} s, {} export ==",
+        collector.name(),
         args.duration,
-        gzip_label(args)
+        gzip_label(args, collector)
     );
     println!(
-        "  sent {sent} spans at {rate:.0} spans/s in requests of {}; CPU {cpu:.2} s \
-         ({:.1}% of one core) -> {:.0} spans/s per core",
-        args.steady_batch,
+        "  sent {sent} spans at {rate:.0} spans/s; CPU {cpu:.2} s ({:.1}% of one core) -> \
+         {:.0} spans per CPU-second",
         util * 100.0,
-        rate / util.max(1e-9)
+        sent as f64 / cpu.max(1e-9)
     );
     println!(
-        "  peak RSS (VmHWM) {hwm:.1} MiB; push-backs (429/503) {}; client errors {}",
+        "  RSS at the end of sending {rss_end:.1} MiB, peak (VmHWM) {hwm:.1} MiB; \
+         push-backs {}; client errors {}",
         outcome.pushbacks.load(Ordering::Relaxed),
         outcome.errors.load(Ordering::Relaxed)
     );
     println!(
-        "  added latency (send -> sink receipt): p50 {} ms, p90 {} ms, p99 {} ms, max {} ms",
+        "  added latency (send -> sink receipt), all spans: p50 {} ms, p90 {} ms, p99 {} ms, \
+         max {} ms",
         lat["p50"], lat["p90"], lat["p99"], lat["max"]
+    );
+    let known = &stats["known_latency_ms"];
+    println!(
+        "  spans whose session was known ({} spans): p50 {} ms, p99 {} ms",
+        stats["known_spans"], known["p50"], known["p99"]
     );
     Ok(())
 }
@@ -449,27 +570,32 @@ fn main() -> anyhow::Result<()> {
         return sink::run();
     }
     pin_to_core_1(&args)?;
-    let program = args.rotel.as_ref().unwrap_or(&args.spotter);
-    if !program.exists() {
-        bail!("binary {} not found", program.display());
+    for program in std::iter::once(&args.spotter).chain(&args.rotel) {
+        if !program.exists() {
+            bail!("binary {} not found", program.display());
+        }
     }
-
-    match &args.rotel {
-        None => {
-            println!("spotter pass-through benchmark");
-            println!("  spotter:    {}", args.spotter.display());
-            println!("  config:     {}", args.config.display());
-            println!("  processors: {}", processors(&args.config)?);
-        }
-        Some(rotel) => {
-            println!("Rotel pass-through benchmark (for comparison)");
-            println!("  rotel:      {} (default batching)", rotel.display());
-        }
+    let agent = args.root.join("benches/agent.yaml");
+    let grpc = args.root.join("benches/grpc.yaml");
+    println!("spotter benchmark");
+    println!("  spotter:    {}", args.spotter.display());
+    println!("  config:     {}", args.config.display());
+    println!("  processors: {}", processors(&args.config)?);
+    println!(
+        "  agent:      {} ({})",
+        agent.display(),
+        processors(&agent)?
+    );
+    if let Some(rotel) = &args.rotel {
+        println!(
+            "  Rotel:      {} (default batching, beside spotter)",
+            rotel.display()
+        );
     }
     println!(
         "  pinning:    {}",
         if args.pin {
-            "spotter on core 0; generator and sink on core 1"
+            "collector on core 0; generator and sink on core 1"
         } else {
             "off"
         }
@@ -490,6 +616,7 @@ fn main() -> anyhow::Result<()> {
         args.spans_per_request,
         pool_requests
     );
+    let grpc_pool: Arc<Vec<Bytes>> = Arc::new(pool.iter().map(|b| load::grpc_frame(b)).collect());
     let pool = Arc::new(pool);
     let templates: Vec<_> = (0..200)
         .map(|_| w.request(args.steady_batch, now))
@@ -498,11 +625,82 @@ fn main() -> anyhow::Result<()> {
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
+    let spotter = Collector::Spotter(args.config.clone());
+    let rotel = |t| args.rotel.clone().map(|r| Collector::Rotel(r, t));
     for mode in &args.modes {
         match mode.as_str() {
-            "gzip" => max_rate(&args, &rt, &pool, "gzip")?,
-            "none" => max_rate(&args, &rt, &pool, "none")?,
-            _ => steady(&args, &rt, &templates)?,
+            "gzip" | "none" => {
+                let c = mode.as_str();
+                let s = max_rate(&args, &rt, &pool, &spotter, Transport::Http, c, 0, c)?;
+                if let Some(r) = rotel(Transport::Http) {
+                    let r = max_rate(&args, &rt, &pool, &r, Transport::Http, c, 0, c)?;
+                    ratio(&s, &r, &format!("[batch] pass-through, {c}"));
+                }
+            }
+            "agent" => {
+                let full = Collector::Spotter(agent.clone());
+                let s = max_rate(
+                    &args,
+                    &rt,
+                    &pool,
+                    &full,
+                    Transport::Http,
+                    "gzip",
+                    args.settle,
+                    "agent",
+                )?;
+                if let Some(r) = rotel(Transport::Http) {
+                    let r = max_rate(&args, &rt, &pool, &r, Transport::Http, "gzip", 0, "agent")?;
+                    ratio(&s, &r, "full agent pipeline vs Rotel pass-through, gzip");
+                }
+            }
+            "grpc" => {
+                let batch = Collector::Spotter(grpc.clone());
+                let s = max_rate(
+                    &args,
+                    &rt,
+                    &grpc_pool,
+                    &batch,
+                    Transport::Grpc,
+                    "gzip",
+                    0,
+                    "grpc",
+                )?;
+                if let Some(r) = rotel(Transport::Grpc) {
+                    let r = max_rate(
+                        &args,
+                        &rt,
+                        &grpc_pool,
+                        &r,
+                        Transport::Grpc,
+                        "gzip",
+                        0,
+                        "grpc",
+                    )?;
+                    ratio(&s, &r, "[batch] pass-through, gRPC in and out, gzip");
+                }
+            }
+            "steady1k" | "steady10k" => {
+                let (rate, sessions) = if mode == "steady1k" {
+                    (1_000, 1_200)
+                } else {
+                    (10_000, 6_000)
+                };
+                let mut turns = workload::Turns::new(&mut w, sessions, Duration::from_secs(3));
+                let batch = args.steady_batch;
+                let full = Collector::Spotter(agent.clone());
+                let label = format!("{rate} spans/s, {sessions} live sessions");
+                steady(&args, &rt, &full, rate, || turns.request(batch), &label)?;
+            }
+            _ => {
+                let mut i = 0usize;
+                let next = || {
+                    i += 1;
+                    templates[i % templates.len()].clone()
+                };
+                let label = format!("{} spans/s", args.rate);
+                steady(&args, &rt, &spotter, args.rate, next, &label)?;
+            }
         }
     }
     Ok(())

@@ -1,6 +1,8 @@
-//! The downstream: an OTLP/HTTP receiver that decompresses and decodes every request (so its
-//! cost is real, on its own core), counts spans and records each span's latency, taken as
-//! receipt time minus the span's end time (the generator stamps the send time there).
+//! The downstream: an OTLP/HTTP and OTLP/gRPC receiver (one port, HTTP/1 or HTTP/2) that
+//! decompresses and decodes every request (so its cost is real, on its own core), counts spans
+//! and records each span's latency, taken as receipt time minus the span's end time (the
+//! generator stamps the send time there). Spans the generator marked `bench.session_known`
+//! (later turns of a session already seen) get their own latency figures.
 //!
 //! It runs as a child process (`passthrough --role sink`), prints `listening <addr>` on stdout,
 //! and answers `GET /stats` with JSON.
@@ -12,7 +14,8 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use bytes::Bytes;
 use http::{Method, Request, Response, StatusCode};
-use http_body_util::{BodyExt, Full};
+use http_body_util::combinators::BoxBody;
+use http_body_util::{BodyExt, Full, StreamBody};
 use hyper::body::Incoming;
 use hyper::service::service_fn;
 use hyper_util::rt::{TokioExecutor, TokioIo};
@@ -29,7 +32,12 @@ struct Counts {
     errors: u64,
     /// Latency of every span, in microseconds.
     latencies_us: Vec<u32>,
+    /// Latency of the spans marked `bench.session_known`, in microseconds.
+    known_us: Vec<u32>,
 }
+
+/// The attribute the generator sets on spans of a session's later turns.
+pub const KNOWN: &str = "bench.session_known";
 
 pub fn now_ns() -> u64 {
     SystemTime::now()
@@ -61,7 +69,14 @@ fn percentile(sorted: &[u32], p: f64) -> f64 {
 fn stats(counts: &Counts) -> String {
     let mut lat = counts.latencies_us.clone();
     lat.sort_unstable();
+    let mut known = counts.known_us.clone();
+    known.sort_unstable();
     serde_json::json!({
+        "known_spans": known.len(),
+        "known_latency_ms": {
+            "p50": percentile(&known, 0.50),
+            "p99": percentile(&known, 0.99),
+        },
         "spans": counts.spans,
         "requests": counts.requests,
         "wire_bytes": counts.wire_bytes,
@@ -77,24 +92,46 @@ fn stats(counts: &Counts) -> String {
     .to_string()
 }
 
+type Body = BoxBody<Bytes, Infallible>;
+
 async fn handle(
     req: Request<Incoming>,
     counts: Arc<Mutex<Counts>>,
-) -> Result<Response<Full<Bytes>>, Infallible> {
+) -> Result<Response<Body>, Infallible> {
     if req.method() == Method::GET && req.uri().path() == "/stats" {
         let body = stats(&counts.lock().unwrap());
-        return Ok(Response::new(Full::new(Bytes::from(body))));
+        return Ok(Response::new(Full::new(Bytes::from(body)).boxed()));
     }
+    let grpc = req
+        .headers()
+        .get(http::header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/grpc"));
+    let header = if grpc {
+        "grpc-encoding"
+    } else {
+        "content-encoding"
+    };
     let encoding = req
         .headers()
-        .get(http::header::CONTENT_ENCODING)
+        .get(header)
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
-    let body = match req.into_body().collect().await {
+    let mut body = match req.into_body().collect().await {
         Ok(b) => b.to_bytes(),
         Err(_) => return Ok(status(StatusCode::BAD_REQUEST)),
     };
-    let decoded = decompress(encoding.as_deref(), &body)
+    let mut encoding = encoding.as_deref();
+    if grpc {
+        // One message: compressed flag, 4-byte length, message.
+        if body.len() < 5 {
+            return Ok(status(StatusCode::BAD_REQUEST));
+        }
+        if body[0] == 0 {
+            encoding = None;
+        }
+        body = body.slice(5..);
+    }
+    let decoded = decompress(encoding, &body)
         .ok()
         .and_then(|raw| Some((raw.len(), ExportTraceServiceRequest::decode(&raw[..]).ok()?)));
     let received = now_ns();
@@ -114,10 +151,31 @@ async fn handle(
     {
         c.spans += 1;
         let us = received.saturating_sub(span.end_time_unix_nano) / 1000;
-        c.latencies_us.push(us.min(u32::MAX as u64) as u32);
+        let us = us.min(u32::MAX as u64) as u32;
+        c.latencies_us.push(us);
+        if span.attributes.iter().any(|kv| kv.key == KNOWN) {
+            c.known_us.push(us);
+        }
     }
     drop(c);
-    let mut resp = Response::new(Full::new(Bytes::new()));
+    if grpc {
+        // An empty ExportTraceServiceResponse, then grpc-status 0 in the trailers.
+        let mut trailers = http::HeaderMap::new();
+        trailers.insert("grpc-status", http::HeaderValue::from_static("0"));
+        let frames = futures::stream::iter([
+            Ok::<_, Infallible>(hyper::body::Frame::data(Bytes::from_static(&[
+                0, 0, 0, 0, 0,
+            ]))),
+            Ok(hyper::body::Frame::trailers(trailers)),
+        ]);
+        let mut resp = Response::new(StreamBody::new(frames).boxed());
+        resp.headers_mut().insert(
+            http::header::CONTENT_TYPE,
+            http::HeaderValue::from_static("application/grpc"),
+        );
+        return Ok(resp);
+    }
+    let mut resp = Response::new(Full::new(Bytes::new()).boxed());
     resp.headers_mut().insert(
         http::header::CONTENT_TYPE,
         http::HeaderValue::from_static("application/x-protobuf"),
@@ -125,8 +183,8 @@ async fn handle(
     Ok(resp)
 }
 
-fn status(code: StatusCode) -> Response<Full<Bytes>> {
-    let mut r = Response::new(Full::new(Bytes::new()));
+fn status(code: StatusCode) -> Response<Body> {
+    let mut r = Response::new(Full::new(Bytes::new()).boxed());
     *r.status_mut() = code;
     r
 }

@@ -304,6 +304,67 @@ impl Workload {
     }
 }
 
+/// Live sessions taking turns: each request carries whole traces, one turn of the next session
+/// round-robin, so `sessions` sessions stay live and each comes back every `sessions` turns.
+/// Spans of a session whose first turn left more than `known_after` ago carry
+/// [`crate::sink::KNOWN`]: the collector has numbered that session's turns by then.
+pub struct Turns {
+    templates: Vec<Vec<Span>>,
+    first_sent: Vec<Option<std::time::Instant>>,
+    known_after: std::time::Duration,
+    next: u64,
+    resource: ExportTraceServiceRequest,
+}
+
+impl Turns {
+    pub fn new(w: &mut Workload, sessions: usize, known_after: std::time::Duration) -> Self {
+        let now = crate::sink::now_ns();
+        let templates = (0..300).map(|_| w.session(now)).collect();
+        let mut resource = w.request(1, now);
+        resource.resource_spans[0].scope_spans[0].spans.clear();
+        Turns {
+            templates,
+            first_sent: vec![None; sessions.max(1)],
+            known_after,
+            next: 0,
+            resource,
+        }
+    }
+
+    /// Whole turns (traces) of consecutive sessions, at least `n` spans.
+    pub fn request(&mut self, n: usize) -> ExportTraceServiceRequest {
+        let mut req = self.resource.clone();
+        let spans = &mut req.resource_spans[0].scope_spans[0].spans;
+        let now = std::time::Instant::now();
+        while spans.len() < n {
+            let k = self.next;
+            self.next += 1;
+            let slot = (k % self.first_sent.len() as u64) as usize;
+            let first = *self.first_sent[slot].get_or_insert(now);
+            let known = now.duration_since(first) > self.known_after;
+            let session = format!("sess-live-{slot:06}");
+            let mut trace_id = [0u8; 16];
+            trace_id[..8].copy_from_slice(&(k + 1).to_be_bytes());
+            trace_id[8] = 0x5e;
+            let template = &self.templates[(k % self.templates.len() as u64) as usize];
+            for t in template {
+                let mut span = t.clone();
+                span.trace_id = trace_id.to_vec();
+                for kv in &mut span.attributes {
+                    if kv.key == "gen_ai.conversation.id" || kv.key == "session.id" {
+                        kv.value = value(any_value::Value::StringValue(session.clone()));
+                    }
+                }
+                if known {
+                    span.attributes.push(i(crate::sink::KNOWN, 1));
+                }
+                spans.push(span);
+            }
+        }
+        req
+    }
+}
+
 /// Stamp every span's end time (the moment it is sent), keeping its duration.
 pub fn stamp_sent(req: &mut ExportTraceServiceRequest, now_ns: u64) {
     for span in req

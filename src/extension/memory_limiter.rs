@@ -7,18 +7,49 @@
 //! past the limit, the receiver answers 429 / RESOURCE_EXHAUSTED with a retry hint without
 //! decoding it.
 //!
-//! The count is of protobuf-encoded bytes, which is what queues and exporters hold; the decoded
-//! in-memory form is larger by a roughly constant factor (about 2–3× for agent spans), which the
-//! limit's documentation states so users can size it.
+//! The count is of protobuf-encoded bytes, which is what queues and exporters hold; decoding
+//! charges the ticket what the decoded spans take on top.
+//!
+//! Everything else the process holds counts too: [`MemoryGuard::watch`] samples the resident
+//! memory (`VmRSS`) every 20 ms; once it has grown by 80% of the limit over the process's
+//! footprint when the first guard started, requests are refused as when the bytes in flight
+//! reach the limit, and at the full limit [`under_pressure`] tells processors holding state (sessions, turns, held traces) to shed
+//! their oldest, counted in [`SHED`]. Processor state, decoded copies and the allocator's own
+//! pages are therefore all bounded by one figure.
 
 use std::fmt;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, OnceLock, Weak};
+use std::time::Duration;
 
 /// Shared by every receiver of one spotter.
 pub struct MemoryGuard {
     limit: usize,
     in_flight: AtomicUsize,
+    /// Resident memory above [`BASELINE`], as last sampled.
+    resident_growth: AtomicUsize,
+}
+
+/// The process's resident memory when the first guard started (a reload keeps it).
+static BASELINE: OnceLock<usize> = OnceLock::new();
+/// Set while resident memory is past the limit. Resident memory is the process's, so this is too.
+static PRESSURE: AtomicBool = AtomicBool::new(false);
+
+/// How often the resident memory is read.
+const SAMPLE_EVERY: Duration = Duration::from_millis(20);
+
+/// Whether resident memory has grown past the memory limit: processors should shed their oldest
+/// state (and count it in [`SHED`]) until it falls back.
+pub fn under_pressure() -> bool {
+    PRESSURE.load(Ordering::Relaxed)
+}
+
+/// The process's resident set size in bytes, from `/proc/self/status` (`None` off Linux).
+pub fn resident_bytes() -> Option<usize> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+    let kib: usize = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib * 1024)
 }
 
 /// Bytes admitted for one request, and its write-ahead-log record when there is one; dropping
@@ -48,6 +79,10 @@ impl Drop for Ticket {
 pub const IN_FLIGHT_BYTES: &str = "spotter_memory_in_flight_bytes";
 pub const LIMIT_BYTES: &str = "spotter_memory_limit_bytes";
 pub const REFUSED_REQUESTS: &str = "spotter_memory_refused_requests_total";
+/// Resident memory of the process, as the guard last read it.
+pub const RESIDENT_BYTES: &str = "spotter_memory_resident_bytes";
+/// State shed because resident memory passed the limit, by `processor` and `state`.
+pub const SHED: &str = "spotter_memory_shed_total";
 
 impl Ticket {
     /// Charge `extra` more bytes to this admission: the data it admitted grew when it was
@@ -115,15 +150,53 @@ impl MemoryGuard {
         Arc::new(MemoryGuard {
             limit: limit.max(1),
             in_flight: AtomicUsize::new(0),
+            resident_growth: AtomicUsize::new(0),
         })
     }
 
-    /// Admit `bytes`, or refuse when that would pass the limit. A request alone larger than the
-    /// limit is admitted only when nothing else is in flight, so it is not refused forever.
+    /// Sample resident memory until the guard is dropped (see the module doc).
+    pub fn watch(self: &Arc<Self>) -> tokio::task::JoinHandle<()> {
+        let guard: Weak<MemoryGuard> = Arc::downgrade(self);
+        tokio::spawn(async move {
+            let Some(first) = resident_bytes() else {
+                return;
+            };
+            let baseline = *BASELINE.get_or_init(|| first);
+            let mut tick = tokio::time::interval(SAMPLE_EVERY);
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+            loop {
+                tick.tick().await;
+                let Some(guard) = guard.upgrade() else {
+                    PRESSURE.store(false, Ordering::Relaxed);
+                    return;
+                };
+                let Some(rss) = resident_bytes() else {
+                    return;
+                };
+                let growth = rss.saturating_sub(baseline);
+                guard.observe_resident(growth);
+                PRESSURE.store(growth >= guard.limit, Ordering::Relaxed);
+                metrics::gauge!(RESIDENT_BYTES).set(rss as f64);
+            }
+        })
+    }
+
+    /// Take a reading of resident memory above the baseline.
+    fn observe_resident(&self, growth: usize) {
+        self.resident_growth.store(growth, Ordering::Relaxed);
+    }
+
+    /// Admit `bytes`, or refuse when that would pass the limit, or resident memory already has.
+    /// A request alone larger than the limit is admitted only when nothing else is in flight, so
+    /// it is not refused forever.
     pub fn admit(self: &Arc<Self>, bytes: usize) -> Option<Ticket> {
         let mut current = self.in_flight.load(Ordering::Acquire);
+        // Like the Collector's soft limit (limit minus a 20% spike allowance): refuse while
+        // there is still room for what is being processed; shedding starts at the limit itself.
+        let resident_full =
+            self.resident_growth.load(Ordering::Relaxed) >= self.limit - self.limit / 5;
         loop {
-            if current > 0 && current + bytes > self.limit {
+            if current > 0 && (resident_full || current + bytes > self.limit) {
                 metrics::counter!(REFUSED_REQUESTS).increment(1);
                 return None;
             }
@@ -173,6 +246,14 @@ pub fn describe(c: &mut crate::telemetry::Catalog) {
     );
     c.gauge(LIMIT_BYTES, "The memory guard's budget of bytes in flight.");
     c.counter(REFUSED_REQUESTS, "Requests refused by the memory guard.");
+    c.gauge(
+        RESIDENT_BYTES,
+        "Resident memory of the process, as the memory guard last read it.",
+    );
+    c.counter(
+        SHED,
+        "Processor state shed because resident memory passed the memory limit, by processor and state.",
+    );
 }
 
 #[cfg(test)]
@@ -237,6 +318,25 @@ mod tests {
         assert_eq!(b.bytes(), 510);
         drop(b);
         assert_eq!(guard.in_flight(), 0);
+    }
+
+    #[test]
+    fn resident_memory_past_the_limit_refuses_all_but_a_lone_request() {
+        let guard = MemoryGuard::new(100);
+        let first = guard.admit(10).unwrap();
+        guard.observe_resident(80);
+        assert!(guard.admit(1).is_none(), "state and copies count too");
+        drop(first);
+        let alone = guard.admit(10).expect("nothing in flight: progress");
+        guard.observe_resident(79);
+        assert!(guard.admit(1).is_some());
+        drop(alone);
+    }
+
+    #[test]
+    fn resident_bytes_are_read_on_linux() {
+        let rss = resident_bytes().expect("/proc/self/status");
+        assert!(rss > 1 << 20, "{rss}");
     }
 
     #[test]

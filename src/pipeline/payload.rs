@@ -204,6 +204,8 @@ impl Batch {
         );
         let bytes = other.encoded_len();
         self.size_hint = self.encoded_len() + bytes;
+        // A merged batch is held (batching): parsed tool results would only take memory.
+        self.caches = Default::default();
         self.received = self.received.min(other.received);
         self.absorb_tickets(std::mem::take(&mut other.tickets));
         let both_encoded = self.payload.get().is_none() && other.payload.get().is_none();

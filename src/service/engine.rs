@@ -73,10 +73,12 @@ impl Engine {
 
 /// Hand each batch to every exporter; the last exporter gets the original, the others copies.
 async fn export(pipeline: &str, exporters: &[Arc<ExporterRunner>], batches: Vec<Batch>) {
-    for batch in batches {
+    for mut batch in batches {
         if batch.is_empty() {
             continue;
         }
+        // Parsed tool results are for processors; queues should not hold them for retries.
+        batch.caches = Default::default();
         let (last, rest) = exporters.split_last().expect("a pipeline has exporters");
         for exporter in rest {
             let _ = exporter.enqueue(pipeline, batch.clone()).await;

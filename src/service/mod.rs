@@ -154,7 +154,13 @@ impl Generation {
         };
         let guard = match previous {
             Some(prev) if prev.guard.limit() == config.memory_limit.max(1) => prev.guard.clone(),
-            _ => MemoryGuard::new(config.memory_limit),
+            _ => {
+                let guard = MemoryGuard::new(config.memory_limit);
+                // The resident-memory sampler ends on its own when the last holder of the guard
+                // is gone.
+                drop(guard.watch());
+                guard
+            }
         };
         let (stop_pipelines, stop_pipe_rx) = watch::channel(false);
         let closed = Arc::new(AtomicBool::new(false));

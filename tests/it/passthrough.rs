@@ -16,6 +16,90 @@ use spotter::pipeline::testing::trace_request;
 
 use crate::harness;
 
+/// An OTLP/gRPC endpoint that keeps every request message as received (after gRPC's own
+/// decompression), through the same raw codec spotter's receiver uses.
+struct RawGrpcSink {
+    addr: std::net::SocketAddr,
+    messages: Arc<Mutex<Vec<Bytes>>>,
+}
+
+#[derive(Clone)]
+struct KeepMessage(Arc<Mutex<Vec<Bytes>>>);
+
+impl tonic::server::UnaryService<Bytes> for KeepMessage {
+    type Response = Bytes;
+    type Future = std::future::Ready<Result<tonic::Response<Bytes>, tonic::Status>>;
+
+    fn call(&mut self, request: tonic::Request<Bytes>) -> Self::Future {
+        self.0.lock().unwrap().push(request.into_inner());
+        std::future::ready(Ok(tonic::Response::new(Bytes::new())))
+    }
+}
+
+impl RawGrpcSink {
+    async fn start() -> RawGrpcSink {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let messages: Arc<Mutex<Vec<Bytes>>> = Arc::default();
+        let kept = KeepMessage(messages.clone());
+        tokio::spawn(async move {
+            while let Ok((stream, _)) = listener.accept().await {
+                let kept = kept.clone();
+                tokio::spawn(async move {
+                    let svc = service_fn(move |req: hyper::Request<hyper::body::Incoming>| {
+                        let kept = kept.clone();
+                        async move {
+                            let mut accept = tonic::codec::EnabledCompressionEncodings::default();
+                            accept.enable(tonic::codec::CompressionEncoding::Gzip);
+                            let mut grpc = tonic::server::Grpc::new(spotter::grpc::RawCodec)
+                                .apply_compression_config(accept, Default::default());
+                            Ok::<_, Infallible>(grpc.unary(kept, req).await)
+                        }
+                    });
+                    let _ = hyper::server::conn::http2::Builder::new(
+                        hyper_util::rt::TokioExecutor::new(),
+                    )
+                    .serve_connection(TokioIo::new(stream), svc)
+                    .await;
+                });
+            }
+        });
+        RawGrpcSink { addr, messages }
+    }
+
+    async fn wait_for_bytes(&self, n: usize) -> Vec<u8> {
+        let until = tokio::time::Instant::now() + Duration::from_secs(10);
+        loop {
+            let all: Vec<u8> = self.messages.lock().unwrap().concat();
+            if all.len() >= n || tokio::time::Instant::now() > until {
+                return all;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    }
+}
+
+/// Send one raw `TraceService/Export` message to spotter, gzip-compressed as SDKs do.
+async fn send_grpc(service: &spotter::service::Service, body: &[u8]) {
+    let channel = tonic::transport::Endpoint::from_shared(harness::grpc_url(service))
+        .unwrap()
+        .connect()
+        .await
+        .unwrap();
+    let mut grpc =
+        tonic::client::Grpc::new(channel).send_compressed(tonic::codec::CompressionEncoding::Gzip);
+    grpc.ready().await.unwrap();
+    grpc.unary::<Bytes, Bytes, _>(
+        tonic::Request::new(Bytes::copy_from_slice(body)),
+        http::uri::PathAndQuery::from_static(
+            "/opentelemetry.proto.collector.trace.v1.TraceService/Export",
+        ),
+        spotter::grpc::RawCodec,
+    )
+    .await
+    .expect("accepted");
+}
+
 /// An OTLP/HTTP endpoint that keeps every request body as received.
 struct RawSink {
     addr: std::net::SocketAddr,
@@ -126,6 +210,47 @@ async fn an_unchanging_pipeline_forwards_the_received_bytes_unknown_fields_inclu
         [a, b].concat(),
         "the two bodies, merged by the batch processor"
     );
+    service.shutdown().await;
+}
+
+#[tokio::test]
+async fn an_unchanging_grpc_pipeline_forwards_the_received_bytes_unknown_fields_included() {
+    let sink = RawGrpcSink::start().await;
+    let yaml = format!(
+        r#"receivers:
+  otlp:
+    protocols:
+      grpc:
+        endpoint: 127.0.0.1:0
+processors:
+  batch:
+    timeout: 300ms
+exporters:
+  otlp/raw:
+    endpoint: http://{}
+service:
+  pipelines:
+    traces:
+      receivers: [otlp]
+      processors: [batch]
+      exporters: [otlp/raw]
+  telemetry:
+    metrics:
+      address: none
+"#,
+        sink.addr
+    );
+    let service = harness::start(&yaml).await;
+    let (a, b) = (body_with_unknown_field(3, 1), body_with_unknown_field(2, 2));
+    send_grpc(&service, &a).await;
+    send_grpc(&service, &b).await;
+    let got = sink.wait_for_bytes(a.len() + b.len()).await;
+    assert_eq!(
+        got,
+        [a, b].concat(),
+        "the two messages, merged by the batch processor and gzip-compressed on the way out"
+    );
+    assert_eq!(sink.messages.lock().unwrap().len(), 1, "one merged call");
     service.shutdown().await;
 }
 

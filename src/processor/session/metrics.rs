@@ -104,3 +104,13 @@ pub(super) fn trace_released_early(processor: &str) {
 pub(super) fn summary_dropped(processor: &str) {
     counter!(SUMMARIES_DROPPED, "processor" => processor.to_string()).increment(1);
 }
+
+/// Sessions and traces forgotten under memory pressure (see
+/// [`crate::extension::memory_limiter::under_pressure`]).
+pub(super) fn shed(processor: &str, sessions: usize, traces: usize) {
+    let shed = crate::extension::memory_limiter::SHED;
+    counter!(shed, "processor" => processor.to_string(), "state" => "sessions")
+        .increment(sessions as u64);
+    counter!(shed, "processor" => processor.to_string(), "state" => "traces")
+        .increment(traces as u64);
+}

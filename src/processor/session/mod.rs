@@ -20,13 +20,20 @@
 //! `spotter_session_spans_without_session_total`. Once a trace is released, its later spans pass
 //! at once with the same session and turn.
 //!
+//! **Only spans waiting for their session are held.** A trace of a live session whose turns
+//! are already numbered passes at once as soon as its session is known, when it starts after
+//! the session's latest numbered turn and no other trace of the session is held: nothing that
+//! arrived before it can belong before it. A session's first traces and traces that start
+//! earlier than a numbered turn still wait, so the guarantee below holds as before.
+//!
 //! **Turn order guarantee.** Turns are numbered when a trace is released, and a released turn is
 //! never renumbered. Releasing a trace first releases every held trace of the same session that
-//! started earlier. So, *within the wait window*: if every trace of a session shows its session
-//! id before the wait of any later-starting trace of that session runs out (for instance, when
-//! all of a session's spans arrive within one `wait` of each other, in any order and batching),
-//! turns are numbered 1..n by start time. A trace arriving later than that gets the next free
-//! number and is counted in `spotter_session_turns_out_of_order_total`.
+//! started earlier. So, *within the wait window of a session's first trace*: if every trace of
+//! a session shows its session id before the wait of any later-starting trace of that session
+//! runs out (for instance, when all of a session's spans arrive within one `wait` of each other,
+//! in any order and batching), turns are numbered 1..n by start time. Later, turns are numbered
+//! as their traces pass (see above); a trace that starts before a turn already numbered gets the
+//! next free number and is counted in `spotter_session_turns_out_of_order_total`.
 //!
 //! **Lifecycle.** Sessions live in a bounded LRU (`max_sessions`). A session ends after
 //! `inactivity_timeout` without spans, when a span carries `spotter.session.end = true`, when
@@ -103,7 +110,15 @@ pub struct Stats {
     pub turns_out_of_order: u64,
     pub traces_released_early: u64,
     pub summaries_dropped: u64,
+    /// Sessions and traces forgotten because resident memory passed the memory limit.
+    pub sessions_shed: u64,
+    pub traces_shed: u64,
 }
+
+/// Under memory pressure, the share of sessions and traces shed at a time (oldest first), and
+/// how often.
+const SHED_DIVISOR: usize = 8;
+const SHED_EVERY: std::time::Duration = std::time::Duration::from_millis(100);
 
 pub struct SessionProcessor {
     id: String,
@@ -120,6 +135,7 @@ pub struct SessionProcessor {
     summaries: VecDeque<SessionSummary>,
     max_pending_summaries: usize,
     stats: Stats,
+    last_shed: Option<Instant>,
 }
 
 /// What the release of one trace stamps on its spans.
@@ -145,6 +161,7 @@ impl SessionProcessor {
             summaries: VecDeque::new(),
             max_pending_summaries: cfg.max_sessions.max(1024),
             stats: Stats::default(),
+            last_shed: None,
             cfg,
         })
     }
@@ -244,7 +261,32 @@ impl SessionProcessor {
                 self.held_by_session.entry(s).or_default().push(key);
             }
         }
+        if self.can_number_now(key) {
+            self.release_one(key, now, immediate);
+            return;
+        }
         touched.push(key);
+    }
+
+    /// Whether a held trace can be released at once: its session is known and live, it starts
+    /// after every turn numbered so far, and no other trace of the session is held. Then no
+    /// trace that arrived before it can take a turn after it, and waiting would only add latency;
+    /// a session's first trace always waits, since its start order is not known yet.
+    fn can_number_now(&self, key: TraceKey) -> bool {
+        let Some(state) = self.traces.peek(&key) else {
+            return false;
+        };
+        let Some(session) = &state.session else {
+            return false;
+        };
+        let Some(live) = self.sessions.peek(session) else {
+            return false;
+        };
+        let alone = self
+            .held_by_session
+            .get(session)
+            .is_none_or(|held| held.iter().all(|k| *k == key));
+        live.turns > 0 && state.start >= live.max_turn_start && alone
     }
 
     /// Release a held trace the trace cap pushed out of the map. Its later spans, if any, start
@@ -490,7 +532,41 @@ impl SessionProcessor {
         }
     }
 
+    /// Resident memory is past the limit: release the oldest eighth of the traces (held ones go
+    /// on now, later spans of forgotten ones start a new turn) and end the oldest eighth of the
+    /// sessions (their summaries go out as evicted). Counted, never silent.
+    fn shed(&mut self, now: Instant, out: &mut Assembler) {
+        if !crate::extension::memory_limiter::under_pressure()
+            || self.last_shed.is_some_and(|t| now < t + SHED_EVERY)
+        {
+            return;
+        }
+        self.last_shed = Some(now);
+        let traces = self.traces.len().div_ceil(SHED_DIVISOR);
+        for _ in 0..traces {
+            let Some((key, state)) = self.traces.pop_lru() else {
+                break;
+            };
+            if state.deadline.is_some() {
+                self.stats.traces_released_early += 1;
+                metrics::trace_released_early(&self.id);
+            }
+            self.release_evicted(key, state, now, out);
+        }
+        let sessions = self.sessions.len().div_ceil(SHED_DIVISOR);
+        for _ in 0..sessions {
+            let Some((_, state)) = self.sessions.pop_lru() else {
+                break;
+            };
+            self.finish(state, EndReason::Evicted);
+        }
+        self.stats.traces_shed += traces as u64;
+        self.stats.sessions_shed += sessions as u64;
+        metrics::shed(&self.id, sessions, traces);
+    }
+
     fn after(&mut self, now: Instant, out: &mut Assembler) {
+        self.shed(now, out);
         self.release_due(now, out);
         self.expire_sessions(now);
         metrics::gauges(&self.id, self.sessions.len(), self.held_spans);

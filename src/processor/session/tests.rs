@@ -149,6 +149,54 @@ fn turns_follow_start_time_when_they_arrive_out_of_order_within_the_wait() {
     assert_eq!(p.stats().turns_out_of_order, 0);
 }
 
+/// (span id, turn) of every span in `out`.
+fn turns(out: &[Batch]) -> Vec<(u8, Option<u32>)> {
+    stamped(out)
+        .into_iter()
+        .map(|(id, _, t, _)| (id, t))
+        .collect()
+}
+
+#[test]
+fn a_later_trace_of_a_live_session_passes_as_soon_as_its_session_is_known() {
+    let mut p = processor("wait: 2s");
+    let t0 = Instant::now();
+    let mut out = Vec::new();
+    let sess = || vec![kv("session.id", "s")];
+    // The session's first trace waits: its turn order is not known yet.
+    p.process(batch(vec![span(1, 10, 0, 100, sess())], t0), t0, &mut out);
+    assert!(out.is_empty());
+    p.on_tick(t0 + Duration::from_secs(2), &mut out);
+    assert_eq!(turns(&out), vec![(10, Some(1))]);
+
+    // A later trace of the live session: a child without the session id waits for it...
+    out.clear();
+    let t1 = t0 + Duration::from_secs(5);
+    p.process(batch(vec![span(2, 21, 20, 210, vec![])], t1), t1, &mut out);
+    assert!(out.is_empty(), "session not known yet");
+    // ...and leaves with its root, which names the session, without waiting.
+    p.process(batch(vec![span(2, 20, 0, 200, sess())], t1), t1, &mut out);
+    assert_eq!(turns(&out), vec![(20, Some(2)), (21, Some(2))]);
+    assert!(stamped(&out)
+        .iter()
+        .all(|(_, s, _, _)| s.as_deref() == Some("s")));
+    // A third trace carrying the session on its first span passes in the same call.
+    out.clear();
+    p.process(batch(vec![span(3, 30, 0, 300, sess())], t1), t1, &mut out);
+    assert_eq!(turns(&out), vec![(30, Some(3))]);
+    assert_eq!(p.held_spans(), 0);
+
+    // A trace starting before the latest numbered turn still waits (it is out of order), and
+    // so does a new session's first trace.
+    out.clear();
+    p.process(batch(vec![span(4, 40, 0, 250, sess())], t1), t1, &mut out);
+    let other = vec![kv("session.id", "other")];
+    p.process(batch(vec![span(5, 50, 0, 500, other)], t1), t1, &mut out);
+    assert!(out.is_empty());
+    assert_eq!(p.held_spans(), 2);
+    assert_eq!(p.stats().turns_out_of_order, 0);
+}
+
 #[test]
 fn a_turn_arriving_after_the_wait_gets_the_next_number_and_is_counted() {
     let mut p = processor("wait: 1s");
