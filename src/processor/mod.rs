@@ -6,6 +6,7 @@
 
 pub mod agent_metrics;
 pub mod attributes;
+pub mod baseline;
 pub mod batch;
 pub mod cost;
 pub mod outcome;
@@ -80,6 +81,11 @@ pub fn build(
             path,
         )?)),
         "attributes" | "resource" => Ok(Box::new(attributes::AttributesProcessor::new(
+            id,
+            parse_options(options, path)?,
+            path,
+        )?)),
+        "baseline" => Ok(Box::new(baseline::BaselineProcessor::new(
             id,
             parse_options(options, path)?,
             path,

@@ -82,6 +82,11 @@ fn route(
             handle.render(),
             "text/plain; version=0.0.4; charset=utf-8",
         ),
+        ("/v1/anomalies", Some(_)) => text(
+            StatusCode::OK,
+            crate::processor::baseline::alert::anomalies_json(),
+            "application/json",
+        ),
         ("/healthz", _) | ("/livez", _) => text(StatusCode::OK, "ok\n", "text/plain"),
         ("/readyz", _) | ("/", _) => {
             if health.is_ready() {
