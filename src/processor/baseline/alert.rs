@@ -1,8 +1,9 @@
 //! The alert lifecycle: pending → firing → resolved, with hysteresis and a minimum dwell, and
 //! the board that `/v1/anomalies` reads.
 //!
-//! A series whose check passes the entry rule becomes `pending`; if it still passes after
-//! `pending_for` (event time) it is `firing` and notified. A firing alert resolves only when the
+//! A series whose short window passes the entry rule becomes `pending`; once the long window
+//! confirms it (and it has been pending for `pending_for`, default 0) it is `firing` and
+//! notified. A firing alert resolves only when the
 //! short window falls below the exit threshold (0.7 k: hysteresis) and it has fired for at least
 //! `min_dwell`, so an alert does not flap around its threshold. A pending alert that stops
 //! passing is dropped without a notification.
@@ -88,15 +89,27 @@ pub enum Change {
     Resolved,
 }
 
+/// One evaluation's verdict on a series.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Verdict {
+    /// The short window passes the entry rule (significance, k σ, minimum effect).
+    pub short: bool,
+    /// The long window confirms it (k − 1 σ).
+    pub confirmed: bool,
+    /// The short window is still above the exit threshold (0.7 k).
+    pub stay: bool,
+}
+
 impl Lifecycle {
-    /// Advance `current` (the alert of this key, if any) with one evaluation. `enter`: the entry
-    /// rule passes; `stay`: the series is still above the exit threshold. `evidence` carries the
-    /// evaluation's figures. Returns the new alert (None when inactive) and what to notify.
+    /// Advance `current` (the alert of this key, if any) with one evaluation. `evidence` carries
+    /// the evaluation's figures. Returns the new alert (None when inactive) and what to notify.
+    ///
+    /// Pending: the short window passes but the long one has not confirmed yet (or not for
+    /// `pending_for`). Firing: both pass. Resolved: below the exit threshold after `min_dwell`.
     pub fn step(
         &self,
         current: Option<&Alert>,
-        enter: bool,
-        stay: bool,
+        v: Verdict,
         now_ns: u64,
         evidence: Alert,
     ) -> (Option<Alert>, Change) {
@@ -108,34 +121,35 @@ impl Lifecycle {
             evaluated_at_unix_nano: now_ns,
             ..evidence.clone()
         };
-        match current.map(|a| (a.state, a.pending_since_unix_nano, a.firing_since_unix_nano)) {
-            None | Some((State::Resolved, _, _)) => {
-                if enter {
-                    (Some(with(State::Pending, now_ns, 0, 0)), Change::None)
-                } else {
-                    (None, Change::None)
-                }
-            }
-            Some((State::Pending, since, _)) => {
-                if !enter {
-                    (None, Change::None)
-                } else if now_ns.saturating_sub(since) >= self.pending_for_ns {
-                    (Some(with(State::Firing, since, now_ns, 0)), Change::Fired)
-                } else {
-                    (Some(with(State::Pending, since, 0, 0)), Change::None)
-                }
-            }
-            Some((State::Firing, since, fired)) => {
+        let pending_since = match current.map(|a| a.state) {
+            None | Some(State::Resolved) if v.short => now_ns,
+            None | Some(State::Resolved) => return (None, Change::None),
+            Some(State::Pending) if !v.short => return (None, Change::None),
+            Some(State::Pending) => current.map_or(now_ns, |a| a.pending_since_unix_nano),
+            Some(State::Firing) => {
+                let a = current.expect("matched Some");
+                let (since, fired) = (a.pending_since_unix_nano, a.firing_since_unix_nano);
                 let dwelt = now_ns.saturating_sub(fired) >= self.min_dwell_ns;
-                if !stay && dwelt {
+                return if !v.stay && dwelt {
                     (
                         Some(with(State::Resolved, since, fired, now_ns)),
                         Change::Resolved,
                     )
                 } else {
                     (Some(with(State::Firing, since, fired, 0)), Change::None)
-                }
+                };
             }
+        };
+        if v.confirmed && now_ns.saturating_sub(pending_since) >= self.pending_for_ns {
+            (
+                Some(with(State::Firing, pending_since, now_ns, 0)),
+                Change::Fired,
+            )
+        } else {
+            (
+                Some(with(State::Pending, pending_since, 0, 0)),
+                Change::None,
+            )
         }
     }
 }
@@ -253,6 +267,26 @@ mod tests {
     }
 
     const MIN: u64 = 60_000_000_000;
+    const NONE: Verdict = Verdict {
+        short: false,
+        confirmed: false,
+        stay: false,
+    };
+    const STAY: Verdict = Verdict {
+        short: false,
+        confirmed: false,
+        stay: true,
+    };
+    const SHORT: Verdict = Verdict {
+        short: true,
+        confirmed: false,
+        stay: true,
+    };
+    const BOTH: Verdict = Verdict {
+        short: true,
+        confirmed: true,
+        stay: true,
+    };
 
     #[test]
     fn an_alert_fires_after_pending_and_resolves_only_after_its_dwell() {
@@ -260,29 +294,35 @@ mod tests {
             pending_for_ns: 10 * MIN,
             min_dwell_ns: 30 * MIN,
         };
-        let (a, c) = l.step(None, true, true, 0, evidence());
+        let (a, c) = l.step(None, SHORT, 0, evidence());
         assert_eq!(
             (a.as_ref().unwrap().state, c),
             (State::Pending, Change::None)
         );
-        let (a, c) = l.step(a.as_ref(), true, true, 10 * MIN, evidence());
+        // Confirmed, but not pending for long enough yet.
+        let (a, c) = l.step(a.as_ref(), BOTH, 5 * MIN, evidence());
+        assert_eq!(
+            (a.as_ref().unwrap().state, c),
+            (State::Pending, Change::None)
+        );
+        let (a, c) = l.step(a.as_ref(), BOTH, 10 * MIN, evidence());
         assert_eq!(
             (a.as_ref().unwrap().state, c),
             (State::Firing, Change::Fired)
         );
         // Below the exit threshold but within the dwell: still firing.
-        let (a, c) = l.step(a.as_ref(), false, false, 20 * MIN, evidence());
+        let (a, c) = l.step(a.as_ref(), NONE, 20 * MIN, evidence());
         assert_eq!(
             (a.as_ref().unwrap().state, c),
             (State::Firing, Change::None)
         );
         // Between exit and entry thresholds after the dwell: hysteresis keeps it firing.
-        let (a, c) = l.step(a.as_ref(), false, true, 50 * MIN, evidence());
+        let (a, c) = l.step(a.as_ref(), STAY, 50 * MIN, evidence());
         assert_eq!(
             (a.as_ref().unwrap().state, c),
             (State::Firing, Change::None)
         );
-        let (a, c) = l.step(a.as_ref(), false, false, 60 * MIN, evidence());
+        let (a, c) = l.step(a.as_ref(), NONE, 60 * MIN, evidence());
         let a = a.unwrap();
         assert_eq!((a.state, c), (State::Resolved, Change::Resolved));
         assert_eq!(a.firing_since_unix_nano, 10 * MIN);
@@ -295,9 +335,19 @@ mod tests {
             pending_for_ns: 10 * MIN,
             min_dwell_ns: 30 * MIN,
         };
-        let (a, _) = l.step(None, true, true, 0, evidence());
-        let (a, c) = l.step(a.as_ref(), false, true, 5 * MIN, evidence());
+        let (a, _) = l.step(None, SHORT, 0, evidence());
+        let (a, c) = l.step(a.as_ref(), STAY, 5 * MIN, evidence());
         assert_eq!((a, c), (None, Change::None));
+    }
+
+    #[test]
+    fn both_windows_passing_at_once_fire_without_waiting_when_pending_for_is_zero() {
+        let l = Lifecycle {
+            pending_for_ns: 0,
+            min_dwell_ns: 30 * MIN,
+        };
+        let (a, c) = l.step(None, BOTH, 0, evidence());
+        assert_eq!((a.unwrap().state, c), (State::Firing, Change::Fired));
     }
 
     #[test]

@@ -35,7 +35,8 @@ pub struct Config {
     /// A firing alert resolves below exit_ratio · k (0.7, Latitude) after `min_dwell` (30m).
     pub exit_ratio: f64,
     pub min_dwell: DurationStr,
-    /// How long the entry rule must keep passing before an alert fires (10m: two evaluations).
+    /// How long an alert stays pending (short window passing) at least before the long window's
+    /// confirmation fires it (0: the long window is the confirmation).
     pub pending_for: DurationStr,
     /// Benjamini-Hochberg false-discovery rate across the series evaluated at one step (0.01).
     pub fdr: f64,
@@ -62,7 +63,8 @@ pub struct Config {
     /// How often (wall time) changed state is written (30s).
     pub persist_interval: DurationStr,
     pub release: Release,
-    /// Alertmanager base URL (`http://127.0.0.1:9093`); alerts go to `/api/v2/alerts`.
+    /// Alertmanager base URL (`http://127.0.0.1:9093`); alerts go to `/api/v2/alerts`. Empty or
+    /// absent: no pushes.
     pub alertmanager: Option<String>,
     /// Generic webhook URL; each fired or resolved alert is POSTed as JSON.
     pub webhook: Option<String>,
@@ -142,7 +144,7 @@ impl Default for Config {
             young_history: d(336 * 3600),
             exit_ratio: 0.7,
             min_dwell: d(1800),
-            pending_for: d(600),
+            pending_for: d(0),
             fdr: 0.01,
             min_history: d(24 * 3600),
             min_window_count: 10,
@@ -214,6 +216,17 @@ impl Config {
                     "signals",
                     &format!("unknown signal {s:?}; known: {}", SIGNALS.join(", ")),
                 );
+            }
+        }
+        for (key, url) in [
+            ("alertmanager", &self.alertmanager),
+            ("webhook", &self.webhook),
+        ] {
+            let url = url.as_deref().unwrap_or("").trim();
+            if !url.is_empty() && !(url.starts_with("http://") || url.starts_with("https://"))
+                || url.parse::<http::Uri>().is_err() && !url.is_empty()
+            {
+                return bad(key, &format!("{url:?} is not an http(s) URL"));
             }
         }
         let r = &self.release;

@@ -52,7 +52,7 @@ use super::Processor;
 use crate::config::ConfigError;
 use crate::pipeline::{Batch, Payload};
 use crate::summary::SessionSummary;
-use alert::{Alert, AlertKey, Board, Change, Lifecycle, State};
+use alert::{Alert, AlertKey, Board, Change, Lifecycle, State, Verdict};
 use record::SessionNotes;
 use sketch::Sketch;
 use window::{Check, Rate, Series, Windows};
@@ -107,8 +107,12 @@ pub struct BaselineProcessor {
     watermark_ns: u64,
     evaluated_ns: u64,
     state_file: Option<PathBuf>,
+    /// Series evaluations made, and those that ended with the series' alert firing.
+    evaluations: u64,
+    firing_evaluations: u64,
     dirty: bool,
     last_save: Option<Instant>,
+    created: Instant,
 }
 
 impl BaselineProcessor {
@@ -124,8 +128,8 @@ impl BaselineProcessor {
         }));
         alert::publish(&board);
         let notifier = notifier::Notifier::start(notifier::Targets {
-            alertmanager: config.alertmanager.clone(),
-            webhook: config.webhook.clone(),
+            alertmanager: config.alertmanager.clone().filter(|u| !u.trim().is_empty()),
+            webhook: config.webhook.clone().filter(|u| !u.trim().is_empty()),
             resend_interval: config.resend_interval.0,
             timeout: config.notify_timeout.0,
             max_retries: config.notify_retries,
@@ -148,8 +152,11 @@ impl BaselineProcessor {
             watermark_ns: 0,
             evaluated_ns: 0,
             state_file: config.state_file.as_ref().map(PathBuf::from),
+            evaluations: 0,
+            firing_evaluations: 0,
             dirty: false,
             last_save: None,
+            created: Instant::now(),
             config,
         };
         p.restore();
@@ -164,6 +171,17 @@ impl BaselineProcessor {
     /// Alerts pending or firing now.
     pub fn active(&self) -> impl Iterator<Item = &Alert> {
         self.alerts.values()
+    }
+
+    /// (series evaluations made, evaluations that ended with the series' alert firing): the
+    /// denominator and numerator of a false-alarm rate.
+    pub fn evaluation_counts(&self) -> (u64, u64) {
+        (self.evaluations, self.firing_evaluations)
+    }
+
+    /// Event time up to which steps have been evaluated, Unix ns.
+    pub fn evaluated_until(&self) -> u64 {
+        self.evaluated_ns
     }
 
     /// Series kept (rates and distributions).
@@ -240,14 +258,14 @@ impl BaselineProcessor {
             s.prune(&w, now);
             !s.is_empty()
         });
-        for (key, s) in &self.rates {
+        for (key, s) in self.rates.iter_mut() {
             if now.saturating_sub(s.first_ns) >= min_history {
                 if let Some(c) = s.check(&w, now) {
                     checks.push((key.clone(), c, s.first_ns));
                 }
             }
         }
-        for (key, s) in &self.dists {
+        for (key, s) in self.dists.iter_mut() {
             if now.saturating_sub(s.first_ns) >= min_history {
                 if let Some(c) = s.check(&w, now, key.signal == "turn_latency") {
                     checks.push((key.clone(), c, s.first_ns));
@@ -265,17 +283,23 @@ impl BaselineProcessor {
             } else {
                 &self.config.distributions
             };
-            let enter = discoveries[i]
+            let short = discoveries[i]
                 && check.z_short >= k
-                && check.z_long >= k - 1.0
                 && check.relative_effect() >= effect.min_relative
                 && check.absolute_effect() >= effect.min_absolute;
-            let stay = check.z_short >= self.config.exit_ratio * k;
+            let verdict = Verdict {
+                short,
+                confirmed: short && check.z_long >= k - 1.0,
+                stay: check.z_short >= self.config.exit_ratio * k,
+            };
             let alert_key = key.alert_key();
             seen.insert(alert_key.clone());
             let evidence = evidence(alert_key, check, now);
-            self.transition(enter, stay, now, evidence);
-            set_gauges(key, check, self.alerts.get(&key.alert_key()));
+            self.transition(verdict, now, evidence);
+            let alert = self.alerts.get(&key.alert_key());
+            self.evaluations += 1;
+            self.firing_evaluations += u64::from(alert.is_some_and(|a| a.state == State::Firing));
+            set_gauges(key, check, alert);
         }
         // Alerts whose series gave no verdict this step (traffic stopped) count as not passing.
         let stale: Vec<Alert> = self
@@ -284,18 +308,23 @@ impl BaselineProcessor {
             .filter(|a| a.key.release.is_empty() && !seen.contains(&a.key))
             .cloned()
             .collect();
+        let quiet = Verdict {
+            short: false,
+            confirmed: false,
+            stay: false,
+        };
         for a in stale {
-            self.transition(false, false, now, a);
+            self.transition(quiet, now, a);
         }
         metrics::gauge!(SERIES).set(self.series_count() as f64);
         self.dirty = true;
     }
 
-    fn transition(&mut self, enter: bool, stay: bool, now: u64, evidence: Alert) {
+    fn transition(&mut self, verdict: Verdict, now: u64, evidence: Alert) {
         let key = evidence.key.clone();
         let (next, change) = self
             .lifecycle
-            .step(self.alerts.get(&key), enter, stay, now, evidence);
+            .step(self.alerts.get(&key), verdict, now, evidence);
         let id = format!("{key:?}");
         let mut board = self.board.lock().unwrap_or_else(|p| p.into_inner());
         match &next {
@@ -437,9 +466,10 @@ impl Processor for BaselineProcessor {
         if !self.dirty {
             return None;
         }
+        // Never saved: due since construction (a fixed instant, so `d <= now` holds).
         Some(match self.last_save {
             Some(t) => t + self.config.persist_interval.0,
-            None => Instant::now(),
+            None => self.created,
         })
     }
 

@@ -92,7 +92,8 @@ impl<T: Cell> Ring<T> {
     /// Everything in buckets `lo..hi`.
     pub fn sum(&self, lo: u64, hi: u64) -> T {
         let mut out = T::default();
-        for (_, cell) in self.buckets.iter().filter(|b| b.0 >= lo && b.0 < hi) {
+        let start = self.buckets.partition_point(|b| b.0 < lo);
+        for (_, cell) in self.buckets.range(start..).take_while(|b| b.0 < hi) {
             out.merge(cell);
         }
         out
@@ -135,6 +136,10 @@ pub struct Series<T> {
     pub first_ns: u64,
     pub fine: Ring<T>,
     pub hourly: Ring<T>,
+    /// The plain baseline last computed, by its hour range: it changes once an hour, while
+    /// the windows are evaluated every step.
+    #[serde(skip)]
+    plain: Option<(u64, u64, T)>,
 }
 
 /// The comparison of a series' windows with its baseline at one evaluation time.
@@ -193,7 +198,11 @@ impl<T: Cell> Series<T> {
             self.first_ns = at_ns;
         }
         f(self.fine.at(at_ns / windows.step_ns));
-        f(self.hourly.at(at_ns / HOUR_NS));
+        let hour = at_ns / HOUR_NS;
+        f(self.hourly.at(hour));
+        if self.plain.as_ref().is_some_and(|p| hour < p.1) {
+            self.plain = None;
+        }
     }
 
     /// Forget what no window or baseline at `now_ns` needs.
@@ -217,7 +226,7 @@ impl<T: Cell> Series<T> {
 
     /// The baseline for a window `[end − len, end)`: the plain period before the long window,
     /// or, seasonal, one cell per past week for the same hours of the week ±1 h.
-    fn baseline(&self, windows: &Windows, end_ns: u64, len_ns: u64) -> (Vec<T>, bool) {
+    fn baseline(&mut self, windows: &Windows, end_ns: u64, len_ns: u64) -> (Vec<T>, bool) {
         let seasonal = end_ns.saturating_sub(self.first_ns) >= windows.seasonal_after_ns;
         if seasonal {
             let lo = (end_ns - len_ns.min(end_ns)) / HOUR_NS;
@@ -232,7 +241,14 @@ impl<T: Cell> Series<T> {
         } else {
             let hi = end_ns.saturating_sub(windows.long_ns) / HOUR_NS;
             let lo = hi.saturating_sub(windows.baseline_hours);
-            (vec![self.hourly.sum(lo, hi)], false)
+            match &self.plain {
+                Some((l, h, cell)) if (*l, *h) == (lo, hi) => (vec![cell.clone()], false),
+                _ => {
+                    let cell = self.hourly.sum(lo, hi);
+                    self.plain = Some((lo, hi, cell.clone()));
+                    (vec![cell], false)
+                }
+            }
         }
     }
 }
@@ -279,7 +295,7 @@ fn rate_z(window: Rate, weeks: &[Rate]) -> Option<(f64, f64, f64, f64)> {
 }
 
 impl Series<Rate> {
-    pub fn check(&self, windows: &Windows, end_ns: u64) -> Option<Check> {
+    pub fn check(&mut self, windows: &Windows, end_ns: u64) -> Option<Check> {
         let short = self.window(windows, end_ns, windows.short_ns);
         let long = self.window(windows, end_ns, windows.long_ns);
         if short.n < windows.min_window_count {
@@ -310,7 +326,7 @@ impl Series<Rate> {
 
 impl Series<Sketch> {
     /// `tails`: whether p90s take part (turn latency).
-    pub fn check(&self, windows: &Windows, end_ns: u64, tails: bool) -> Option<Check> {
+    pub fn check(&mut self, windows: &Windows, end_ns: u64, tails: bool) -> Option<Check> {
         let short = self.window(windows, end_ns, windows.short_ns);
         if short.count() < windows.min_window_count {
             return None;
@@ -380,14 +396,14 @@ mod tests {
     #[test]
     fn a_doubled_rate_stands_out_of_a_steady_week() {
         let w = windows();
-        let s = rate_series(24 * 8, 300, |h| if h >= 24 * 8 - 1 { 30 } else { 15 });
+        let mut s = rate_series(24 * 8, 300, |h| if h >= 24 * 8 - 1 { 30 } else { 15 });
         let c = s.check(&w, T0 + 24 * 8 * HOUR_NS).unwrap();
         assert!(!c.seasonal);
         assert!((c.expected - 0.05).abs() < 1e-3, "{c:?}");
         assert!((c.observed - 0.10).abs() < 1e-9);
         assert!(c.z_short > 3.5 && c.z_short < 4.5, "{c:?}");
         assert!(c.p < 1e-3);
-        let steady = rate_series(24 * 8, 300, |_| 15);
+        let mut steady = rate_series(24 * 8, 300, |_| 15);
         let c = steady.check(&w, T0 + 24 * 8 * HOUR_NS).unwrap();
         assert!(c.z_short.abs() < 0.5 && c.p > 0.3, "{c:?}");
     }
@@ -403,12 +419,12 @@ mod tests {
             (300.0 * (0.05 - 0.04 * phase.cos())).round() as u64
         };
         let peak = 24 * 29 + 13; // the window is hour 12 of the day
-        let s = rate_series(peak, 300, daily);
+        let mut s = rate_series(peak, 300, daily);
         let c = s.check(&w, T0 + peak * HOUR_NS).unwrap();
         assert!(c.seasonal);
         assert!(c.expected > 0.08, "{c:?}");
         assert!(c.z_short < 1.0, "{c:?}");
-        let young = rate_series(24 * 8 + 13, 300, daily);
+        let mut young = rate_series(24 * 8 + 13, 300, daily);
         let c = young.check(&w, T0 + (24 * 8 + 13) * HOUR_NS).unwrap();
         assert!(!c.seasonal);
         assert!(c.z_short > 2.0, "{c:?}");
@@ -417,7 +433,7 @@ mod tests {
     #[test]
     fn too_little_traffic_gives_no_verdict() {
         let w = windows();
-        let s = rate_series(24 * 8, 5, |_| 1);
+        let mut s = rate_series(24 * 8, 5, |_| 1);
         assert_eq!(s.check(&w, T0 + 24 * 8 * HOUR_NS), None);
     }
 
