@@ -178,7 +178,7 @@ fn main() {
         "tool_outcome",
         "auth_rot",
         "silent_failure",
-        "loop",
+        "tool_loop",
     ];
     run(&plain, &reqs);
     let best = |ids: &[&str]| {

@@ -5,8 +5,9 @@ use std::process::ExitCode;
 
 use anyhow::{bail, Context};
 use spotter::config::{Config, ProcessEnv};
-use spotter::pipeline::Service;
-use spotter::telemetry::{logging, server, Health};
+use spotter::extension::Health;
+use spotter::service::{self, Plan, Service};
+use spotter::telemetry::logging;
 use tokio::signal::unix::{signal, SignalKind};
 
 const USAGE: &str = "usage:
@@ -78,7 +79,7 @@ fn main() -> ExitCode {
 }
 
 fn validate(args: &Args) -> anyhow::Result<()> {
-    Config::load(args.config.as_deref(), &ProcessEnv)?;
+    Plan::load(args.config.as_deref(), &ProcessEnv)?;
     println!("config is valid");
     Ok(())
 }
@@ -108,28 +109,32 @@ fn healthcheck(args: &Args) -> anyhow::Result<()> {
 }
 
 fn run(args: &Args) -> anyhow::Result<()> {
-    let config = Config::load(args.config.as_deref(), &ProcessEnv)?;
-    logging::init(&config.telemetry.log_level, config.telemetry.log_encoding);
+    let plan = Plan::load(args.config.as_deref(), &ProcessEnv)?;
+    logging::init(
+        &plan.config.telemetry.log_level,
+        plan.config.telemetry.log_encoding,
+    );
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
-    rt.block_on(serve(config, args.config.clone()))
+    rt.block_on(serve(plan, args.config.clone()))
 }
 
-async fn serve(mut config: Config, path: Option<PathBuf>) -> anyhow::Result<()> {
-    let metrics = server::recorder();
+async fn serve(mut plan: Plan, path: Option<PathBuf>) -> anyhow::Result<()> {
+    let metrics = service::metrics_recorder();
     let mut sigterm = signal(SignalKind::terminate())?;
     let mut sigint = signal(SignalKind::interrupt())?;
     let mut sighup = signal(SignalKind::hangup())?;
     loop {
         let health = Health::default();
-        let service = Service::start(&config, health.clone(), Some(metrics.clone())).await?;
+        let source = plan.config.source.clone();
+        let service = Service::start(plan, health.clone(), Some(metrics.clone())).await?;
         health.set_ready();
         tracing::info!(bound = ?service.bound, "spotter is ready");
         let reload = tokio::select! {
             _ = sigterm.recv() => None,
             _ = sigint.recv() => None,
-            _ = reload_requested(&mut sighup, path.as_deref(), &config) => Some(()),
+            next = reload_requested(&mut sighup, path.as_deref(), &source) => Some(next),
         };
         match reload {
             None => {
@@ -137,29 +142,29 @@ async fn serve(mut config: Config, path: Option<PathBuf>) -> anyhow::Result<()> 
                 service.shutdown().await;
                 return Ok(());
             }
-            Some(()) => {
-                let next = Config::load(path.as_deref(), &ProcessEnv)?;
+            Some(next) => {
                 tracing::info!("reloading config: draining the running pipelines first");
                 service.shutdown().await;
-                config = next;
+                plan = next;
             }
         }
     }
 }
 
-/// Wait for a SIGHUP whose config is valid and different; invalid ones are logged and ignored.
+/// Wait for a SIGHUP whose config is valid and different, and return its plan; invalid ones are
+/// logged and ignored.
 async fn reload_requested(
     sighup: &mut tokio::signal::unix::Signal,
     path: Option<&std::path::Path>,
-    current: &Config,
-) {
+    current: &str,
+) -> Plan {
     loop {
         sighup.recv().await;
-        match Config::load(path, &ProcessEnv) {
-            Ok(next) if next.source == current.source => {
+        match Plan::load(path, &ProcessEnv) {
+            Ok(next) if next.config.source == current => {
                 tracing::info!("SIGHUP: config unchanged, nothing to reload")
             }
-            Ok(_) => return,
+            Ok(next) => return next,
             Err(e) => {
                 tracing::error!(error = %e, "SIGHUP: new config is invalid, keeping the running one")
             }

@@ -10,13 +10,13 @@ use std::collections::{BTreeMap, HashMap};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
-use metrics_exporter_prometheus::PrometheusBuilder;
 use opentelemetry_proto::tonic::collector::trace::v1::ExportTraceServiceRequest;
 use spotter::pipeline::{Batch, Payload};
 use spotter::processor::agent_metrics::names;
 use spotter::processor::{build, Processor};
 use spotter::semconv::{spans, SpanRole};
 use spotter::summary::SessionSummary;
+use spotter::telemetry::Catalog;
 
 use common::{fixtures_dir, requests, LIBRARIES};
 
@@ -98,7 +98,7 @@ schema_drift: {}
 tool_outcome: {}
 auth_rot: {}
 silent_failure: {}
-loop: {}
+tool_loop: {}
 cost: {}
 outcome: {}
 agent_metrics: {}
@@ -112,11 +112,13 @@ fn hand_price(input: u64, output: u64) -> f64 {
 #[test]
 fn fixture_sessions_cost_turns_and_outcomes() -> Result<()> {
     let labels = labels()?;
-    let recorder = names::with_buckets(PrometheusBuilder::new())?.build_recorder();
+    let catalog = Catalog::of(&[spotter::processor::describe]);
+    let recorder = catalog.prometheus_builder()?.build_recorder();
     let handle = recorder.handle();
     let mut outcomes: BTreeMap<(String, String), usize> = BTreeMap::new();
     let mut sessions_seen = 0;
     metrics::with_local_recorder(&recorder, || -> Result<()> {
+        catalog.register();
         for library in LIBRARIES {
             let mut chain = Chain::new(PIPELINE)?;
             let (out, summaries) = chain.run(requests(library)?);
@@ -300,7 +302,9 @@ fn throughput_with_cost_outcome_and_metrics() -> Result<()> {
         all.extend(requests(library)?);
     }
     let spans_per_round: usize = all.iter().map(|r| spans(r).count()).sum();
-    let recorder = names::with_buckets(PrometheusBuilder::new())?.build_recorder();
+    let recorder = Catalog::of(&[spotter::processor::describe])
+        .prometheus_builder()?
+        .build_recorder();
     let rounds = 200;
     let mut rates = Vec::new();
     for pipeline in [

@@ -289,7 +289,7 @@ processors:
   tool_outcome: {{}}
   auth_rot: {{}}
   silent_failure: {{}}
-  loop: {{}}
+  tool_loop: {{}}
   cost: {{}}
   outcome: {{}}
   agent_metrics: {{}}
@@ -306,7 +306,7 @@ service:
   pipelines:
     traces:
       receivers: [otlp]
-      processors: [session, schema_drift, tool_outcome, auth_rot, silent_failure, loop, cost, outcome, agent_metrics, batch]
+      processors: [session, schema_drift, tool_outcome, auth_rot, silent_failure, tool_loop, cost, outcome, agent_metrics, batch]
       exporters: [file]
     logs:
       receivers: [otlp]

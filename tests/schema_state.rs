@@ -81,6 +81,7 @@ fn learned_schemas_survive_a_restart() {
     let dir = temp_dir("schema-restart");
     let file = dir.join("schemas.json");
     let mut first = SchemaDriftProcessor::new("schema_drift", config(&file), "p").unwrap();
+    first.start();
     assert_eq!(missing(&mut first, 1, V1), None);
     assert_eq!(missing(&mut first, 2, V1), None);
     first.shutdown(&mut Vec::new());
@@ -91,6 +92,7 @@ fn learned_schemas_survive_a_restart() {
     );
 
     let mut second = SchemaDriftProcessor::new("schema_drift", config(&file), "p").unwrap();
+    second.start();
     assert_eq!(
         missing(&mut second, 3, V2).as_deref(),
         Some("temperature_c (number)"),
@@ -106,6 +108,7 @@ fn a_corrupt_state_file_is_reported_and_replaced() {
     std::fs::write(&file, b"{\"version\": 1, \"tools\": {\"get_weather\": [tru").unwrap();
     let mut p = SchemaDriftProcessor::new("schema_drift", config(&file), "p")
         .expect("a corrupt state file never stops the processor");
+    p.start();
     assert!(dir.join("schemas.json.corrupt").exists(), "moved aside");
     assert_eq!(missing(&mut p, 1, V1), None);
     assert_eq!(missing(&mut p, 2, V1), None);
@@ -123,6 +126,7 @@ fn an_unwritable_state_file_is_reported_not_fatal() {
     let file = dir.join("schemas.json");
     std::fs::create_dir_all(file.join("occupied")).unwrap();
     let mut p = SchemaDriftProcessor::new("schema_drift", config(&file), "p").unwrap();
+    p.start();
     assert_eq!(missing(&mut p, 1, V1), None);
     p.shutdown(&mut Vec::new());
     let _ = std::fs::remove_dir_all(&dir);

@@ -1,14 +1,16 @@
 //! Configuration: YAML text → `${env:…}` substitution → raw serde types → validated [`Config`].
 //!
 //! The shape is the OpenTelemetry Collector's: `receivers`, `processors`, `exporters`,
-//! `extensions` and `service` (`pipelines`, `telemetry`). Component options stay as YAML until the
-//! component that owns them parses them (with unknown keys rejected), so each component documents
-//! its own options beside its code. Every error names the key path and, where it can be found,
-//! the line.
+//! `extensions` and `service` (`pipelines`, `telemetry`). Config only describes: it never builds a
+//! component. Processor and exporter options stay as YAML until the plan
+//! ([`crate::service::Plan`]) has each component parse them into its own typed `Config` (unknown
+//! keys rejected, see [`parse_component`]), so each component documents its own options beside
+//! its code. Every error names the key path and, where it can be found, the line.
 
 mod env;
 mod locate;
 mod raw;
+mod signal;
 mod units;
 
 use std::collections::BTreeMap;
@@ -20,9 +22,8 @@ use serde::de::DeserializeOwned;
 pub use env::{substitute, Environment, ProcessEnv};
 pub use locate::line_of;
 pub use raw::{LogEncoding, PipelineRaw};
+pub use signal::Signal;
 pub use units::{ByteSize, DurationStr};
-
-use crate::pipeline::Signal;
 
 /// The embedded default configuration (`config/default.yaml`).
 pub const DEFAULT_CONFIG: &str = include_str!("../../config/default.yaml");
@@ -85,7 +86,7 @@ impl ConfigError {
     }
 
     /// Fill in the line of the offending key from the config text.
-    fn with_line(self, text: &str) -> Self {
+    pub fn with_line(self, text: &str) -> Self {
         match self {
             ConfigError::Invalid {
                 path,
@@ -193,10 +194,21 @@ pub struct TlsServerSettings {
 #[derive(Debug, Clone, PartialEq)]
 pub struct FileStorageConfig {
     pub directory: std::path::PathBuf,
-    pub fsync: crate::pipeline::wal::FsyncPolicy,
+    pub fsync: FsyncPolicy,
     /// Bytes on disk before clients are pushed back.
     pub max_size: u64,
     pub segment_size: u64,
+}
+
+/// When appended records reach the disk.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FsyncPolicy {
+    /// `fdatasync` before the client is acknowledged (default).
+    #[default]
+    Always,
+    /// Left to the OS: survives a process crash, not a power loss.
+    Never,
 }
 
 /// `receivers.<id>.auth`: clients must send `Authorization: Bearer <token>`.

@@ -6,12 +6,12 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
+use super::Signal;
 use super::{
     parse_component, BearerAuth, ByteSize, Config, ConfigError, DurationStr, FileStorageConfig,
     GrpcServerConfig, HttpServerConfig, PipelineConfig, ReceiverConfig, ReceiverLimits,
     TelemetryConfig, TlsServerSettings,
 };
-use crate::pipeline::Signal;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -170,7 +170,7 @@ struct FileStorageRaw {
     directory: Option<String>,
     /// `always` (default: durable before the ack) or `never` (survives a crash, not power loss).
     #[serde(default)]
-    fsync: crate::pipeline::wal::FsyncPolicy,
+    fsync: super::FsyncPolicy,
     /// Bytes on disk before clients are pushed back. Default 1GiB.
     max_size: Option<ByteSize>,
     /// Size at which a new segment file is started. Default 64MiB.
@@ -241,13 +241,6 @@ pub(super) fn resolve(text: &str) -> Result<Config, ConfigError> {
     let mut receivers = Vec::new();
     for (id, options) in &raw.receivers {
         receivers.push(resolve_receiver(id, options)?);
-    }
-
-    for (id, options) in &raw.processors {
-        crate::processor::build(id, options, &format!("processors.{id}"))?;
-    }
-    for (id, options) in &raw.exporters {
-        crate::exporter::validate(id, options, &format!("exporters.{id}"))?;
     }
 
     let mut health_endpoint = None;
@@ -453,7 +446,7 @@ fn resolve_receiver(id: &str, options: &serde_yaml::Value) -> Result<ReceiverCon
                         &format!("{ppath}.endpoint"),
                     )?,
                     max_recv_msg_size: (mib as usize) << 20,
-                    tls: check_tls(g.tls, &ppath)?,
+                    tls: g.tls,
                 });
             }
             "http" => {
@@ -473,7 +466,7 @@ fn resolve_receiver(id: &str, options: &serde_yaml::Value) -> Result<ReceiverCon
                         .map(|b| b.0)
                         .unwrap_or(DEFAULT_HTTP_DECOMPRESSED)
                         as usize,
-                    tls: check_tls(h.tls, &ppath)?,
+                    tls: h.tls,
                 });
             }
             other => {
@@ -518,16 +511,6 @@ fn resolve_receiver(id: &str, options: &serde_yaml::Value) -> Result<ReceiverCon
         limits,
         auth,
     })
-}
-
-fn check_tls(
-    tls: Option<TlsServerSettings>,
-    path: &str,
-) -> Result<Option<TlsServerSettings>, ConfigError> {
-    if let Some(t) = &tls {
-        crate::receiver::listener::tls_acceptor(t, path)?;
-    }
-    Ok(tls)
 }
 
 fn resolve_auth(a: AuthRaw, path: &str) -> Result<BearerAuth, ConfigError> {

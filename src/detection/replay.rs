@@ -20,7 +20,7 @@ pub const PIPELINE: &[&str] = &[
     "tool_outcome",
     "auth_rot",
     "silent_failure",
-    "loop",
+    "tool_loop",
 ];
 
 /// Simulated time between two captured requests.
@@ -89,7 +89,11 @@ impl Chain {
                 crate::processor::build(id, &serde_yaml::Value::Null, &format!("processors.{id}"))
                     .map_err(|e| DetectionError::Pipeline(e.to_string()))
             })
-            .collect::<Result<Vec<_>, _>>()?;
+            .collect::<Result<Vec<Box<dyn Processor>>, _>>()?;
+        let mut processors = processors;
+        for p in &mut processors {
+            p.start();
+        }
         Ok(Chain {
             processors,
             summaries: Vec::new(),

@@ -190,9 +190,10 @@ impl Exporter for FileExporter {
                 Payload::Traces(r) => serde_json::to_vec(r),
                 Payload::Logs(r) => serde_json::to_vec(r),
             }
-            .map_err(|e| ExportError::permanent(format!("cannot encode OTLP/JSON: {e}")))?;
+            .map_err(|e| ExportError::permanent("cannot encode OTLP/JSON").with_source(e))?;
             self.write_line(&line).map_err(|e| {
-                ExportError::retryable(format!("cannot write {}: {e}", self.path.display()))
+                ExportError::retryable(format!("cannot write {}", self.path.display()))
+                    .with_source(e)
             })
         })
     }

@@ -35,7 +35,8 @@ pub enum ErrorKind {
     Permanent,
 }
 
-/// An export attempt failed.
+/// An export attempt failed. `message` says what failed; the library error that caused it, if
+/// any, is kept as the source (see [`ExportError::report`] for the whole chain).
 #[derive(Debug, thiserror::Error)]
 #[error("{message}")]
 pub struct ExportError {
@@ -43,6 +44,8 @@ pub struct ExportError {
     pub message: String,
     /// The server's hint (Retry-After, RetryInfo).
     pub retry_after: Option<Duration>,
+    #[source]
+    pub source: Option<Box<dyn std::error::Error + Send + Sync>>,
 }
 
 impl ExportError {
@@ -51,6 +54,7 @@ impl ExportError {
             kind: ErrorKind::Retryable,
             message: message.into(),
             retry_after: None,
+            source: None,
         }
     }
 
@@ -59,7 +63,26 @@ impl ExportError {
             kind: ErrorKind::Permanent,
             message: message.into(),
             retry_after: None,
+            source: None,
         }
+    }
+
+    /// Keep the library error that caused this one.
+    pub fn with_source(mut self, source: impl std::error::Error + Send + Sync + 'static) -> Self {
+        self.source = Some(Box::new(source));
+        self
+    }
+
+    /// The message followed by every source, `: `-separated, for logs.
+    pub fn report(&self) -> String {
+        let mut text = self.message.clone();
+        let mut next = std::error::Error::source(self);
+        while let Some(e) = next {
+            text.push_str(": ");
+            text.push_str(&e.to_string());
+            next = e.source();
+        }
+        text
     }
 
     pub fn with_retry_after(mut self, hint: Option<Duration>) -> Self {
@@ -120,7 +143,18 @@ pub fn build(id: &str, options: &serde_yaml::Value, path: &str) -> Result<Built,
     }
 }
 
-/// Check an exporter's options without starting it.
-pub fn validate(id: &str, options: &serde_yaml::Value, path: &str) -> Result<(), ConfigError> {
-    build(id, options, path).map(|_| ())
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn export_error_keeps_the_library_error_as_its_source() {
+        let io = std::io::Error::new(std::io::ErrorKind::ConnectionRefused, "refused");
+        let err = ExportError::retryable("cannot connect").with_source(io);
+        assert_eq!(err.to_string(), "cannot connect");
+        let source = std::error::Error::source(&err).expect("a source");
+        assert_eq!(source.to_string(), "refused");
+        assert_eq!(err.report(), "cannot connect: refused");
+        assert_eq!(err.kind(), ErrorKind::Retryable);
+    }
 }

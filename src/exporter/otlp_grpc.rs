@@ -172,7 +172,7 @@ impl Exporter for OtlpGrpcExporter {
             }
             grpc.ready()
                 .await
-                .map_err(|e| ExportError::retryable(format!("cannot connect: {e}")))?;
+                .map_err(|e| ExportError::retryable("cannot connect").with_source(e))?;
             let mut request = tonic::Request::new(Bytes::from(bytes));
             for (k, v) in &self.headers {
                 request.metadata_mut().insert(k.clone(), v.clone());

@@ -182,7 +182,7 @@ impl OtlpHttpExporter {
                 Payload::Logs(r) => serde_json::to_vec(r),
             }
             .map(|json| vec![Bytes::from(json)])
-            .map_err(|e| ExportError::permanent(format!("cannot encode OTLP/JSON: {e}")))?,
+            .map_err(|e| ExportError::permanent("cannot encode OTLP/JSON").with_source(e))?,
         };
         let content_type = match self.encoding {
             Encoding::Proto => "application/x-protobuf",
@@ -199,7 +199,7 @@ impl Exporter for OtlpHttpExporter {
             let body = self
                 .compression
                 .compress(body, self.level)
-                .map_err(|e| ExportError::permanent(format!("cannot compress: {e}")))?;
+                .map_err(|e| ExportError::permanent("cannot compress").with_source(e))?;
             let uri = match batch.signal() {
                 Signal::Traces => self.traces_url.clone(),
                 Signal::Logs => self.logs_url.clone(),
@@ -218,12 +218,12 @@ impl Exporter for OtlpHttpExporter {
             }
             let req = req
                 .body(Chunks::new(body))
-                .map_err(|e| ExportError::permanent(format!("cannot build request: {e}")))?;
+                .map_err(|e| ExportError::permanent("cannot build request").with_source(e))?;
             let resp = self
                 .client
                 .request(req)
                 .await
-                .map_err(|e| ExportError::retryable(format!("request failed: {e}")))?;
+                .map_err(|e| ExportError::retryable("request failed").with_source(e))?;
             let status = resp.status();
             let hint = retry_after(resp.headers());
             let body = resp

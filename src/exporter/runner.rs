@@ -151,11 +151,11 @@ impl ExporterRunner {
             };
             let Some(wait) = wait else {
                 events::exporter_send_failed(&self.id, signal, items);
-                tracing::error!(exporter = %self.id, items, error = %err, permanent = err.kind() == ErrorKind::Permanent, "export failed, data dropped");
+                tracing::error!(exporter = %self.id, items, error = %err.report(), permanent = err.kind() == ErrorKind::Permanent, "export failed, data dropped");
                 return;
             };
             events::exporter_retry(&self.id);
-            tracing::warn!(exporter = %self.id, items, error = %err, wait_ms = wait.as_millis() as u64, "export failed, will retry");
+            tracing::warn!(exporter = %self.id, items, error = %err.report(), wait_ms = wait.as_millis() as u64, "export failed, will retry");
             tokio::select! {
                 _ = tokio::time::sleep(wait) => {}
                 _ = crate::pipeline::stopped(&mut stop) => {}

@@ -6,9 +6,9 @@ use std::time::Duration;
 
 use tokio::sync::mpsc;
 
-use super::wal::Wal;
 use super::{Batch, MemoryGuard, Signal, Ticket};
 use crate::config::ReceiverLimits;
+use crate::extension::file_storage::Wal;
 
 /// How long clients are asked to wait when spotter is full.
 pub const RETRY_AFTER: Duration = Duration::from_secs(1);

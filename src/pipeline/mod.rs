@@ -1,17 +1,15 @@
-//! Pipelines: the batch type, the intake receivers submit to, the engine that runs processors
-//! and fans out to exporters, and the service that builds it all from config and drains it.
+//! Pipelines' core: the batch type and its per-batch caches, and the intake receivers submit to.
+//! The engine that runs processors and fans out to exporters, and the service that builds it all
+//! from config and drains it, live in [`crate::service`].
 
-pub mod admission;
-mod batch;
-mod engine;
+mod caches;
 pub mod footprint;
 mod intake;
-pub mod service;
+mod payload;
 pub mod testing;
-pub mod wal;
 
-pub use admission::{MemoryGuard, Ticket};
-pub use batch::{Batch, Payload, Signal};
-pub use engine::stopped;
+pub use crate::extension::memory_limiter::{MemoryGuard, Ticket};
+pub use crate::listener::stopped;
+pub use caches::Caches;
 pub use intake::{Intake, SubmitError, RETRY_AFTER};
-pub use service::{BoundAddrs, Service, StartError};
+pub use payload::{Batch, Payload, Signal};

@@ -22,6 +22,7 @@ use serde::de::DeserializeOwned;
 use crate::config::ConfigError;
 use crate::pipeline::Batch;
 use crate::summary::SessionSummary;
+use crate::telemetry::Catalog;
 
 /// What a pipeline asks of a processor.
 ///
@@ -32,6 +33,10 @@ use crate::summary::SessionSummary;
 /// - A processor may hold data back (batching, session grouping). It then reports, through
 ///   `next_deadline`, when it next wants `on_tick`, and must release held data no later than the
 ///   wait its documentation promises.
+/// - Building a processor (`new`) only checks and resolves its options: no files are read
+///   besides config input, no state is loaded and no metric is set, so `spotter validate` can
+///   build every processor without side effects. `start` loads state (files) and publishes
+///   initial gauges; it is called once, before the first batch.
 /// - `shutdown` releases everything still held; it is called once, when the pipeline drains.
 /// - Processors are driven by one task per pipeline, so they need no locking of their own state,
 ///   and must never block or await.
@@ -40,6 +45,9 @@ use crate::summary::SessionSummary;
 pub trait Processor: Send {
     /// The component id, e.g. `batch` or `attributes/env`.
     fn id(&self) -> &str;
+
+    /// Load state and publish initial gauges; called once before the first batch.
+    fn start(&mut self) {}
 
     fn process(&mut self, batch: Batch, now: Instant, out: &mut Vec<Batch>);
 
@@ -59,6 +67,13 @@ pub trait Processor: Send {
 
     /// Add this processor's knowledge to a finished session.
     fn enrich_summary(&mut self, _summary: &mut SessionSummary) {}
+}
+
+/// The processors' self-metrics (the describe hook of the processor family).
+pub fn describe(c: &mut Catalog) {
+    session::describe(c);
+    tool::names::describe(c);
+    agent_metrics::names::describe(c);
 }
 
 /// Build one processor from its component id and YAML options.
@@ -105,13 +120,11 @@ pub fn build(
             parse_options(options, path)?,
             path,
         )?)),
-        "tool_outcome" => Ok(Box::new(
-            tool::outcome_processor::ToolOutcomeProcessor::new(
-                id,
-                parse_options(options, path)?,
-                path,
-            )?,
-        )),
+        "tool_outcome" => Ok(Box::new(tool::tool_outcome::ToolOutcomeProcessor::new(
+            id,
+            parse_options(options, path)?,
+            path,
+        )?)),
         "schema_drift" => Ok(Box::new(tool::schema_drift::SchemaDriftProcessor::new(
             id,
             parse_options(options, path)?,
@@ -122,7 +135,8 @@ pub fn build(
             parse_options(options, path)?,
             path,
         )?)),
-        "loop" => Ok(Box::new(tool::tool_loop::LoopProcessor::new(
+        // `loop` is the kind's former name, still accepted.
+        "tool_loop" | "loop" => Ok(Box::new(tool::tool_loop::LoopProcessor::new(
             id,
             parse_options(options, path)?,
             path,

@@ -3,7 +3,6 @@
 //! shared pipeline [`Intake`].
 
 pub mod decode;
-pub mod listener;
 pub mod otlp_grpc;
 pub mod otlp_http;
 pub mod wire;
@@ -23,7 +22,7 @@ use prost::Message;
 
 pub use decode::{DecodeError, Format};
 
-use crate::pipeline::wal::Replayed;
+use crate::extension::file_storage::Replayed;
 use crate::pipeline::{footprint, Batch, Intake, Signal, SubmitError};
 use crate::telemetry::events;
 

@@ -13,13 +13,14 @@ use futures::future::BoxFuture;
 use hyper::body::Incoming;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
+use tokio_rustls::TlsAcceptor;
 use tonic::codec::{CompressionEncoding, EnabledCompressionEncodings};
 use tonic::{Code, Status};
 
-use super::listener::{self, Protocol};
 use super::{ingest, Format, IngestError};
 use crate::config::{BearerAuth, GrpcServerConfig};
 use crate::grpc::{status_with_retry, RawCodec};
+use crate::listener::{self, Protocol};
 use crate::pipeline::{Intake, Signal, SubmitError, RETRY_AFTER};
 
 const TRANSPORT: &str = "grpc";
@@ -38,10 +39,11 @@ pub async fn serve(
     id: &str,
     config: &GrpcServerConfig,
     auth: Option<BearerAuth>,
+    tls: Option<TlsAcceptor>,
     intake: Intake,
     stop: watch::Receiver<bool>,
 ) -> std::io::Result<(SocketAddr, JoinHandle<()>)> {
-    let (tcp, local, tls) = listener::bind(config.endpoint, config.tls.as_ref()).await?;
+    let (tcp, local) = listener::bind(config.endpoint).await?;
     let state = Arc::new(State {
         id: id.to_string(),
         intake,
@@ -111,7 +113,7 @@ async fn route(
         }
     };
     if let Some(auth) = &state.auth {
-        if !super::otlp_http::authorized(req.headers().get(http::header::AUTHORIZATION), auth) {
+        if !listener::authorized(req.headers().get(http::header::AUTHORIZATION), auth) {
             return Status::unauthenticated("missing or invalid bearer token").into_http();
         }
     }

@@ -16,10 +16,11 @@ use hyper::body::Incoming;
 use prost::Message;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
+use tokio_rustls::TlsAcceptor;
 
-use super::listener::{self, Protocol};
 use super::{decode, ingest, DecodeError, Format, IngestError};
 use crate::config::{BearerAuth, HttpServerConfig};
+use crate::listener::{self, Protocol};
 use crate::pipeline::{Intake, Signal, SubmitError};
 
 const TRANSPORT: &str = "http";
@@ -38,10 +39,11 @@ pub async fn serve(
     id: &str,
     config: &HttpServerConfig,
     auth: Option<BearerAuth>,
+    tls: Option<TlsAcceptor>,
     intake: Intake,
     stop: watch::Receiver<bool>,
 ) -> std::io::Result<(SocketAddr, JoinHandle<()>)> {
-    let (tcp, local, tls) = listener::bind(config.endpoint, config.tls.as_ref()).await?;
+    let (tcp, local) = listener::bind(config.endpoint).await?;
     let state = Arc::new(State {
         id: id.to_string(),
         intake,
@@ -55,18 +57,6 @@ pub async fn serve(
         async move { handle(&state, req).await }
     });
     Ok((local, task))
-}
-
-/// Whether an `Authorization` header carries the expected bearer token (constant time).
-pub fn authorized(header: Option<&HeaderValue>, auth: &BearerAuth) -> bool {
-    let presented = header
-        .map(|h| h.as_bytes())
-        .and_then(|h| {
-            h.strip_prefix(b"Bearer ")
-                .or_else(|| h.strip_prefix(b"bearer "))
-        })
-        .unwrap_or(b"");
-    listener::token_matches(presented, auth.token.as_bytes())
 }
 
 fn format_of(content_type: Option<&HeaderValue>) -> Option<Format> {
@@ -139,7 +129,7 @@ async fn handle(state: &State, req: Request<Incoming>) -> Response<Full<Bytes>> 
         );
     }
     if let Some(auth) = &state.auth {
-        if !authorized(req.headers().get(http::header::AUTHORIZATION), auth) {
+        if !listener::authorized(req.headers().get(http::header::AUTHORIZATION), auth) {
             let mut resp = error(
                 StatusCode::UNAUTHORIZED,
                 format.unwrap_or(Format::Json),

@@ -27,7 +27,8 @@ pub const RECEIVER_TRUNCATED: &str = "spotter_receiver_truncated_attributes_tota
 pub const PROCESS_UPTIME: &str = "otelcol_process_uptime_seconds_total";
 pub const BUILD_INFO: &str = "spotter_build_info";
 
-use crate::pipeline::Signal;
+use super::Catalog;
+use crate::config::Signal;
 
 /// A receiver took `items` into the pipeline.
 pub fn receiver_accepted(receiver: &str, transport: &'static str, signal: Signal, items: usize) {
@@ -113,102 +114,69 @@ pub fn receiver_truncated(receiver: &str, values: usize) {
     counter!(RECEIVER_TRUNCATED, "receiver" => receiver.to_string()).increment(values as u64);
 }
 
-/// HELP text for the self-metrics, registered once with the recorder.
-pub fn describe() {
-    use metrics::{describe_counter, describe_gauge, describe_histogram};
-    describe_counter!(
+/// The data path's self-metrics (receivers, processors, exporters, process).
+pub fn describe(c: &mut Catalog) {
+    c.counter(
         RECEIVER_ACCEPTED_SPANS,
-        "Spans pushed into the pipeline by a receiver."
+        "Spans pushed into the pipeline by a receiver.",
     );
-    describe_counter!(
+    c.counter(
         RECEIVER_REFUSED_SPANS,
-        "Spans a receiver could not push into the pipeline."
+        "Spans a receiver could not push into the pipeline.",
     );
-    describe_counter!(
+    c.counter(
         RECEIVER_ACCEPTED_LOGS,
-        "Log records pushed into the pipeline by a receiver."
+        "Log records pushed into the pipeline by a receiver.",
     );
-    describe_counter!(
+    c.counter(
         RECEIVER_REFUSED_LOGS,
-        "Log records a receiver could not push into the pipeline."
+        "Log records a receiver could not push into the pipeline.",
     );
-    describe_counter!(
+    c.counter(
         RECEIVER_REQUESTS,
-        "Requests answered by a receiver, by outcome."
+        "Requests answered by a receiver, by outcome.",
     );
-    describe_counter!(
+    c.counter(
         RECEIVER_TRUNCATED,
-        "String attribute values cut to the receiver's size limit."
+        "String attribute values cut to the receiver's size limit.",
     );
-    describe_counter!(PROCESSOR_INCOMING, "Items that entered a processor.");
-    describe_counter!(PROCESSOR_OUTGOING, "Items that left a processor.");
-    describe_counter!(EXPORTER_SENT_SPANS, "Spans delivered by an exporter.");
-    describe_counter!(EXPORTER_SEND_FAILED_SPANS, "Spans an exporter gave up on.");
-    describe_counter!(
+    c.counter(PROCESSOR_INCOMING, "Items that entered a processor.");
+    c.counter(PROCESSOR_OUTGOING, "Items that left a processor.");
+    c.counter(EXPORTER_SENT_SPANS, "Spans delivered by an exporter.");
+    c.counter(EXPORTER_SEND_FAILED_SPANS, "Spans an exporter gave up on.");
+    c.counter(
         EXPORTER_ENQUEUE_FAILED_SPANS,
-        "Spans dropped because an exporter queue was full (drop_newest)."
+        "Spans dropped because an exporter queue was full (drop_newest).",
     );
-    describe_counter!(EXPORTER_SENT_LOGS, "Log records delivered by an exporter.");
-    describe_counter!(
+    c.counter(EXPORTER_SENT_LOGS, "Log records delivered by an exporter.");
+    c.counter(
         EXPORTER_SEND_FAILED_LOGS,
-        "Log records an exporter gave up on."
+        "Log records an exporter gave up on.",
     );
-    describe_counter!(
+    c.counter(
         EXPORTER_ENQUEUE_FAILED_LOGS,
-        "Log records dropped because an exporter queue was full."
+        "Log records dropped because an exporter queue was full.",
     );
-    describe_gauge!(
+    c.gauge(
         EXPORTER_QUEUE_SIZE,
-        "Batches in an exporter's sending queue."
+        "Batches in an exporter's sending queue.",
     );
-    describe_gauge!(
+    c.gauge(
         EXPORTER_QUEUE_SIZE_BYTES,
-        "Encoded bytes in an exporter's sending queue."
+        "Encoded bytes in an exporter's sending queue.",
     );
-    describe_gauge!(
+    c.gauge(
         EXPORTER_QUEUE_CAPACITY,
-        "Capacity of an exporter's sending queue, in batches."
+        "Capacity of an exporter's sending queue, in batches.",
     );
-    describe_counter!(
+    c.counter(
         EXPORTER_RETRIES,
-        "Export attempts that failed and were retried."
+        "Export attempts that failed and were retried.",
     );
-    describe_histogram!(
+    c.histogram(
         EXPORTER_LATENCY,
-        "Time from receipt to delivery, batching and retries included."
+        "Time from receipt to delivery, batching and retries included.",
     );
-    describe_counter!(PROCESS_UPTIME, "Seconds since spotter started.");
-    describe_gauge!(BUILD_INFO, "spotter's version, as a label.");
-    describe_gauge!(
-        crate::pipeline::admission::IN_FLIGHT_BYTES,
-        "Request bytes admitted and not yet delivered."
-    );
-    describe_gauge!(
-        crate::pipeline::admission::LIMIT_BYTES,
-        "The memory guard's budget of bytes in flight."
-    );
-    describe_counter!(
-        crate::pipeline::admission::REFUSED_REQUESTS,
-        "Requests refused by the memory guard."
-    );
-    describe_gauge!(
-        crate::pipeline::wal::WAL_BYTES,
-        "Bytes in the write-ahead log on disk."
-    );
-    describe_gauge!(
-        crate::pipeline::wal::WAL_RECORDS,
-        "Requests in the write-ahead log not yet delivered."
-    );
-    describe_counter!(
-        crate::pipeline::wal::WAL_REPLAYED,
-        "Requests replayed from the write-ahead log at start."
-    );
-    describe_counter!(
-        crate::pipeline::wal::WAL_CORRUPT,
-        "Write-ahead log records skipped as corrupt or torn."
-    );
-    describe_counter!(
-        crate::pipeline::wal::WAL_REFUSED,
-        "Requests refused because the write-ahead log was full."
-    );
+    c.counter(PROCESS_UPTIME, "Seconds since spotter started.");
+    c.gauge(BUILD_INFO, "spotter's version, as a label.");
 }

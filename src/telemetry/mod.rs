@@ -1,9 +1,9 @@
-//! spotter's own telemetry: self-metric names and events, the Prometheus and health listeners,
-//! and logging.
+//! spotter's own telemetry: the describe hook and the recorder built from it ([`catalog`]), the
+//! self-metric events of the data path ([`events`]), and logging. The `/metrics` and health
+//! endpoints are served by [`crate::extension::health_check`].
 
+pub mod catalog;
 pub mod events;
-pub mod health;
 pub mod logging;
-pub mod server;
 
-pub use health::Health;
+pub use catalog::{Catalog, Describe};

@@ -9,8 +9,8 @@ use http_body_util::{BodyExt, Full};
 use hyper_util::client::legacy::{connect::HttpConnector, Client};
 use hyper_util::rt::TokioExecutor;
 use spotter::config::Config;
-use spotter::pipeline::Service;
-use spotter::telemetry::Health;
+use spotter::extension::Health;
+use spotter::service::{Plan, Service};
 
 pub fn fixtures_dir() -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures")
@@ -58,7 +58,8 @@ service:
 
 pub async fn start(yaml: &str) -> Service {
     let config = Config::from_yaml(yaml, &HashMap::new()).expect("test config is valid");
-    Service::start(&config, Health::default(), None)
+    let plan = Plan::new(config).expect("test config plans");
+    Service::start(plan, Health::default(), None)
         .await
         .expect("spotter starts")
 }

@@ -333,6 +333,53 @@ fn validate_names_the_offending_key_and_line() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
+#[test]
+fn validate_leaves_state_files_alone() {
+    let dir = std::env::temp_dir().join(format!("spotter-validate-state-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    // Unreadable as state: a start would move it aside, so any load at validation shows.
+    let existing = dir.join("schemas.json");
+    std::fs::write(&existing, b"not a schema state").unwrap();
+    let before = std::fs::metadata(&existing).unwrap().modified().unwrap();
+    let missing = dir.join("absent.json");
+    let config = dir.join("spotter.yaml");
+    std::fs::write(
+        &config,
+        format!(
+            "receivers:\n  otlp:\n    protocols:\n      http:\n        endpoint: 127.0.0.1:0\n\
+             processors:\n  schema_drift:\n    state_file: {}\n  schema_drift/second:\n    state_file: {}\n\
+             exporters:\n  debug:\n\
+             service:\n  pipelines:\n    traces: {{receivers: [otlp], processors: [schema_drift, schema_drift/second], exporters: [debug]}}\n",
+            existing.display(),
+            missing.display()
+        ),
+    )
+    .unwrap();
+    std::thread::sleep(Duration::from_millis(20));
+    let out = Command::new(BIN)
+        .args(["validate", "--config", config.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(std::fs::read(&existing).unwrap(), b"not a schema state");
+    assert_eq!(
+        std::fs::metadata(&existing).unwrap().modified().unwrap(),
+        before
+    );
+    assert!(
+        !dir.join("schemas.json.corrupt").exists(),
+        "nothing moved aside"
+    );
+    assert!(!missing.exists(), "validate creates no state file");
+    let entries = std::fs::read_dir(&dir).unwrap().count();
+    assert_eq!(entries, 2, "only the config and the state file");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
 #[tokio::test]
 async fn healthcheck_reports_readiness_of_a_running_daemon() {
     let sink = Sink::start().await;

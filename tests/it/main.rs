@@ -1,11 +1,21 @@
 //! Integration tests: the real listeners and the built binary, driven over loopback sockets.
 //!
+//! Test modules:
 //! - `fixtures`: every captured payload is accepted and forwarded unchanged;
 //! - `bad_input`: malformed, mistyped, oversized and bomb payloads get the right status;
 //! - `delivery`: downstream outages are retried to exactly-once arrival, and a full queue pushes
 //!   back on clients without dropping accepted data;
+//! - `durability`: the write-ahead log keeps acknowledged spans across SIGKILL and restarts, and
+//!   a full log pushes back;
 //! - `lifecycle`: the binary's SIGTERM drain, SIGHUP reload, `validate` and `healthcheck`;
-//! - `metrics`: /metrics parses and matches what was sent.
+//! - `memory`: the memory guard refuses a burst with 429s and keeps the process in its budget;
+//! - `metrics`: /metrics parses and matches what was sent;
+//! - `passthrough`: an unchanging pipeline forwards the bytes it received, unknown fields too;
+//! - `security`: bearer-token authentication on both protocols, and TLS;
+//! - `sessions`: the session processor stamps every span through the real listeners.
+//!
+//! Support modules: `harness` starts spotter (in-process or the built binary) and talks to it;
+//! `sink` is a downstream OTLP/gRPC receiver that records what spotter forwards.
 
 mod bad_input;
 mod delivery;

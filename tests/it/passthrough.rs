@@ -102,7 +102,7 @@ service:
     )
 }
 
-async fn send(service: &spotter::pipeline::Service, body: &[u8]) {
+async fn send(service: &spotter::service::Service, body: &[u8]) {
     let reply = harness::post(
         &harness::http_url(service, "/v1/traces"),
         "application/x-protobuf",

@@ -21,7 +21,7 @@ fn str_attr<'a>(span: &'a Span, key: &str) -> Option<&'a str> {
 }
 
 /// POST every protobuf request of one fixture library, in capture order.
-async fn post_protobuf_library(service: &spotter::pipeline::Service, library: &str) {
+async fn post_protobuf_library(service: &spotter::service::Service, library: &str) {
     let mut files: Vec<_> = std::fs::read_dir(fixtures_dir().join(library))
         .unwrap()
         .map(|e| e.unwrap().path())

@@ -26,8 +26,8 @@
 //!
 //! Every label is bounded: workflows, models, tools and failure reasons are capped by
 //! `max_workflows` (default 50), `max_models` (100), `max_tools` (200) and `max_reasons` (32);
-//! values past a cap are recorded as `other`. Histogram buckets per unit are in [`names`]; the
-//! Prometheus recorder must be built with [`names::with_buckets`].
+//! values past a cap are recorded as `other`. Histogram buckets per unit are in [`names`], and reach
+//! the Prometheus recorder through the describe hook ([`crate::processor::describe`]).
 //!
 //! Options: the four caps above, `max_sessions` (sessions tracked at once, default 10000) and
 //! `max_turns` (turns remembered per session, default 256).
@@ -98,7 +98,6 @@ impl AgentMetricsProcessor {
         let max_sessions = NonZeroUsize::new(config.max_sessions).ok_or_else(|| {
             ConfigError::invalid(format!("{path}.max_sessions"), "must be at least 1")
         })?;
-        names::describe();
         Ok(AgentMetricsProcessor {
             id: id.to_string(),
             workflows: LabelCap::new(config.max_workflows),

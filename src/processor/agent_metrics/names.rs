@@ -2,10 +2,8 @@
 //! processors), in one place.
 //!
 //! The Prometheus recorder renders a histogram as buckets only when it is told the buckets for
-//! that metric; [`HISTOGRAM_BUCKETS`] lists them, and [`with_buckets`] applies them to a
-//! `PrometheusBuilder`.
-
-use metrics_exporter_prometheus::{BuildError, Matcher, PrometheusBuilder};
+//! that metric; [`HISTOGRAM_BUCKETS`] lists them, and [`describe`] hands them to the catalog the
+//! recorder is built from.
 
 // Sessions, recorded when a session ends.
 pub const SESSIONS_TOTAL: &str = "spotter_sessions_total";
@@ -71,74 +69,60 @@ pub const HISTOGRAM_BUCKETS: &[(&str, &[f64])] = &[
     (CONTEXT_UTILIZATION_RATIO, RATIO),
 ];
 
-/// Register the agent histograms' buckets on a Prometheus builder.
-pub fn with_buckets(mut builder: PrometheusBuilder) -> Result<PrometheusBuilder, BuildError> {
-    for (name, buckets) in HISTOGRAM_BUCKETS {
-        builder = builder.set_buckets_for_metric(Matcher::Full((*name).to_string()), buckets)?;
-    }
-    Ok(builder)
-}
-
-/// Describe every agent metric (HELP text and unit), once, on the installed recorder.
-pub fn describe() {
-    use metrics::{describe_counter, describe_histogram, Unit};
-    describe_counter!(
+/// Every agent metric (HELP text and unit) and the agent histograms' buckets.
+pub fn describe(c: &mut crate::telemetry::Catalog) {
+    use metrics::Unit;
+    c.counter(
         SESSIONS_TOTAL,
-        "Finished agent sessions by workflow and outcome."
+        "Finished agent sessions by workflow and outcome.",
     );
-    describe_counter!(
+    c.counter(
         SESSION_FAILURES_TOTAL,
-        "Failed agent sessions by workflow and failure reason (a session may have several)."
+        "Failed agent sessions by workflow and failure reason (a session may have several).",
     );
-    describe_histogram!(SESSION_COST_USD, "Cost of one session in USD.");
-    describe_histogram!(
+    c.histogram(SESSION_COST_USD, "Cost of one session in USD.");
+    c.histogram(
         SESSION_DURATION_SECONDS,
-        Unit::Seconds,
-        "Wall time from a session's first span to its last."
-    );
-    describe_histogram!(SESSION_TURNS, "Turns of one session.");
-    describe_histogram!(SESSION_TOOL_CALLS, "Tool calls of one session.");
-    describe_histogram!(SESSION_LLM_CALLS, "Model calls of one session.");
-    describe_histogram!(
+        "Wall time from a session's first span to its last.",
+    )
+    .unit(Unit::Seconds);
+    c.histogram(SESSION_TURNS, "Turns of one session.");
+    c.histogram(SESSION_TOOL_CALLS, "Tool calls of one session.");
+    c.histogram(SESSION_LLM_CALLS, "Model calls of one session.");
+    c.histogram(
         TURN_DURATION_SECONDS,
-        Unit::Seconds,
-        "Latency of one turn, by the length of the session it belongs to."
-    );
-    describe_histogram!(
+        "Latency of one turn, by the length of the session it belongs to.",
+    )
+    .unit(Unit::Seconds);
+    c.histogram(
         TOOL_CALLS_PER_SESSION,
-        "Calls of one tool within one session."
+        "Calls of one tool within one session.",
     );
-    describe_histogram!(
-        LLM_CALL_DURATION_SECONDS,
-        Unit::Seconds,
-        "Duration of one model call."
-    );
-    describe_counter!(
-        LLM_TOKENS_TOTAL,
-        "Tokens of model calls by type (input includes cached_input and cache_write; output includes reasoning)."
-    );
-    describe_histogram!(
+    c.histogram(LLM_CALL_DURATION_SECONDS, "Duration of one model call.")
+        .unit(Unit::Seconds);
+    c.counter(LLM_TOKENS_TOTAL, "Tokens of model calls by type (input includes cached_input and cache_write; output includes reasoning).");
+    c.histogram(
         LLM_COST_USD,
-        "Cost of one priced model call in USD; _sum is the total cost."
+        "Cost of one priced model call in USD; _sum is the total cost.",
     );
-    describe_counter!(
+    c.counter(
         COST_UNPRICED_SPANS_TOTAL,
-        "Model calls whose model has no price in the pricing table."
+        "Model calls whose model has no price in the pricing table.",
     );
-    describe_histogram!(
+    c.histogram(
         CONTEXT_UTILIZATION_RATIO,
-        "Input tokens of a model call divided by the model's context window."
+        "Input tokens of a model call divided by the model's context window.",
     );
-    describe_counter!(
+    c.counter(
         CONTEXT_SATURATED_TOTAL,
-        "Model calls above the context saturation threshold."
+        "Model calls above the context saturation threshold.",
     );
-    describe_counter!(
-        CONTEXT_TRUNCATION_SUSPECTED_TOTAL,
-        "Model calls whose input stopped growing near the context window while the session went on."
-    );
-    describe_counter!(
+    c.counter(CONTEXT_TRUNCATION_SUSPECTED_TOTAL, "Model calls whose input stopped growing near the context window while the session went on.");
+    c.counter(
         AGENT_STATE_EVICTIONS_TOTAL,
-        "Per-session state dropped by an agent processor because its session cap was reached."
+        "Per-session state dropped by an agent processor because its session cap was reached.",
     );
+    for (name, buckets) in HISTOGRAM_BUCKETS {
+        c.buckets(name, buckets);
+    }
 }

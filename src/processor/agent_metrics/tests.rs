@@ -1,6 +1,6 @@
 use std::time::Instant;
 
-use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusRecorder};
+use metrics_exporter_prometheus::PrometheusRecorder;
 use opentelemetry_proto::tonic::collector::trace::v1::ExportTraceServiceRequest;
 use opentelemetry_proto::tonic::common::v1::KeyValue;
 use opentelemetry_proto::tonic::trace::v1::{ResourceSpans, ScopeSpans, Span};
@@ -12,7 +12,8 @@ use crate::semconv::value;
 const SEC: u64 = 1_000_000_000;
 
 fn recorder() -> PrometheusRecorder {
-    names::with_buckets(PrometheusBuilder::new())
+    crate::telemetry::Catalog::of(&[crate::processor::describe])
+        .prometheus_builder()
         .unwrap()
         .build_recorder()
 }

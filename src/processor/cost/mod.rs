@@ -191,7 +191,6 @@ impl CostProcessor {
         let max_sessions = NonZeroUsize::new(config.max_sessions).ok_or_else(|| {
             ConfigError::invalid(format!("{path}.max_sessions"), "must be at least 1")
         })?;
-        names::describe();
         Ok(CostProcessor {
             id: id.to_string(),
             prices,

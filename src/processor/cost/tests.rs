@@ -1,6 +1,6 @@
 use std::time::Instant;
 
-use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusRecorder};
+use metrics_exporter_prometheus::PrometheusRecorder;
 use opentelemetry_proto::tonic::collector::trace::v1::ExportTraceServiceRequest;
 use opentelemetry_proto::tonic::common::v1::{any_value, KeyValue};
 use opentelemetry_proto::tonic::resource::v1::Resource;
@@ -11,7 +11,8 @@ use crate::pipeline::testing::{kv, kv_int};
 use crate::summary::SessionSummary;
 
 fn recorder() -> PrometheusRecorder {
-    names::with_buckets(PrometheusBuilder::new())
+    crate::telemetry::Catalog::of(&[crate::processor::describe])
+        .prometheus_builder()
         .unwrap()
         .build_recorder()
 }

@@ -67,7 +67,6 @@ use opentelemetry_proto::tonic::common::v1::any_value::Value;
 use regex::Regex;
 use serde::Deserialize;
 
-use super::agent_metrics::names;
 use super::Processor;
 use crate::config::ConfigError;
 use crate::pipeline::{Batch, Payload};
@@ -256,7 +255,6 @@ impl OutcomeProcessor {
             .iter()
             .map(|(name, o)| (name.clone(), o.over(&config.policy)))
             .collect();
-        names::describe();
         Ok(OutcomeProcessor {
             id: id.to_string(),
             outcome_keys: config.outcome_keys,

@@ -27,40 +27,39 @@ pub const TRACES_RELEASED_EARLY: &str = "spotter_session_traces_released_early_t
 pub const SUMMARIES_DROPPED: &str = "spotter_session_summaries_dropped_total";
 
 /// HELP text for the session processor's metrics (rendered only for metrics that were emitted).
-pub(super) fn describe() {
-    use metrics::{describe_counter, describe_gauge};
-    describe_gauge!(
+pub fn describe(c: &mut crate::telemetry::Catalog) {
+    c.gauge(
         SESSIONS_LIVE,
-        "Sessions the session processor is tracking now."
+        "Sessions the session processor is tracking now.",
     );
-    describe_counter!(SESSIONS_STARTED, "Sessions started.");
-    describe_counter!(
+    c.counter(SESSIONS_STARTED, "Sessions started.");
+    c.counter(
         SESSIONS_ENDED,
-        "Sessions ended, by reason (inactivity, end_marker, evicted, shutdown)."
+        "Sessions ended, by reason (inactivity, end_marker, evicted, shutdown).",
     );
-    describe_counter!(
+    c.counter(
         SESSIONS_EVICTED,
-        "Sessions ended early because the session cap was reached."
+        "Sessions ended early because the session cap was reached.",
     );
-    describe_gauge!(
+    c.gauge(
         SPANS_HELD,
-        "Spans held back waiting for their trace's session or turn order."
+        "Spans held back waiting for their trace's session or turn order.",
     );
-    describe_counter!(
+    c.counter(
         SPANS_WITHOUT_SESSION,
-        "Spans released before their trace's session was known."
+        "Spans released before their trace's session was known.",
     );
-    describe_counter!(
+    c.counter(
         TURNS_OUT_OF_ORDER,
-        "Traces numbered as a turn after a later-starting turn (arrived beyond the wait)."
+        "Traces numbered as a turn after a later-starting turn (arrived beyond the wait).",
     );
-    describe_counter!(
+    c.counter(
         TRACES_RELEASED_EARLY,
-        "Traces released before their wait was over because a bound was reached."
+        "Traces released before their wait was over because a bound was reached.",
     );
-    describe_counter!(
+    c.counter(
         SUMMARIES_DROPPED,
-        "Session summaries dropped because nobody polled them."
+        "Session summaries dropped because nobody polled them.",
     );
 }
 

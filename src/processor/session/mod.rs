@@ -67,6 +67,8 @@ mod state;
 #[cfg(test)]
 mod tests;
 
+pub use metrics::describe;
+
 use std::collections::{HashMap, VecDeque};
 use std::mem;
 use std::num::NonZeroUsize;
@@ -130,7 +132,6 @@ struct Stamp<'s> {
 
 impl SessionProcessor {
     pub fn new(id: &str, config: Config, path: &str) -> Result<Self, ConfigError> {
-        metrics::describe();
         let cfg = config.resolve(path)?;
         let cap = |n: usize| NonZeroUsize::new(n).expect("validated to be at least 1");
         Ok(SessionProcessor {

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use opentelemetry_proto::tonic::collector::trace::v1::ExportTraceServiceRequest;
 
-use super::outcome::{CallEvidence, Classifier, Outcome, Verdict};
+use super::classifier::{CallEvidence, Classifier, Outcome, Verdict};
 use super::result::{span_key, ParsedResult, ToolResultCache};
 use crate::pipeline::{Batch, Payload};
 use crate::semconv::{SpanView, ToolCall};
@@ -53,10 +53,11 @@ pub fn edit_spans(
     batch: &mut Batch,
     mut visit: impl FnMut(&SpanView<'_>, &mut ToolResultCache) -> Option<super::edit::SpanEdit>,
 ) {
-    let (payload, tool_results) = batch.parts_mut();
+    let (payload, caches) = batch.parts_mut();
     let Payload::Traces(req) = payload else {
         return;
     };
+    let tool_results = caches.get_or_default::<ToolResultCache>();
     edit_request(req, |view| visit(view, tool_results));
 }
 

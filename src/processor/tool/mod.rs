@@ -7,7 +7,7 @@
 //! findings to the session's [`crate::summary::SessionSummary`] in `enrich_summary`.
 //!
 //! Recommended order, after `session` (which stamps session, turn, workflow and role):
-//! `schema_drift`, `tool_outcome`, `auth_rot`, `silent_failure`, `loop`.
+//! `schema_drift`, `tool_outcome`, `auth_rot`, `silent_failure`, `tool_loop`.
 //! - `schema_drift` before `tool_outcome` lets the outcome be `schema_mismatch` from the start
 //!   (it leaves `spotter.tool.schema.missing` on the span). If it runs after, it rewrites an
 //!   `ok` outcome attribute to `schema_mismatch` itself, but `spotter_tool_calls_total` has
@@ -26,23 +26,22 @@
 //! service:
 //!   pipelines:
 //!     traces:
-//!       processors: [session, schema_drift, tool_outcome, auth_rot, silent_failure, loop, outcome, batch]
+//!       processors: [session, schema_drift, tool_outcome, auth_rot, silent_failure, tool_loop, outcome, batch]
 //! ```
 //!
 //! **Parse once.** A result is parsed by the first processor that needs it and kept in the
-//! batch's side table (`Batch::tool_results`, see [`result`]); the others reuse the parse.
+//! batch's caches (a [`result::ToolResultCache`] in `Batch::caches`); the others reuse the parse.
 //!
 //! **Holding.** Only `silent_failure` holds spans: a failed tool span waits (bounded in count
 //! and time) for its turn's verdict; see [`silent_failure`]. The others never hold anything.
 
 pub mod auth_rot;
 pub mod call;
+pub mod classifier;
 pub mod edit;
 pub mod findings;
 pub mod labels;
 pub mod names;
-pub mod outcome;
-pub mod outcome_processor;
 pub mod result;
 pub mod schema;
 pub mod schema_drift;
@@ -50,3 +49,4 @@ pub mod silent_failure;
 /// Span builders for tests of the tool processors (unit and integration).
 pub mod testing;
 pub mod tool_loop;
+pub mod tool_outcome;

@@ -30,53 +30,50 @@ pub const STATE_ENTRIES: &str = "spotter_tool_state_entries";
 pub const TOOL_LOOPS_TOTAL: &str = "spotter_tool_loops_total";
 
 /// HELP text for the tool processors' metrics (rendered only for metrics that were emitted).
-pub fn describe() {
-    use metrics::{describe_counter, describe_gauge, describe_histogram, Unit};
-    describe_counter!(
+pub fn describe(c: &mut crate::telemetry::Catalog) {
+    use metrics::Unit;
+    c.counter(
         TOOL_CALLS_TOTAL,
-        "Tool calls, by workflow, tool and outcome class."
+        "Tool calls, by workflow, tool and outcome class.",
     );
-    describe_histogram!(
+    c.histogram(
         TOOL_CALL_DURATION_SECONDS,
-        Unit::Seconds,
-        "Tool call duration from span start to end, by workflow and tool."
-    );
-    describe_counter!(
+        "Tool call duration from span start to end, by workflow and tool.",
+    )
+    .unit(Unit::Seconds);
+    c.counter(
         SILENT_FAILURES_TOTAL,
-        "Failed tool calls the agent went on from as if they had succeeded, by workflow and tool."
+        "Failed tool calls the agent went on from as if they had succeeded, by workflow and tool.",
     );
-    describe_counter!(
+    c.counter(
         SILENT_FAILURE_UNJUDGED_TOTAL,
-        "Failed tool spans released before their turn's verdict (hold bound or wait timeout)."
+        "Failed tool spans released before their turn's verdict (hold bound or wait timeout).",
     );
-    describe_gauge!(
+    c.gauge(
         AUTH_ROT,
-        "1 while a tool's credentials are rotting, 0 after recovery."
+        "1 while a tool's credentials are rotting, 0 after recovery.",
     );
-    describe_counter!(
+    c.counter(
         AUTH_FAILURES_TOTAL,
-        "Tool calls that failed authentication, by tool."
+        "Tool calls that failed authentication, by tool.",
     );
-    describe_counter!(
+    c.counter(
         AUTH_ROT_DETECTIONS_TOTAL,
-        "Authentication rot detected, by tool and kind (mid_session, fleet)."
+        "Authentication rot detected, by tool and kind (mid_session, fleet).",
     );
-    describe_counter!(
-        SCHEMA_DRIFT_TOTAL,
-        "Confirmed changes of a tool's response shape, by tool and change (removed, renamed, type_changed, added)."
-    );
-    describe_counter!(
+    c.counter(SCHEMA_DRIFT_TOTAL, "Confirmed changes of a tool's response shape, by tool and change (removed, renamed, type_changed, added).");
+    c.counter(
         SCHEMA_STATE_ERRORS_TOTAL,
-        "Problems with the schema state file, by error (read, corrupt, write)."
+        "Problems with the schema state file, by error (read, corrupt, write).",
     );
-    describe_gauge!(SCHEMA_TOOLS, "Tools with a learned response schema.");
-    describe_gauge!(
+    c.gauge(SCHEMA_TOOLS, "Tools with a learned response schema.");
+    c.gauge(
         STATE_ENTRIES,
-        "Entries in a tool processor's bounded state (caches, held spans), by processor and state."
+        "Entries in a tool processor's bounded state (caches, held spans), by processor and state.",
     );
-    describe_counter!(
+    c.counter(
         TOOL_LOOPS_TOTAL,
-        "Tool loops detected, by workflow, tool and kind (repeat, excess)."
+        "Tool loops detected, by workflow, tool and kind (repeat, excess).",
     );
 }
 

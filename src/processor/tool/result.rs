@@ -2,8 +2,8 @@
 //!
 //! Tool results are often JSON of a few kilobytes. Parsing them is the dominant cost of the tool
 //! processors, so the first processor that needs a span's result parses it into a
-//! [`ParsedResult`] and leaves it in the batch's [`ToolResultCache`]
-//! (`crate::pipeline::Batch::tool_results`), keyed by trace and span id. Later processors of the
+//! [`ParsedResult`] and leaves it in the batch's [`ToolResultCache`] (one of the batch's
+//! [`crate::pipeline::Caches`]), keyed by trace and span id. Later processors of the
 //! same batch find it there. The cache is an optimisation only: a processor that rebuilds a batch
 //! may drop it, and the next processor then parses again.
 

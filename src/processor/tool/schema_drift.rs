@@ -49,11 +49,11 @@ use std::time::{Duration, Instant};
 use serde::Deserialize;
 
 use super::call::{edit_spans, outcome_of, parsed_result};
+use super::classifier::{Classifier, Outcome};
 use super::edit::{boolean, event, SpanEdit};
 use super::findings::SessionFindings;
 use super::labels::BoundedLabels;
 use super::names;
-use super::outcome::{Classifier, Outcome};
 use super::schema::baseline::{Origin, Thresholds, ToolSchema, Variant};
 use super::schema::pinned::variant_from_schema;
 use super::schema::shape::Shape;
@@ -112,9 +112,8 @@ pub struct SchemaDriftProcessor {
 }
 
 impl SchemaDriftProcessor {
-    /// Build the processor and load its state file (a load problem is reported, not fatal).
+    /// Build the processor; its state file is loaded by `start`.
     pub fn new(id: &str, config: Config, path: &str) -> Result<Self, ConfigError> {
-        crate::processor::tool::names::describe();
         if config.min_observations == 0 {
             return Err(ConfigError::invalid(
                 format!("{path}.min_observations"),
@@ -137,7 +136,7 @@ impl SchemaDriftProcessor {
         for (tool, v) in &pinned {
             store.entry(tool, || ToolSchema::pinned(v.clone()));
         }
-        let mut p = SchemaDriftProcessor {
+        Ok(SchemaDriftProcessor {
             id: id.to_string(),
             thresholds: Thresholds {
                 min_observations: config.min_observations,
@@ -153,15 +152,18 @@ impl SchemaDriftProcessor {
             classifier: Classifier::default(),
             tools: BoundedLabels::new(config.max_tool_labels),
             findings: SessionFindings::new(config.max_sessions),
-        };
-        if let Some(file) = p.state_file.clone() {
-            match p.store.load(&file) {
+        })
+    }
+
+    /// Load the state file, if any (a load problem is reported, not fatal).
+    fn load_state(&mut self) {
+        if let Some(file) = self.state_file.clone() {
+            match self.store.load(&file) {
                 Ok(n) => tracing::info!(file = %file.display(), tools = n, "schema state loaded"),
                 Err(e) => report(&e),
             }
         }
-        metrics::gauge!(names::SCHEMA_TOOLS).set(p.store.len() as f64);
-        Ok(p)
+        metrics::gauge!(names::SCHEMA_TOOLS).set(self.store.len() as f64);
     }
 
     /// The learned schema of a tool (for tests and the detection report).
@@ -193,6 +195,10 @@ fn report(e: &SchemaStateError) {
 impl Processor for SchemaDriftProcessor {
     fn id(&self) -> &str {
         &self.id
+    }
+
+    fn start(&mut self) {
+        self.load_state();
     }
 
     fn process(&mut self, mut batch: Batch, now: Instant, out: &mut Vec<Batch>) {

@@ -31,12 +31,12 @@ use serde::Deserialize;
 
 use self::health::{AuthHealth, AuthResult, FleetThresholds, RotKind};
 use super::call::{edit_spans, outcome_of, parsed_result};
+use super::classifier::{Classifier, Outcome};
 use super::edit::{boolean, event, SpanEdit};
 use super::findings::SessionFindings;
 use super::labels::BoundedLabels;
 use super::names;
-use super::outcome::{Classifier, Outcome};
-use super::outcome_processor::state_gauge;
+use super::tool_outcome::state_gauge;
 use crate::config::{ConfigError, DurationStr};
 use crate::pipeline::Batch;
 use crate::processor::Processor;
@@ -82,7 +82,6 @@ pub struct AuthRotProcessor {
 
 impl AuthRotProcessor {
     pub fn new(id: &str, config: Config, path: &str) -> Result<Self, ConfigError> {
-        crate::processor::tool::names::describe();
         for (key, v) in [
             ("min_share", config.min_share),
             ("min_rise", config.min_rise),

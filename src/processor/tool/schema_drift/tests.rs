@@ -4,8 +4,8 @@ use opentelemetry_proto::tonic::trace::v1::Span;
 
 use super::*;
 use crate::pipeline::testing::kv;
-use crate::processor::tool::outcome_processor::{self, ToolOutcomeProcessor};
 use crate::processor::tool::testing::*;
+use crate::processor::tool::tool_outcome::{self, ToolOutcomeProcessor};
 
 fn processor(config: Config) -> SchemaDriftProcessor {
     SchemaDriftProcessor::new("schema_drift", config, "processors.schema_drift").unwrap()
@@ -159,8 +159,7 @@ fn tool_outcome_sees_the_mismatch_in_either_order() {
     // schema_drift first: tool_outcome reads the marker.
     let mut drift = processor(Config::default());
     let mut outcome =
-        ToolOutcomeProcessor::new("tool_outcome", outcome_processor::Config::default(), "p")
-            .unwrap();
+        ToolOutcomeProcessor::new("tool_outcome", tool_outcome::Config::default(), "p").unwrap();
     run(&mut drift, vec![v1("s", 1, 1, 20), v1("s", 2, 2, 21)]);
     let marked = run(&mut drift, vec![v2("s", 3, 3, 11)]);
     let classified = run(&mut outcome, marked);
@@ -172,8 +171,7 @@ fn tool_outcome_sees_the_mismatch_in_either_order() {
     // tool_outcome first: schema_drift rewrites the `ok`.
     let mut drift = processor(Config::default());
     let mut outcome =
-        ToolOutcomeProcessor::new("tool_outcome", outcome_processor::Config::default(), "p")
-            .unwrap();
+        ToolOutcomeProcessor::new("tool_outcome", tool_outcome::Config::default(), "p").unwrap();
     let first = run(
         &mut outcome,
         vec![v1("s", 1, 1, 20), v1("s", 2, 2, 21), v2("s", 3, 3, 11)],

@@ -54,15 +54,15 @@ use serde::Deserialize;
 
 use self::turn::{output_text, Failure, Lexicon, TurnFacts, Verdict};
 use super::call::{edit_spans, outcome_of, parsed_result};
+use super::classifier::{truncate, Classifier, Outcome};
 use super::edit::{boolean, event, SpanEdit};
 use super::findings::SessionFindings;
 use super::labels::BoundedLabels;
 use super::names;
-use super::outcome::{truncate, Classifier, Outcome};
-use super::outcome_processor::state_gauge;
 use super::result::{span_key, SpanKey, ToolResultCache};
+use super::tool_outcome::state_gauge;
 use crate::config::{ConfigError, DurationStr};
-use crate::pipeline::admission::Ticket;
+use crate::pipeline::Ticket;
 use crate::pipeline::{Batch, Payload};
 use crate::processor::Processor;
 use crate::semconv::keys::spotter as keys;
@@ -162,7 +162,6 @@ fn nonzero(n: usize) -> NonZeroUsize {
 
 impl SilentFailureProcessor {
     pub fn new(id: &str, config: Config, path: &str) -> Result<Self, ConfigError> {
-        crate::processor::tool::names::describe();
         let lexicon = Lexicon::new(&config.acknowledgements, &config.escalation_tools)
             .map_err(|(key, msg)| ConfigError::invalid(format!("{path}.{key}"), msg))?;
         Ok(SilentFailureProcessor {
@@ -434,8 +433,9 @@ impl Processor for SilentFailureProcessor {
     fn process(&mut self, mut batch: Batch, now: Instant, out: &mut Vec<Batch>) {
         let mut roots: HashSet<TurnKey> = HashSet::new();
         let mut touched: Vec<TurnKey> = Vec::new();
-        let (payload, tool_results) = batch.parts_mut();
+        let (payload, caches) = batch.parts_mut();
         if let Payload::Traces(req) = payload {
+            let tool_results = caches.get_or_default::<ToolResultCache>();
             for view in spans(req) {
                 self.observe(&view, tool_results, now, &mut roots);
                 if let (Some(s), t) = (view.session_id(), view.turn().unwrap_or(0)) {

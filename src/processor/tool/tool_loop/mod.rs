@@ -1,5 +1,6 @@
-//! `loop`: an agent calling the same tool with the same arguments again and again, or far more
-//! tools than its workflow usually does in a turn.
+//! `tool_loop`: an agent calling the same tool with the same arguments again and again, or far
+//! more tools than its workflow usually does in a turn. The kind's former name `loop` is still
+//! accepted in config.
 //!
 //! - **Repeats**: the same tool with the same normalised arguments ([`repetition::fingerprint`]:
 //!   key order, whitespace, letter case and number formatting do not matter, nor the keys in
@@ -34,7 +35,7 @@ use super::edit::{boolean, event, SpanEdit};
 use super::findings::SessionFindings;
 use super::labels::BoundedLabels;
 use super::names;
-use super::outcome_processor::state_gauge;
+use super::tool_outcome::state_gauge;
 use crate::config::ConfigError;
 use crate::pipeline::Batch;
 use crate::processor::Processor;
@@ -116,7 +117,6 @@ enum Detection {
 
 impl LoopProcessor {
     pub fn new(id: &str, config: Config, path: &str) -> Result<Self, ConfigError> {
-        crate::processor::tool::names::describe();
         if config.repeats < 2 {
             return Err(ConfigError::invalid(
                 format!("{path}.repeats"),
@@ -244,8 +244,8 @@ impl Processor for LoopProcessor {
             }
             Some(edit)
         });
-        state_gauge("loop", "sessions", self.sessions.len());
-        state_gauge("loop", "workflows", self.baselines.len());
+        state_gauge("tool_loop", "sessions", self.sessions.len());
+        state_gauge("tool_loop", "workflows", self.baselines.len());
         out.push(batch);
     }
 

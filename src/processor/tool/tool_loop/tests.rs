@@ -6,7 +6,7 @@ use super::*;
 use crate::processor::tool::testing::*;
 
 fn processor(config: Config) -> LoopProcessor {
-    LoopProcessor::new("loop", config, "processors.loop").unwrap()
+    LoopProcessor::new("tool_loop", config, "processors.tool_loop").unwrap()
 }
 
 fn run(p: &mut LoopProcessor, spans: Vec<Span>) -> Vec<Span> {
@@ -220,7 +220,7 @@ fn far_more_calls_than_the_workflow_usually_makes_is_a_loop() {
 #[test]
 fn invalid_options_are_rejected() {
     let err = LoopProcessor::new(
-        "loop",
+        "tool_loop",
         Config {
             repeats: 1,
             ..Default::default()
@@ -235,4 +235,14 @@ fn invalid_options_are_rejected() {
     );
     let options: serde_yaml::Value = serde_yaml::from_str("scope: forever").unwrap();
     assert!(crate::processor::parse_options::<Config>(&options, "p").is_err());
+}
+
+#[test]
+fn former_kind_name_loop_still_builds_the_tool_loop_processor() {
+    let options = serde_yaml::Value::Null;
+    for id in ["tool_loop", "loop", "loop/strict"] {
+        let p = crate::processor::build(id, &options, "processors.x").unwrap();
+        assert_eq!(p.id(), id);
+    }
+    assert!(crate::processor::build("loops", &options, "processors.loops").is_err());
 }

@@ -28,7 +28,7 @@ pub struct Ticket {
     guard: Arc<MemoryGuard>,
     /// The write-ahead log record of the admitted request, completed when the last ticket
     /// holding it is dropped (tickets split off for held spans share it).
-    pub(crate) wal: Option<Arc<super::wal::WalEntry>>,
+    pub(crate) wal: Option<Arc<super::file_storage::WalEntry>>,
 }
 
 impl fmt::Debug for Ticket {
@@ -128,6 +128,16 @@ impl MemoryGuard {
     pub fn limit(&self) -> usize {
         self.limit
     }
+}
+
+/// The memory guard's metrics.
+pub fn describe(c: &mut crate::telemetry::Catalog) {
+    c.gauge(
+        IN_FLIGHT_BYTES,
+        "Request bytes admitted and not yet delivered.",
+    );
+    c.gauge(LIMIT_BYTES, "The memory guard's budget of bytes in flight.");
+    c.counter(REFUSED_REQUESTS, "Requests refused by the memory guard.");
 }
 
 #[cfg(test)]

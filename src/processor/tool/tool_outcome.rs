@@ -4,7 +4,7 @@
 //! `timeout`, `network`, `not_found`, `bad_request`, `server_error`, `schema_mismatch`, `empty`,
 //! `error`) and, for failures, `spotter.tool.error_type` and a truncated
 //! `spotter.tool.error_detail`. The evidence and its order are described in
-//! [`super::outcome`]. When a call failed hard (not `schema_mismatch` or `empty`, which are
+//! [`super::classifier`]. When a call failed hard (not `schema_mismatch` or `empty`, which are
 //! about the data, not the call) but its span status is not `ERROR`, `mark_failed_spans` sets the
 //! status to `ERROR` with the detail, so every backend finally sees the failure.
 //!
@@ -43,10 +43,10 @@ use lru::LruCache;
 use serde::Deserialize;
 
 use super::call::{duration_seconds, edit_spans, evidence, parsed_result};
+use super::classifier::{truncate, Classifier, Outcome, RuleConfig, Ruleset};
 use super::edit::SpanEdit;
 use super::labels::BoundedLabels;
 use super::names;
-use super::outcome::{truncate, Classifier, Outcome, RuleConfig, Ruleset};
 use crate::config::ConfigError;
 use crate::pipeline::Batch;
 use crate::processor::Processor;
@@ -107,7 +107,6 @@ pub struct ToolOutcomeProcessor {
 
 impl ToolOutcomeProcessor {
     pub fn new(id: &str, config: Config, path: &str) -> Result<Self, ConfigError> {
-        crate::processor::tool::names::describe();
         let rules = Ruleset::with_user_rules(&config.rules)
             .map_err(|(key, message)| ConfigError::invalid(format!("{path}.{key}"), message))?;
         Ok(ToolOutcomeProcessor {

@@ -5,8 +5,8 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::{mpsc, watch};
 
-use super::{Batch, Signal};
 use crate::exporter::ExporterRunner;
+use crate::pipeline::{Batch, Signal};
 use crate::processor::Processor;
 use crate::summary::SessionSummary;
 use crate::telemetry::events;
@@ -24,6 +24,9 @@ pub struct Engine {
 impl Engine {
     /// Run until `stop` flips, then take what is still queued, flush every processor and return.
     pub async fn run(mut self, mut rx: mpsc::Receiver<Batch>, mut stop: watch::Receiver<bool>) {
+        for p in &mut self.processors {
+            p.start();
+        }
         let mut next_poll = Instant::now() + SUMMARY_POLL;
         loop {
             let deadline = self
@@ -47,7 +50,7 @@ impl Engine {
                         next_poll = Instant::now() + SUMMARY_POLL;
                     }
                 }
-                _ = stopped(&mut stop) => {
+                _ = crate::listener::stopped(&mut stop) => {
                     rx.close();
                     while let Some(batch) = rx.recv().await {
                         let out = self.run_from(0, vec![batch], Instant::now());
@@ -126,11 +129,6 @@ impl Engine {
         }
         self.collect_summaries(now).await;
     }
-}
-
-/// Resolves once `stop` is true.
-pub async fn stopped(stop: &mut watch::Receiver<bool>) {
-    let _ = stop.wait_for(|s| *s).await;
 }
 
 /// Hand each batch to every exporter; the last exporter gets the original, the others copies.

@@ -11,15 +11,30 @@ use metrics_exporter_prometheus::PrometheusHandle;
 use tokio::sync::{mpsc, watch};
 use tokio::task::JoinHandle;
 
-use super::engine::Engine;
-use super::intake::Intake;
-use super::wal::Wal;
-use super::MemoryGuard;
-use super::{Batch, Signal};
-use crate::config::{Config, ConfigError};
-use crate::exporter::{self, ExporterRunner};
+mod engine;
+pub mod plan;
+
+use self::engine::Engine;
+pub use self::plan::Plan;
+use crate::config::ConfigError;
+use crate::exporter::ExporterRunner;
+use crate::extension::file_storage::{Wal, WalError};
+use crate::extension::{health_check, Health};
+use crate::pipeline::{Batch, Intake, MemoryGuard, Signal};
 use crate::receiver;
-use crate::telemetry::{server, Health};
+use crate::telemetry::Describe;
+
+/// The describe hooks of every component family: the metrics spotter can emit.
+pub const METRICS: &[Describe] = &[
+    crate::telemetry::events::describe,
+    crate::extension::describe,
+    crate::processor::describe,
+];
+
+/// Install the process-wide Prometheus recorder with every component's metrics.
+pub fn metrics_recorder() -> PrometheusHandle {
+    crate::telemetry::catalog::install(METRICS)
+}
 
 /// Batches a pipeline's intake holds before receivers are told to back off.
 pub const PIPELINE_INTAKE_BATCHES: usize = 32;
@@ -29,7 +44,7 @@ pub enum StartError {
     #[error(transparent)]
     Config(#[from] ConfigError),
     #[error(transparent)]
-    Wal(#[from] crate::pipeline::wal::WalError),
+    Wal(#[from] WalError),
     #[error("cannot listen on {addr} for {what}: {source}")]
     Bind {
         what: String,
@@ -67,42 +82,37 @@ pub struct Service {
 }
 
 impl Service {
-    /// Build and start everything; ready once this returns.
+    /// Start everything a plan built; ready once this returns.
     pub async fn start(
-        config: &Config,
+        plan: Plan,
         health: Health,
         metrics: Option<PrometheusHandle>,
     ) -> Result<Service, StartError> {
+        let Plan {
+            config,
+            pipelines,
+            exporters,
+            mut tls,
+        } = plan;
+        let config = &config;
         let (stop_listeners, stop_rx) = watch::channel(false);
         let (stop_pipelines, stop_pipe_rx) = watch::channel(false);
         let closed = Arc::new(AtomicBool::new(false));
         let mut bound = BoundAddrs::default();
 
         let mut runners: BTreeMap<String, Arc<ExporterRunner>> = BTreeMap::new();
-        for (id, options) in &config.exporters {
-            if !config.pipelines.iter().any(|p| p.exporters.contains(id)) {
-                continue;
-            }
-            let built = exporter::build(id, options, &format!("exporters.{id}"))?;
-            runners.insert(id.clone(), ExporterRunner::start(id, built));
+        for (id, built) in exporters {
+            let runner = ExporterRunner::start(&id, built);
+            runners.insert(id, runner);
         }
 
         let mut senders: BTreeMap<String, (Signal, mpsc::Sender<Batch>)> = BTreeMap::new();
         let mut pipeline_tasks = Vec::new();
-        for p in &config.pipelines {
-            let mut processors = Vec::with_capacity(p.processors.len());
-            for pid in &p.processors {
-                let options = config.processors.get(pid).cloned().unwrap_or_default();
-                processors.push(crate::processor::build(
-                    pid,
-                    &options,
-                    &format!("processors.{pid}"),
-                )?);
-            }
+        for p in pipelines {
             let engine = Engine {
                 id: p.id.clone(),
                 signal: p.signal,
-                processors,
+                processors: p.processors,
                 exporters: p.exporters.iter().map(|e| runners[e].clone()).collect(),
             };
             let (tx, rx) = mpsc::channel(PIPELINE_INTAKE_BATCHES);
@@ -154,6 +164,7 @@ impl Service {
                     &r.id,
                     g,
                     r.auth.clone(),
+                    tls.remove(&format!("receivers.{}.protocols.grpc", r.id)),
                     intake.clone(),
                     stop_rx.clone(),
                 )
@@ -170,6 +181,7 @@ impl Service {
                     &r.id,
                     h,
                     r.auth.clone(),
+                    tls.remove(&format!("receivers.{}.protocols.http", r.id)),
                     intake.clone(),
                     stop_rx.clone(),
                 )
@@ -185,13 +197,13 @@ impl Service {
         drop(senders);
 
         if let Some(addr) = config.telemetry.metrics_address {
-            let local = server::serve(addr, health.clone(), metrics.clone(), stop_rx.clone())
+            let local = health_check::serve(addr, health.clone(), metrics.clone(), stop_rx.clone())
                 .await
                 .map_err(bind_error("service.telemetry.metrics".into(), addr))?;
             bound.metrics = Some(local);
         }
         if let Some(addr) = config.health_endpoint {
-            let local = server::serve(addr, health.clone(), None, stop_rx.clone())
+            let local = health_check::serve(addr, health.clone(), None, stop_rx.clone())
                 .await
                 .map_err(bind_error("extensions.health_check".into(), addr))?;
             bound.health = Some(local);

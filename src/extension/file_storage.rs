@@ -25,9 +25,8 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
-use serde::Deserialize;
-
-use super::Signal;
+pub use crate::config::FsyncPolicy;
+use crate::config::Signal;
 
 const MAGIC: u32 = 0x5350_5452; // "SPTR"
 const HEADER: usize = 12;
@@ -37,17 +36,6 @@ pub const WAL_RECORDS: &str = "spotter_wal_records";
 pub const WAL_REPLAYED: &str = "spotter_wal_replayed_records_total";
 pub const WAL_CORRUPT: &str = "spotter_wal_corrupt_records_total";
 pub const WAL_REFUSED: &str = "spotter_wal_refused_requests_total";
-
-/// When appended records reach the disk.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum FsyncPolicy {
-    /// `fdatasync` before the client is acknowledged (default).
-    #[default]
-    Always,
-    /// Left to the OS: survives a process crash, not a power loss.
-    Never,
-}
 
 #[derive(Debug, thiserror::Error)]
 pub enum WalError {
@@ -449,6 +437,27 @@ fn parse_body(body: &[u8], crc: u32) -> Option<Record> {
         payload,
         seq,
     })
+}
+
+/// The write-ahead log's metrics.
+pub fn describe(c: &mut crate::telemetry::Catalog) {
+    c.gauge(WAL_BYTES, "Bytes in the write-ahead log on disk.");
+    c.gauge(
+        WAL_RECORDS,
+        "Requests in the write-ahead log not yet delivered.",
+    );
+    c.counter(
+        WAL_REPLAYED,
+        "Requests replayed from the write-ahead log at start.",
+    );
+    c.counter(
+        WAL_CORRUPT,
+        "Write-ahead log records skipped as corrupt or torn.",
+    );
+    c.counter(
+        WAL_REFUSED,
+        "Requests refused because the write-ahead log was full.",
+    );
 }
 
 #[cfg(test)]

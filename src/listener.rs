@@ -1,5 +1,6 @@
-//! The accept loop both OTLP receivers share: optional TLS, HTTP/1 and HTTP/2, and a stop
-//! signal after which no new connection is taken.
+//! HTTP serving shared by the OTLP receivers and the telemetry endpoints: the accept loop
+//! (optional TLS, HTTP/1 and HTTP/2, a stop signal after which no new connection is taken),
+//! loading TLS certificates, and bearer-token checks.
 
 use std::convert::Infallible;
 use std::future::Future;
@@ -7,6 +8,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use bytes::Bytes;
+use http::HeaderValue;
 use hyper::body::Incoming;
 use hyper::service::service_fn;
 use hyper_util::rt::{TokioExecutor, TokioIo};
@@ -17,7 +19,7 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 use tokio_rustls::TlsAcceptor;
 
-use crate::config::{ConfigError, TlsServerSettings};
+use crate::config::{BearerAuth, ConfigError, TlsServerSettings};
 
 /// Load a TLS acceptor, naming the config path of a file that cannot be used.
 pub fn tls_acceptor(settings: &TlsServerSettings, path: &str) -> Result<TlsAcceptor, ConfigError> {
@@ -88,7 +90,7 @@ where
         loop {
             let conn = tokio::select! {
                 c = listener.accept() => c,
-                _ = crate::pipeline::stopped(&mut stop) => break,
+                _ = stopped(&mut stop) => break,
             };
             let Ok((stream, peer)) = conn else { continue };
             let _ = stream.set_nodelay(true);
@@ -125,21 +127,28 @@ where
     })
 }
 
-/// Load the TLS settings, if any, and bind; returns the bound address.
-pub async fn bind(
-    addr: SocketAddr,
-    tls: Option<&TlsServerSettings>,
-) -> std::io::Result<(TcpListener, SocketAddr, Option<TlsAcceptor>)> {
-    let acceptor =
-        match tls {
-            Some(t) => Some(tls_acceptor(t, "tls").map_err(|e| {
-                std::io::Error::new(std::io::ErrorKind::InvalidInput, e.to_string())
-            })?),
-            None => None,
-        };
+/// Bind; returns the listener and the bound address.
+pub async fn bind(addr: SocketAddr) -> std::io::Result<(TcpListener, SocketAddr)> {
     let listener = TcpListener::bind(addr).await?;
     let local = listener.local_addr()?;
-    Ok((listener, local, acceptor))
+    Ok((listener, local))
+}
+
+/// Resolves once `stop` is true.
+pub async fn stopped(stop: &mut watch::Receiver<bool>) {
+    let _ = stop.wait_for(|s| *s).await;
+}
+
+/// Whether an `Authorization` header carries the expected bearer token (constant time).
+pub fn authorized(header: Option<&HeaderValue>, auth: &BearerAuth) -> bool {
+    let presented = header
+        .map(|h| h.as_bytes())
+        .and_then(|h| {
+            h.strip_prefix(b"Bearer ")
+                .or_else(|| h.strip_prefix(b"bearer "))
+        })
+        .unwrap_or(b"");
+    token_matches(presented, auth.token.as_bytes())
 }
 
 /// Constant-time comparison of a presented bearer token with the expected one.

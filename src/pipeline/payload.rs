@@ -8,24 +8,9 @@ use opentelemetry_proto::tonic::collector::logs::v1::ExportLogsServiceRequest;
 use opentelemetry_proto::tonic::collector::trace::v1::ExportTraceServiceRequest;
 use prost::Message;
 
-use super::admission::Ticket;
-use crate::processor::tool::result::ToolResultCache;
-
-/// Which signal a pipeline carries.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Signal {
-    Traces,
-    Logs,
-}
-
-impl Signal {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Signal::Traces => "traces",
-            Signal::Logs => "logs",
-        }
-    }
-}
+use super::Caches;
+pub use crate::config::Signal;
+use crate::extension::memory_limiter::Ticket;
 
 /// Decoded OTLP data of one signal.
 #[derive(Debug, Clone, PartialEq)]
@@ -39,10 +24,10 @@ pub enum Payload {
 /// `received` is the arrival time of the oldest data in the batch, so exporters can measure the
 /// latency spotter added, batching included.
 ///
-/// `tool_results` is a side table of tool results already parsed by a processor of this
-/// pipeline, keyed by trace and span id, so the tool processors parse each result once per batch
-/// (see [`crate::processor::tool::result`]). It is a cache only: a processor that builds new
-/// batches may start with an empty one, and nothing downstream depends on its content.
+/// `caches` holds work processors of this pipeline share within the batch, keyed by type (the
+/// tool processors keep their parsed tool results there, so each result is parsed once per
+/// batch). They are caches only: a processor that builds new batches may start with empty ones,
+/// and nothing downstream depends on their content.
 ///
 /// `tickets` hold the memory guard's admission for the data in the batch; they are merged, split
 /// and cloned with it, and give their bytes back when the last batch holding them is dropped.
@@ -60,7 +45,7 @@ pub struct Batch {
     /// Items in `wire`, for a batch not decoded yet.
     wire_items: usize,
     pub received: Instant,
-    pub tool_results: ToolResultCache,
+    pub caches: Caches,
     pub tickets: Vec<Arc<Ticket>>,
     /// The encoded size when known (the request body it was decoded from), so queues and the
     /// batch processor need not walk the whole message again; 0 when unknown.
@@ -87,7 +72,7 @@ impl Batch {
             wire: None,
             wire_items: 0,
             received,
-            tool_results: ToolResultCache::default(),
+            caches: Caches::default(),
             tickets: Vec::new(),
             size_hint: 0,
         }
@@ -104,7 +89,7 @@ impl Batch {
             wire: Some(vec![body]),
             wire_items: items,
             received,
-            tool_results: ToolResultCache::default(),
+            caches: Caches::default(),
             tickets: Vec::new(),
         }
     }
@@ -182,11 +167,11 @@ impl Batch {
         self.payload.take().expect("decoded just above")
     }
 
-    /// The payload to change and the parsed tool results beside it; forgets the encoding.
-    pub fn parts_mut(&mut self) -> (&mut Payload, &mut ToolResultCache) {
+    /// The payload to change and the batch's caches beside it; forgets the encoding.
+    pub fn parts_mut(&mut self) -> (&mut Payload, &mut Caches) {
         self.payload_mut();
         let payload = self.payload.get_mut().expect("decoded just above");
-        (payload, &mut self.tool_results)
+        (payload, &mut self.caches)
     }
 
     /// The trace request to change, if this batch carries traces; forgets the encoding.
@@ -408,7 +393,7 @@ mod tests {
 
     #[test]
     fn decoding_charges_the_memory_guard_for_the_decoded_size() {
-        let guard = crate::pipeline::admission::MemoryGuard::new(1 << 30);
+        let guard = crate::extension::memory_limiter::MemoryGuard::new(1 << 30);
         let mut b = encoded(20, Instant::now());
         let encoded_len = b.encoded_len();
         b.tickets.push(Arc::new(guard.admit(encoded_len).unwrap()));

@@ -1,63 +1,20 @@
-//! The Prometheus `/metrics` listener and the health listener (`/healthz`, `/readyz`).
+//! The `health_check` extension: the health listener (`/healthz`, `/readyz`), and the same
+//! routes plus Prometheus `/metrics` on the telemetry address.
 
 use std::net::SocketAddr;
-use std::sync::OnceLock;
 use std::time::Duration;
 
 use bytes::Bytes;
 use http::{Method, Request, Response, StatusCode};
 use http_body_util::Full;
 use hyper::body::Incoming;
-use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
+use metrics_exporter_prometheus::PrometheusHandle;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
-use super::{events, Health};
-use crate::receiver::listener::Protocol;
-
-static RECORDER: OnceLock<PrometheusHandle> = OnceLock::new();
-
-const SECONDS_BUCKETS: &[f64] = &[
-    0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 120.0, 300.0,
-    600.0, 1800.0,
-];
-const USD_BUCKETS: &[f64] = &[
-    0.0001, 0.0005, 0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 25.0,
-];
-const RATIO_BUCKETS: &[f64] = &[0.1, 0.25, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 1.0];
-const COUNT_BUCKETS: &[f64] = &[
-    1.0, 2.0, 3.0, 4.0, 6.0, 8.0, 12.0, 16.0, 24.0, 32.0, 64.0, 128.0,
-];
-
-/// Install the process-wide Prometheus recorder once, and return its handle.
-pub fn recorder() -> PrometheusHandle {
-    RECORDER
-        .get_or_init(|| {
-            let builder =
-                crate::processor::agent_metrics::names::with_buckets(PrometheusBuilder::new())
-                    .and_then(|b| b.set_buckets(COUNT_BUCKETS))
-                    .and_then(|b| {
-                        b.set_buckets_for_metric(
-                            Matcher::Suffix("_seconds".into()),
-                            SECONDS_BUCKETS,
-                        )
-                    })
-                    .and_then(|b| {
-                        b.set_buckets_for_metric(Matcher::Suffix("_usd".into()), USD_BUCKETS)
-                    })
-                    .and_then(|b| {
-                        b.set_buckets_for_metric(Matcher::Suffix("_ratio".into()), RATIO_BUCKETS)
-                    })
-                    .expect("bucket lists are non-empty");
-            let recorder = builder.build_recorder();
-            let handle = recorder.handle();
-            // Another recorder may already be installed (tests); spotter then renders its own.
-            let _ = metrics::set_global_recorder(recorder);
-            events::describe();
-            handle
-        })
-        .clone()
-}
+use super::Health;
+use crate::listener::Protocol;
+use crate::telemetry::events;
 
 fn text(status: StatusCode, body: impl Into<Bytes>, content_type: &str) -> Response<Full<Bytes>> {
     Response::builder()
@@ -119,12 +76,12 @@ pub async fn serve(
                 metrics::counter!(events::PROCESS_UPTIME).absolute(started.elapsed().as_secs());
                 tokio::select! {
                     _ = tokio::time::sleep(Duration::from_secs(5)) => handle.run_upkeep(),
-                    _ = crate::pipeline::stopped(&mut stop_upkeep) => break,
+                    _ = crate::listener::stopped(&mut stop_upkeep) => break,
                 }
             }
         });
     }
-    crate::receiver::listener::spawn(listener, None, Protocol::Http, stop, move |req| {
+    crate::listener::spawn(listener, None, Protocol::Http, stop, move |req| {
         let resp = route(&req, &health, metrics.as_ref());
         async move { resp }
     });

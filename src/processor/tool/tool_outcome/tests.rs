@@ -180,10 +180,13 @@ fn results_are_parsed_once_per_batch() {
     let mut p = processor();
     let mut b = batch(vec![tool("s", 1, 1, "t", "{}", Some(r#"{"a": 1}"#), T0)]);
     let mut out = Vec::new();
-    b.tool_results = Default::default();
+    b.caches.clear();
     p.process(b, Instant::now(), &mut out);
     assert_eq!(
-        out[0].tool_results.len(),
+        out[0]
+            .caches
+            .get::<crate::processor::tool::result::ToolResultCache>()
+            .map_or(0, |c| c.len()),
         1,
         "the parse is left for later processors"
     );
