@@ -39,11 +39,12 @@ fn route(
             handle.render(),
             "text/plain; version=0.0.4; charset=utf-8",
         ),
-        ("/v1/anomalies", Some(_)) => text(
-            StatusCode::OK,
-            crate::processor::baseline::alert::anomalies_json(),
-            "application/json",
-        ),
+        (path, Some(_)) if path.starts_with("/v1/") => {
+            match crate::telemetry::documents::render(path) {
+                Some(doc) => text(StatusCode::OK, doc, "application/json"),
+                None => text(StatusCode::NOT_FOUND, "not found\n", "text/plain"),
+            }
+        }
         ("/healthz", _) | ("/livez", _) => text(StatusCode::OK, "ok\n", "text/plain"),
         ("/readyz", _) | ("/", _) => {
             if health.is_ready() {

@@ -74,6 +74,7 @@ pub fn describe(c: &mut Catalog) {
     session::describe(c);
     tool::names::describe(c);
     agent_metrics::names::describe(c);
+    baseline::describe(c);
 }
 
 /// Build one processor from its component id and YAML options.

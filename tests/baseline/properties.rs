@@ -2,7 +2,8 @@
 //! sessions straight into the processor (the binary test in `binary.rs` drives the same code
 //! through OTLP over HTTP; here weeks of event time replay in seconds).
 //!
-//! Run with `--nocapture` to see the figures.
+//! Run with `--nocapture` to see the figures. Replays pass summaries only (no spans) where the
+//! signal under test needs none, which keeps twenty seeds of two weeks each fast.
 
 use std::time::Instant;
 
@@ -14,7 +15,10 @@ use crate::generator::{request, Generator, Session, Traffic, DAY, HOUR, T0, WEEK
 
 pub fn processor(yaml: &str) -> BaselineProcessor {
     let config: Config = serde_yaml::from_str(yaml).expect("test config parses");
-    BaselineProcessor::new("baseline", config, "processors.baseline").expect("valid config")
+    let mut p =
+        BaselineProcessor::new("baseline", config, "processors.baseline").expect("valid config");
+    p.start();
+    p
 }
 
 /// Feed sessions; `spans`: also pass their stamped spans (turn latency, tools, release).
@@ -60,12 +64,11 @@ fn time_to_fire(
     history: u64,
     horizon: u64,
     signal: &str,
-    spans: bool,
 ) -> Run {
     let mut g = Generator::new(seed);
     let mut p = processor(config);
     let shift = T0 + history;
-    feed(&mut p, &g.sessions(base, T0, shift), spans);
+    feed(&mut p, &g.sessions(base, T0, shift), false);
     if firing(&p, signal) {
         return Run::FiringBefore;
     }
@@ -73,7 +76,7 @@ fn time_to_fire(
     let mut t = shift;
     // Run past the horizon by the lateness allowance, so the last windows are evaluated.
     while t < shift + horizon + HOUR / 6 {
-        feed(&mut p, &g.sessions(changed, t, t + slice), spans);
+        feed(&mut p, &g.sessions(changed, t, t + slice), false);
         t += slice;
         if firing(&p, signal) {
             return Run::Fired(minutes(p.evaluated_until().saturating_sub(shift)));
@@ -96,18 +99,12 @@ fn stationary_seasonal_traffic_raises_under_one_percent_false_alarms() {
     // Five weeks of traffic with daily and weekly seasonality in volume, failure rate and cost,
     // plus Poisson noise, over two workflows: the first weeks use the plain 7-day baseline (k
     // one higher under two weeks), the last two the hour-of-week seasonal one.
-    let mut total = (0, 0);
-    for (seed, wf) in [(11, "support")] {
-        let traffic = Traffic::steady(wf, 100.0).seasonal();
-        let mut g = Generator::new(seed);
-        let mut p = processor("{}");
-        let sessions = g.sessions(&traffic, T0, T0 + 5 * WEEK);
-        feed(&mut p, &sessions, true);
-        let (evaluated, firing) = p.evaluation_counts();
-        println!("{wf}: {firing} firing of {evaluated} evaluation windows");
-        total.0 += evaluated;
-        total.1 += firing;
-    }
+    let traffic = Traffic::steady("support", 100.0).seasonal();
+    let mut g = Generator::new(11);
+    let mut p = processor("{}");
+    let sessions = g.sessions(&traffic, T0, T0 + 5 * WEEK);
+    feed(&mut p, &sessions, true);
+    let total = p.evaluation_counts();
     let rate = total.1 as f64 / total.0 as f64;
     println!(
         "false alarms: {} of {} evaluation windows ({:.3}%)",
@@ -140,7 +137,6 @@ fn a_doubled_failure_rate_fires_within_two_hours_and_a_small_rise_stays_quiet_fo
                 15 * DAY,
                 3 * HOUR,
                 "session_failure_rate",
-                false,
             )
         })
         .collect();
@@ -173,7 +169,6 @@ fn a_doubled_failure_rate_fires_within_two_hours_and_a_small_rise_stays_quiet_fo
                 15 * DAY,
                 6 * HOUR,
                 "session_failure_rate",
-                false,
             )
         })
         .collect();
@@ -201,7 +196,6 @@ fn smallest_traffic_at_which_a_doubling_is_detected_within_six_hours() {
                     15 * DAY,
                     6 * HOUR,
                     "session_failure_rate",
-                    false,
                 );
                 matches!(run, Run::Fired(_))
             })
@@ -230,7 +224,6 @@ fn cost_one_and_a_half_times_higher_fires_and_ordinary_variance_does_not() {
             9 * DAY,
             6 * HOUR,
             "session_cost",
-            false,
         ));
         // Ordinary variance: the same lognormal spread for six more hours.
         assert_eq!(
@@ -241,8 +234,7 @@ fn cost_one_and_a_half_times_higher_fires_and_ordinary_variance_does_not() {
                 &base,
                 9 * DAY,
                 6 * HOUR,
-                "session_cost",
-                false
+                "session_cost"
             ),
             Run::Quiet
         );

@@ -215,21 +215,14 @@ impl Board {
     }
 }
 
-/// The board `/v1/anomalies` shows: the one the latest baseline processor published.
-static PUBLISHED: Mutex<Option<Arc<Mutex<Board>>>> = Mutex::new(None);
-
-/// Make `board` the one `GET /v1/anomalies` shows (a reload's new processor replaces the old).
+/// Make `board` the one `GET /v1/anomalies` shows: `{"active": [...], "history": [...],
+/// "releases": [...]}`.
 pub fn publish(board: &Arc<Mutex<Board>>) {
-    *PUBLISHED.lock().unwrap_or_else(|p| p.into_inner()) = Some(board.clone());
-}
-
-/// The JSON of `GET /v1/anomalies`: `{"active": [...], "history": [...], "releases": [...]}`.
-pub fn anomalies_json() -> String {
-    let board = PUBLISHED.lock().unwrap_or_else(|p| p.into_inner()).clone();
-    match board {
-        Some(b) => b.lock().unwrap_or_else(|p| p.into_inner()).json(),
-        None => Board::default().json(),
-    }
+    let board = board.clone();
+    crate::telemetry::documents::publish(
+        "/v1/anomalies",
+        Arc::new(move || board.lock().unwrap_or_else(|p| p.into_inner()).json()),
+    );
 }
 
 #[cfg(test)]

@@ -180,7 +180,7 @@ impl Config {
     pub fn validate(&self, path: &str) -> Result<(), ConfigError> {
         let bad = |key: &str, msg: &str| Err(ConfigError::invalid(format!("{path}.{key}"), msg));
         let step = self.step.0.as_nanos() as u64;
-        if step == 0 || (HOUR_NS % step) != 0 {
+        if step == 0 || !HOUR_NS.is_multiple_of(step) {
             return bad("step", "must divide one hour (e.g. 5m, 10m, 15m)");
         }
         for (key, v) in [
@@ -188,7 +188,7 @@ impl Config {
             ("long_window", &self.long_window),
         ] {
             let ns = v.0.as_nanos() as u64;
-            if ns < step || ns % step != 0 {
+            if ns < step || !ns.is_multiple_of(step) {
                 return bad(key, "must be a positive multiple of step");
             }
         }
@@ -198,7 +198,7 @@ impl Config {
         if self.baseline.0.as_secs() < 3600 {
             return bad("baseline", "must be at least 1h");
         }
-        if !(self.k > 1.0) {
+        if self.k.is_nan() || self.k <= 1.0 {
             return bad("k", "must be above 1 (the long window uses k - 1)");
         }
         if !(self.exit_ratio > 0.0 && self.exit_ratio <= 1.0) {
@@ -223,9 +223,8 @@ impl Config {
             ("webhook", &self.webhook),
         ] {
             let url = url.as_deref().unwrap_or("").trim();
-            if !url.is_empty() && !(url.starts_with("http://") || url.starts_with("https://"))
-                || url.parse::<http::Uri>().is_err() && !url.is_empty()
-            {
+            let scheme = url.starts_with("http://") || url.starts_with("https://");
+            if !url.is_empty() && (!scheme || url.parse::<http::Uri>().is_err()) {
                 return bad(key, &format!("{url:?} is not an http(s) URL"));
             }
         }
@@ -233,7 +232,7 @@ impl Config {
         if !(r.alpha > 0.0 && r.alpha < 1.0) {
             return bad("release.alpha", "must be in (0, 1)");
         }
-        if !(r.mixture_sd > 0.0) {
+        if r.mixture_sd.is_nan() || r.mixture_sd <= 0.0 {
             return bad("release.mixture_sd", "must be positive");
         }
         Ok(())

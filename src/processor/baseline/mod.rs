@@ -121,20 +121,11 @@ impl BaselineProcessor {
         let max_sessions = NonZeroUsize::new(config.max_sessions).ok_or_else(|| {
             ConfigError::invalid(format!("{path}.max_sessions"), "must be at least 1")
         })?;
-        describe();
         let board = Arc::new(Mutex::new(Board {
             max_history: config.max_history,
             ..Board::default()
         }));
-        alert::publish(&board);
-        let notifier = notifier::Notifier::start(notifier::Targets {
-            alertmanager: config.alertmanager.clone().filter(|u| !u.trim().is_empty()),
-            webhook: config.webhook.clone().filter(|u| !u.trim().is_empty()),
-            resend_interval: config.resend_interval.0,
-            timeout: config.notify_timeout.0,
-            max_retries: config.notify_retries,
-        });
-        let mut p = BaselineProcessor {
+        Ok(BaselineProcessor {
             id: id.to_string(),
             windows: config.windows(),
             lifecycle: Lifecycle {
@@ -148,7 +139,7 @@ impl BaselineProcessor {
             releases: BTreeMap::new(),
             alerts: BTreeMap::new(),
             board,
-            notifier,
+            notifier: None,
             watermark_ns: 0,
             evaluated_ns: 0,
             state_file: config.state_file.as_ref().map(PathBuf::from),
@@ -158,9 +149,7 @@ impl BaselineProcessor {
             last_save: None,
             created: Instant::now(),
             config,
-        };
-        p.restore();
-        Ok(p)
+        })
     }
 
     /// The board this processor writes (what `/v1/anomalies` shows).
@@ -403,42 +392,56 @@ fn clear_active_gauge(key: &AlertKey) {
     metrics::gauge!(ANOMALY_ACTIVE, &labels(key)).set(0.0);
 }
 
-fn describe() {
-    use metrics::{describe_counter, describe_gauge};
-    describe_gauge!(
+/// The baseline processor's metrics (part of the processor family's describe hook).
+pub fn describe(c: &mut crate::telemetry::Catalog) {
+    c.gauge(
         ANOMALY_ACTIVE,
-        "1 while a baseline alert fires for the series (workflow, signal, tool, class, release)."
+        "1 while a baseline alert fires for the series (workflow, signal, tool, class, release).",
     );
-    describe_gauge!(
+    c.gauge(
         ANOMALY_EXPECTED,
-        "Expected value of the series' short window: a rate, or a median for distributions."
+        "Expected value of the series' short window: a rate, or a median for distributions.",
     );
-    describe_gauge!(
+    c.gauge(
         ANOMALY_OBSERVED,
-        "Observed value of the series' short window: a rate, or a median for distributions."
+        "Observed value of the series' short window: a rate, or a median for distributions.",
     );
-    describe_gauge!(SERIES, "Series the baseline processor keeps.");
-    describe_counter!(
+    c.gauge(SERIES, "Series the baseline processor keeps.");
+    c.counter(
         SERIES_OVERFLOW_TOTAL,
-        "Samples the baseline processor dropped because max_series was reached."
+        "Samples the baseline processor dropped because max_series was reached.",
     );
-    describe_counter!(
+    c.counter(
         STATE_SAVES_TOTAL,
-        "Writes of the baseline state file, by result."
+        "Writes of the baseline state file, by result.",
     );
-    describe_counter!(
+    c.counter(
         RELEASE_VERDICTS_TOTAL,
-        "Release comparisons decided, by verdict."
+        "Release comparisons decided, by verdict.",
     );
-    describe_counter!(
+    c.counter(
         notifier::NOTIFICATIONS_TOTAL,
-        "Alert pushes to Alertmanager and the webhook, by target and result."
+        "Alert pushes to Alertmanager and the webhook, by target and result.",
     );
 }
 
 impl Processor for BaselineProcessor {
     fn id(&self) -> &str {
         &self.id
+    }
+
+    /// Load the state file, publish `/v1/anomalies` and start the notifier.
+    fn start(&mut self) {
+        self.restore();
+        alert::publish(&self.board);
+        let c = &self.config;
+        self.notifier = notifier::Notifier::start(notifier::Targets {
+            alertmanager: c.alertmanager.clone().filter(|u| !u.trim().is_empty()),
+            webhook: c.webhook.clone().filter(|u| !u.trim().is_empty()),
+            resend_interval: c.resend_interval.0,
+            timeout: c.notify_timeout.0,
+            max_retries: c.notify_retries,
+        });
     }
 
     fn process(&mut self, batch: Batch, _now: Instant, out: &mut Vec<Batch>) {

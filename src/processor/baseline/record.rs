@@ -1,7 +1,7 @@
 //! What the baseline processor notes per session while spans pass, how a finished session lands
 //! in the series and the release comparison, and saving and restoring state.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::time::Instant;
 
 use super::alert::{Alert, AlertKey, ReleaseVerdict, State};
@@ -116,7 +116,7 @@ impl BaselineProcessor {
             let known = self
                 .classes
                 .entry((wf.to_string(), tool.clone()))
-                .or_insert_with(BTreeSet::new);
+                .or_default();
             known.extend(calls.classes.keys().cloned());
             let known: Vec<String> = known.iter().cloned().collect();
             for class in known {

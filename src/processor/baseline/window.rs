@@ -234,7 +234,7 @@ impl<T: Cell> Series<T> {
             let weeks = (1..=windows.seasonal_weeks)
                 .filter_map(|w| {
                     let shift = w * WEEK_HOURS;
-                    (lo >= shift + 1).then(|| self.hourly.sum(lo - shift - 1, hi - shift + 1))
+                    (lo > shift).then(|| self.hourly.sum(lo - shift - 1, hi - shift + 1))
                 })
                 .collect();
             (weeks, true)
