@@ -1,16 +1,19 @@
 //! Throughput of the session processor alone, and with the tool processors after it
-//! (`schema_drift`, `tool_outcome`, `auth_rot`, `silent_failure`, `loop`), on an agent workload:
+//! (those of `spotter detection`: `schema_drift`, `tool_outcome`, `auth_rot`, `silent_failure`,
+//! `tool_loop`), on an agent workload:
 //! per turn one agent root, three LLM spans and two tool spans whose results are ~8 KB of JSON.
 //! Prints spans/s per pipeline and their ratio (run with `cargo bench --bench tool_processors`).
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use opentelemetry_proto::tonic::collector::trace::v1::ExportTraceServiceRequest;
 use opentelemetry_proto::tonic::common::v1::{any_value, AnyValue, KeyValue};
 use opentelemetry_proto::tonic::resource::v1::Resource;
 use opentelemetry_proto::tonic::trace::v1::{ResourceSpans, ScopeSpans, Span};
+use spotter::detection::replay::pipeline;
 use spotter::pipeline::Batch;
-use spotter::processor::{build, Processor};
+use spotter::processor::build;
+use spotter::processor::chain::Chain;
 
 fn kv(key: &str, value: &str) -> KeyValue {
     KeyValue {
@@ -130,40 +133,33 @@ fn workload(sessions: usize, turns: usize) -> Vec<ExportTraceServiceRequest> {
     reqs
 }
 
-fn pipeline(ids: &[&str]) -> Vec<Box<dyn Processor>> {
+fn chain(ids: &[String]) -> Chain {
     let wait: serde_yaml::Value = serde_yaml::from_str("wait: 0s").unwrap();
-    ids.iter()
+    let processors = ids
+        .iter()
         .map(|id| {
-            let opts = if *id == "session" {
+            let opts = if id == "session" {
                 wait.clone()
             } else {
                 serde_yaml::Value::Null
             };
             build(id, &opts, "bench").unwrap()
         })
-        .collect()
+        .collect();
+    Chain::new(processors)
 }
 
-fn run(ids: &[&str], reqs: &[ExportTraceServiceRequest]) -> (f64, usize) {
-    let mut processors = pipeline(ids);
+fn run(ids: &[String], reqs: &[ExportTraceServiceRequest]) -> (f64, usize) {
+    let mut chain = chain(ids);
+    chain.start();
     let now = Instant::now();
     let mut spans = 0;
     let started = Instant::now();
     for req in reqs {
-        let mut batches = vec![Batch::traces(req.clone(), now)];
-        for p in processors.iter_mut() {
-            let mut out = Vec::new();
-            for b in batches {
-                p.process(b, now, &mut out);
-            }
-            batches = out;
-        }
-        spans += batches.iter().map(Batch::items).sum::<usize>();
+        let out = chain.process(Batch::traces(req.clone(), now), now);
+        spans += out.iter().map(Batch::items).sum::<usize>();
     }
-    for p in processors.iter_mut() {
-        let mut out = Vec::new();
-        p.shutdown(&mut out);
-    }
+    chain.shutdown(now);
     let secs = started.elapsed().as_secs_f64();
     (spans as f64 / secs, spans)
 }
@@ -171,17 +167,11 @@ fn run(ids: &[&str], reqs: &[ExportTraceServiceRequest]) -> (f64, usize) {
 fn main() {
     let reqs = workload(200, 5);
     // Warm up once, then measure each pipeline three times and keep the best.
-    let plain = ["session"];
-    let all = [
-        "session",
-        "schema_drift",
-        "tool_outcome",
-        "auth_rot",
-        "silent_failure",
-        "tool_loop",
-    ];
+    // The session and tool processors of the default config, as `spotter detection` runs them.
+    let all = pipeline().expect("the default config has a detection pipeline");
+    let plain = all[..1].to_vec();
     run(&plain, &reqs);
-    let best = |ids: &[&str]| {
+    let best = |ids: &[String]| {
         (0..3)
             .map(|_| run(ids, &reqs))
             .fold((0.0f64, 0usize), |a, b| if b.0 > a.0 { b } else { a })
@@ -193,8 +183,7 @@ fn main() {
     println!("session + tool processors: {:>10.0} spans/s", a);
     println!("ratio (tools / plain):     {:>10.2}", a / p);
     for one in &all[1..] {
-        let (x, _) = best(&["session", one]);
+        let (x, _) = best(&[all[0].clone(), one.clone()]);
         println!("session + {one:<15} {:>10.0} spans/s", x);
     }
-    let _ = Duration::ZERO;
 }

@@ -23,14 +23,15 @@
 //!   [`pricing`]: model price and context-window tables; [`summary`]: the session summary
 //!   record; [`summary_span`]: a finished session as one OTLP span, for vendors;
 //! - [`receiver`]: OTLP/gRPC and OTLP/HTTP listeners and payload decoding;
-//!   [`processor`]: the processor trait and one module per processor kind, named as the kind:
-//!   `session`, `outcome` (a session's outcome), `cost`, `agent_metrics`, `attributes`,
-//!   `redaction`, `batch`, and under `tool/` the tool-call processors `tool_outcome`,
-//!   `schema_drift`, `auth_rot`, `silent_failure`, `tool_loop` with their shared parts
-//!   (`classifier`: a tool call's outcome classes and rules, `result`, `call`, `names`);
+//!   [`processor`]: the processor trait, the `registry` of kinds, the `chain` that drives
+//!   processors, and one module per processor kind, named as the kind: `session`, `outcome` (a
+//!   session's outcome), `cost`, `agent_metrics`, `attributes`, `redaction`, `batch`, and under
+//!   `tool/` the tool-call processors `tool_outcome`, `schema_drift`, `auth_rot`,
+//!   `silent_failure`, `tool_loop` with their shared parts (`classifier`: a tool call's outcome
+//!   classes and rules, `result`, `call`, `names`);
 //!   [`exporter`]: the exporter trait, sending queues, retry, and the otlp/file/debug exporters;
-//! - [`service`]: builds receivers, pipelines (the engine) and exporters from config, runs and
-//!   drains them; [`detection`]: `spotter detection`, replaying labelled fixtures.
+//! - [`service`]: the `plan` that builds every component from config once, then starts
+//!   receivers, pipelines (the engine) and exporters, and drains them; [`detection`]: `spotter detection`, replaying labelled fixtures.
 
 pub mod config;
 pub mod detection;

@@ -13,7 +13,8 @@ use anyhow::{Context, Result};
 use opentelemetry_proto::tonic::collector::trace::v1::ExportTraceServiceRequest;
 use spotter::pipeline::{Batch, Payload};
 use spotter::processor::agent_metrics::names;
-use spotter::processor::{build, Processor};
+use spotter::processor::build;
+use spotter::processor::chain::Chain;
 use spotter::semconv::{spans, SpanRole};
 use spotter::summary::SessionSummary;
 use spotter::telemetry::Catalog;
@@ -43,53 +44,34 @@ fn labels() -> Result<HashMap<String, Label>> {
     Ok(out)
 }
 
-/// A pipeline of processors driven the way the pipeline runner drives them.
-struct Chain(Vec<Box<dyn Processor>>);
-
-impl Chain {
-    fn new(config: &str) -> Result<Chain> {
-        let doc: serde_yaml::Value = serde_yaml::from_str(config)?;
-        let mut out = Vec::new();
-        for (id, options) in doc.as_mapping().context("mapping")? {
-            let id = id.as_str().context("id")?;
-            out.push(build(id, options, &format!("processors.{id}"))?);
-        }
-        Ok(Chain(out))
+/// Build the processors of a `processors:` mapping, in order, into the shared driver.
+fn chain(config: &str) -> Result<Chain> {
+    let doc: serde_yaml::Value = serde_yaml::from_str(config)?;
+    let mut out = Vec::new();
+    for (id, options) in doc.as_mapping().context("mapping")? {
+        let id = id.as_str().context("id")?;
+        out.push(build(id, options, &format!("processors.{id}"))?);
     }
+    let mut chain = Chain::new(out);
+    chain.start();
+    Ok(chain)
+}
 
-    /// Push batches from processor `from` on through the rest of the chain.
-    fn forward(&mut self, from: usize, mut batches: Vec<Batch>, now: Instant) -> Vec<Batch> {
-        for p in &mut self.0[from..] {
-            let mut next = Vec::new();
-            for b in batches {
-                p.process(b, now, &mut next);
-            }
-            batches = next;
-        }
-        batches
+/// Feed requests a millisecond apart, let the session waits run out, drain, and return what
+/// left the chain and the finished sessions.
+fn run(
+    chain: &mut Chain,
+    reqs: Vec<ExportTraceServiceRequest>,
+) -> (Vec<Batch>, Vec<SessionSummary>) {
+    let mut now = Instant::now();
+    let mut out = Vec::new();
+    for req in reqs {
+        now += Duration::from_millis(1);
+        out.extend(chain.process(Batch::traces(req, now), now));
     }
-
-    fn run(&mut self, reqs: Vec<ExportTraceServiceRequest>) -> (Vec<Batch>, Vec<SessionSummary>) {
-        let mut now = Instant::now();
-        let mut out = Vec::new();
-        for req in reqs {
-            now += Duration::from_millis(1);
-            out.extend(self.forward(0, vec![Batch::traces(req, now)], now));
-        }
-        // Let the session processor's waits run out, then drain it.
-        let mut released = Vec::new();
-        self.0[0].on_tick(now + Duration::from_secs(3), &mut released);
-        self.0[0].shutdown(&mut released);
-        out.extend(self.forward(1, released, now));
-        let mut summaries = Vec::new();
-        self.0[0].poll_summaries(now, &mut summaries);
-        for s in &mut summaries {
-            for p in &mut self.0 {
-                p.enrich_summary(s);
-            }
-        }
-        (out, summaries)
-    }
+    out.extend(chain.tick(now + Duration::from_secs(3)));
+    out.extend(chain.shutdown(now));
+    (out, chain.summaries(now))
 }
 
 const PIPELINE: &str = "
@@ -120,8 +102,8 @@ fn fixture_sessions_cost_turns_and_outcomes() -> Result<()> {
     metrics::with_local_recorder(&recorder, || -> Result<()> {
         catalog.register();
         for library in LIBRARIES {
-            let mut chain = Chain::new(PIPELINE)?;
-            let (out, summaries) = chain.run(requests(library)?);
+            let mut chain = chain(PIPELINE)?;
+            let (out, summaries) = run(&mut chain, requests(library)?);
 
             // Cost of each session from its model-call spans, and by hand from their tokens.
             let mut span_cost: HashMap<String, f64> = HashMap::new();
@@ -315,12 +297,12 @@ fn throughput_with_cost_outcome_and_metrics() -> Result<()> {
         "session: { wait: 0s }\ncost: {}\noutcome: {}\nagent_metrics: {}",
     ] {
         let rate = metrics::with_local_recorder(&recorder, || -> Result<f64> {
-            let mut chain = Chain::new(pipeline)?;
+            let mut chain = chain(pipeline)?;
             let start = Instant::now();
             for _ in 0..rounds {
                 let now = Instant::now();
                 for req in &all {
-                    chain.forward(0, vec![Batch::traces(req.clone(), now)], now);
+                    chain.process(Batch::traces(req.clone(), now), now);
                 }
             }
             Ok((spans_per_round * rounds) as f64 / start.elapsed().as_secs_f64())

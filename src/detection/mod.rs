@@ -4,8 +4,9 @@
 //! [`run`] takes a fixtures folder laid out like `../shared/fixtures`: one folder per
 //! instrumentation library holding captured OTLP requests (`.pb`, `.pb.gz`, `.json`), and a
 //! `labels.jsonl` with `session_id`, `library` and `label` per session. Each library is replayed
-//! through its own fresh [`replay::PIPELINE`] (`session`, `schema_drift`, `tool_outcome`,
-//! `auth_rot`, `silent_failure`, `tool_loop`, default options) in capture order, on a simulated clock
+//! through its own fresh [`replay::pipeline`] (the session and tool processors of the default
+//! config: `session`, `schema_drift`, `tool_outcome`, `auth_rot`, `silent_failure`, `tool_loop`;
+//! default options) in capture order, on a simulated clock
 //! (half a second between requests). The [`Report`] gives precision and recall per failure mode
 //! (a session is predicted positive for a mode when its summary has a finding of that kind) and
 //! the false-positive rate on `ok` sessions (an `ok` session with any finding of an in-scope

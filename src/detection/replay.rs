@@ -1,6 +1,7 @@
 //! Replaying captured OTLP requests through an in-process chain of processors, with a simulated
 //! clock, collecting the session summaries they produce.
 
+use std::collections::HashMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -9,19 +10,32 @@ use opentelemetry_proto::tonic::collector::trace::v1::ExportTraceServiceRequest;
 use prost::Message;
 
 use super::DetectionError;
+use crate::config::{Config, DEFAULT_CONFIG};
 use crate::pipeline::Batch;
-use crate::processor::Processor;
+use crate::processor::{self, registry, registry::Family};
 use crate::summary::SessionSummary;
 
-/// The processors of the detection pipeline, in order, with default options.
-pub const PIPELINE: &[&str] = &[
-    "session",
-    "schema_drift",
-    "tool_outcome",
-    "auth_rot",
-    "silent_failure",
-    "tool_loop",
-];
+/// The detection pipeline: the processors of the embedded default config's `traces` pipeline
+/// whose kind is of the session or tool family (see [`registry::Family`]), in its order. A new
+/// detector joins by its registry entry and its place in `config/default.yaml`.
+pub fn pipeline() -> Result<Vec<String>, DetectionError> {
+    let config = Config::from_yaml(DEFAULT_CONFIG, &HashMap::<String, String>::new())
+        .map_err(|e| DetectionError::Pipeline(e.to_string()))?;
+    let traces = config
+        .pipelines
+        .iter()
+        .find(|p| p.id == "traces")
+        .ok_or_else(|| DetectionError::Pipeline("no traces pipeline in the default".into()))?;
+    Ok(traces
+        .processors
+        .iter()
+        .filter(|id| {
+            registry::kind_of(id)
+                .is_some_and(|k| matches!(k.family, Family::Session | Family::Tool))
+        })
+        .cloned()
+        .collect())
+}
 
 /// Simulated time between two captured requests.
 const REQUEST_GAP: Duration = Duration::from_millis(500);
@@ -71,9 +85,10 @@ pub fn request_files(dir: &Path) -> Result<Vec<PathBuf>, DetectionError> {
     Ok(files)
 }
 
-/// A chain of processors driven like a pipeline's engine, on a simulated clock.
+/// The detection pipeline driven by the shared [`processor::chain::Chain`] on a simulated
+/// clock.
 pub struct Chain {
-    processors: Vec<Box<dyn Processor>>,
+    chain: processor::chain::Chain,
     summaries: Vec<SessionSummary>,
     exported: Vec<Batch>,
     keep_exported: bool,
@@ -83,19 +98,17 @@ pub struct Chain {
 impl Chain {
     /// The detection pipeline with default options.
     pub fn detection() -> Result<Self, DetectionError> {
-        let processors = PIPELINE
+        let processors = pipeline()?
             .iter()
             .map(|id| {
-                crate::processor::build(id, &serde_yaml::Value::Null, &format!("processors.{id}"))
+                processor::build(id, &serde_yaml::Value::Null, &format!("processors.{id}"))
                     .map_err(|e| DetectionError::Pipeline(e.to_string()))
             })
-            .collect::<Result<Vec<Box<dyn Processor>>, _>>()?;
-        let mut processors = processors;
-        for p in &mut processors {
-            p.start();
-        }
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut chain = processor::chain::Chain::new(processors);
+        chain.start();
         Ok(Chain {
-            processors,
+            chain,
             summaries: Vec::new(),
             exported: Vec::new(),
             keep_exported: false,
@@ -114,78 +127,39 @@ impl Chain {
         &self.exported
     }
 
-    fn run_from(&mut self, start: usize, mut batches: Vec<Batch>) -> Vec<Batch> {
-        for p in self.processors.iter_mut().skip(start) {
-            let mut out = Vec::new();
-            for b in batches {
-                p.process(b, self.now, &mut out);
-            }
-            batches = out;
-        }
+    fn keep(&mut self, batches: Vec<Batch>) {
         if self.keep_exported {
-            self.exported.extend(batches.iter().cloned());
+            self.exported.extend(batches);
         }
-        batches
     }
 
     fn tick(&mut self) {
-        for i in 0..self.processors.len() {
-            if self.processors[i]
-                .next_deadline()
-                .is_some_and(|d| d <= self.now)
-            {
-                let mut released = Vec::new();
-                self.processors[i].on_tick(self.now, &mut released);
-                self.run_from(i + 1, released);
-            }
-        }
-        self.collect();
-    }
-
-    fn collect(&mut self) {
-        let mut finished = Vec::new();
-        for p in &mut self.processors {
-            p.poll_summaries(self.now, &mut finished);
-        }
-        for mut summary in finished {
-            for p in &mut self.processors {
-                p.enrich_summary(&mut summary);
-            }
-            self.summaries.push(summary);
-        }
+        let out = self.chain.tick(self.now);
+        self.keep(out);
+        let finished = self.chain.summaries(self.now);
+        self.summaries.extend(finished);
     }
 
     /// Feed one request, then let `REQUEST_GAP` pass.
     pub fn feed(&mut self, req: ExportTraceServiceRequest) {
-        let batch = Batch::traces(req, self.now);
-        self.run_from(0, vec![batch]);
+        let out = self.chain.process(Batch::traces(req, self.now), self.now);
+        self.keep(out);
         self.advance(REQUEST_GAP);
     }
 
     /// Feed one request with only a millisecond passing (for one-span-per-request delivery).
     pub fn feed_quick(&mut self, req: ExportTraceServiceRequest) {
-        let batch = Batch::traces(req, self.now);
-        self.run_from(0, vec![batch]);
+        let out = self.chain.process(Batch::traces(req, self.now), self.now);
+        self.keep(out);
         self.advance(Duration::from_millis(1));
     }
 
     /// Let simulated time pass, ticking every processor deadline on the way.
     pub fn advance(&mut self, by: Duration) {
         let end = self.now + by;
-        loop {
-            let next = self
-                .processors
-                .iter()
-                .filter_map(|p| p.next_deadline())
-                .min()
-                .filter(|d| *d <= end);
-            match next {
-                Some(d) => {
-                    self.now = self.now.max(d);
-                    self.tick();
-                }
-                None => break,
-            }
+        while let Some(d) = self.chain.next_deadline().filter(|d| *d <= end) {
+            self.now = self.now.max(d);
+            self.tick();
         }
         self.now = end;
         self.tick();
@@ -199,12 +173,10 @@ impl Chain {
     /// [`Chain::finish`], also returning what left the last processor (when kept).
     pub fn finish_with_exported(mut self) -> (Vec<SessionSummary>, Vec<Batch>) {
         self.advance(Duration::from_secs(10));
-        for i in 0..self.processors.len() {
-            let mut released = Vec::new();
-            self.processors[i].shutdown(&mut released);
-            self.run_from(i + 1, released);
-        }
-        self.collect();
+        let out = self.chain.shutdown(self.now);
+        self.keep(out);
+        let finished = self.chain.summaries(self.now);
+        self.summaries.extend(finished);
         (self.summaries, self.exported)
     }
 }

@@ -1,16 +1,20 @@
 //! Processors: small types behind one trait, run in the order a pipeline lists them.
 //!
 //! Each processor module holds its YAML options (`Config`, with `deny_unknown_fields`), its
-//! documentation and its unit tests. [`build`] turns a component id and its YAML into a boxed
-//! processor; the type is the part of the id before `/` (`attributes/env` is an `attributes`).
+//! documentation and its unit tests. [`registry::KINDS`] lists every kind with its constructor;
+//! [`build`] turns a component id and its YAML into a boxed processor through it (the kind is the
+//! part of the id before `/`: `attributes/env` is an `attributes`). [`chain::Chain`] drives a
+//! list of processors the one way the engine, `spotter detection` and the benchmarks share.
 
 pub mod agent_metrics;
 pub mod attributes;
 pub mod baseline;
 pub mod batch;
+pub mod chain;
 pub mod cost;
 pub mod outcome;
 pub mod redaction;
+pub mod registry;
 pub mod session;
 pub mod session_states;
 pub mod tool;
@@ -77,7 +81,7 @@ pub fn describe(c: &mut Catalog) {
     baseline::describe(c);
 }
 
-/// Build one processor from its component id and YAML options.
+/// Build one processor from its component id and YAML options, through the [`registry`].
 ///
 /// `path` is the config path of the options (`processors.batch`), for error messages.
 pub fn build(
@@ -85,76 +89,11 @@ pub fn build(
     options: &serde_yaml::Value,
     path: &str,
 ) -> Result<Box<dyn Processor>, ConfigError> {
-    let kind = id.split('/').next().unwrap_or(id);
-    match kind {
-        "batch" => Ok(Box::new(batch::BatchProcessor::new(
-            id,
-            parse_options(options, path)?,
-        ))),
-        "agent_metrics" => Ok(Box::new(agent_metrics::AgentMetricsProcessor::new(
-            id,
-            parse_options(options, path)?,
-            path,
-        )?)),
-        "attributes" | "resource" => Ok(Box::new(attributes::AttributesProcessor::new(
-            id,
-            parse_options(options, path)?,
-            path,
-        )?)),
-        "baseline" => Ok(Box::new(baseline::BaselineProcessor::new(
-            id,
-            parse_options(options, path)?,
-            path,
-        )?)),
-        "cost" => Ok(Box::new(cost::CostProcessor::new(
-            id,
-            parse_options(options, path)?,
-            path,
-        )?)),
-        "outcome" => Ok(Box::new(outcome::OutcomeProcessor::new(
-            id,
-            parse_options(options, path)?,
-            path,
-        )?)),
-        "session" => Ok(Box::new(session::SessionProcessor::new(
-            id,
-            parse_options(options, path)?,
-            path,
-        )?)),
-        "tool_outcome" => Ok(Box::new(tool::tool_outcome::ToolOutcomeProcessor::new(
-            id,
-            parse_options(options, path)?,
-            path,
-        )?)),
-        "schema_drift" => Ok(Box::new(tool::schema_drift::SchemaDriftProcessor::new(
-            id,
-            parse_options(options, path)?,
-            path,
-        )?)),
-        "auth_rot" => Ok(Box::new(tool::auth_rot::AuthRotProcessor::new(
-            id,
-            parse_options(options, path)?,
-            path,
-        )?)),
-        // `loop` is the kind's former name, still accepted.
-        "tool_loop" | "loop" => Ok(Box::new(tool::tool_loop::LoopProcessor::new(
-            id,
-            parse_options(options, path)?,
-            path,
-        )?)),
-        "silent_failure" => Ok(Box::new(tool::silent_failure::SilentFailureProcessor::new(
-            id,
-            parse_options(options, path)?,
-            path,
-        )?)),
-        "redaction" => Ok(Box::new(redaction::RedactionProcessor::new(
-            id,
-            parse_options(options, path)?,
-            path,
-        )?)),
-        other => Err(ConfigError::UnknownComponent {
+    match registry::kind_of(id) {
+        Some(kind) => (kind.build)(id, options, path),
+        None => Err(ConfigError::UnknownComponent {
             path: path.to_string(),
-            kind: other.to_string(),
+            kind: id.split('/').next().unwrap_or(id).to_string(),
             family: "processor",
         }),
     }

@@ -21,6 +21,7 @@ use crate::exporter::ExporterRunner;
 use crate::extension::file_storage::{Wal, WalError};
 use crate::extension::{health_check, Health};
 use crate::pipeline::{Batch, Intake, MemoryGuard, Signal};
+use crate::processor::chain::Chain;
 use crate::receiver;
 use crate::telemetry::Describe;
 
@@ -111,8 +112,7 @@ impl Service {
         for p in pipelines {
             let engine = Engine {
                 id: p.id.clone(),
-                signal: p.signal,
-                processors: p.processors,
+                chain: Chain::new(p.processors).counted(&p.id, p.signal),
                 exporters: p.exporters.iter().map(|e| runners[e].clone()).collect(),
             };
             let (tx, rx) = mpsc::channel(PIPELINE_INTAKE_BATCHES);

@@ -88,6 +88,14 @@ async fn crash_cycle(max_size: &str, name: &str, expect_refusals: bool) {
             stop.clone(),
         );
         tokio::time::sleep(Duration::from_millis(400)).await;
+        if expect_refusals {
+            // On a loaded machine 400ms of load may not fill the log yet: wait, bounded, until
+            // it pushes back, so the crash always hits a full log.
+            let until = std::time::Instant::now() + Duration::from_secs(10);
+            while refused.load(Ordering::SeqCst) == 0 && std::time::Instant::now() < until {
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+        }
         daemon.crash();
         stop.store(true, Ordering::SeqCst);
         client.await.unwrap();
