@@ -14,7 +14,8 @@
 //! - [`config`]: raw YAML types, `${env:VAR}` substitution, validation with key paths and lines;
 //! - [`telemetry`]: the describe hook every component lists its metrics through, the
 //!   self-metric events of the data path, logging;
-//! - [`listener`]: HTTP serving, TLS and bearer auth shared by receivers and health endpoints;
+//! - [`listener`]: HTTP serving shared by receivers and health endpoints (connection timeouts
+//!   and caps, accept back-off, clean closes), TLS and bearer auth;
 //!   [`grpc`]: the pass-through gRPC codec and retry-hint statuses;
 //! - [`extension`]: `health_check` (with `/metrics`), `memory_limiter`, `file_storage` (the
 //!   write-ahead log);
@@ -31,7 +32,8 @@
 //!   classes and rules, `result`, `call`, `names`);
 //!   [`exporter`]: the exporter trait, sending queues, retry, and the otlp/file/debug exporters;
 //! - [`service`]: the `plan` that builds every component from config once, then starts
-//!   receivers, pipelines (the engine) and exporters, and drains them; [`detection`]: `spotter detection`, replaying labelled fixtures.
+//!   listeners and, behind them, a generation of pipelines (the engine) and exporters; reloads
+//!   swap the generation with rollback, shutdown drains it within its deadline; [`detection`]: `spotter detection`, replaying labelled fixtures.
 
 pub mod config;
 pub mod detection;

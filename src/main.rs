@@ -7,7 +7,7 @@ use anyhow::{bail, Context};
 use spotter::config::{Config, ProcessEnv};
 use spotter::extension::Health;
 use spotter::service::{self, Plan, Service};
-use spotter::telemetry::logging;
+use spotter::telemetry::{events, logging};
 use tokio::signal::unix::{signal, SignalKind};
 
 const USAGE: &str = "usage:
@@ -16,14 +16,29 @@ const USAGE: &str = "usage:
   spotter validate [--config FILE]   check a config; exit 0 or name the offending key
   spotter healthcheck [--config FILE | --endpoint HOST:PORT]
                                      exit 0 when the local /readyz answers ready
-  spotter detection [DIR]            replay labelled fixtures (default ../shared/fixtures)
-                                     and print precision and recall per failure mode";
+  spotter detection [DIR] [--min-f1 X] [--max-fp-rate Y] [--one-daemon]
+                                     replay a labelled folder (default ../shared/fixtures;
+                                     --one-daemon: all libraries through one pipeline),
+                                     print precision, recall and F1 per failure mode and the
+                                     false-positive rate on healthy sessions; exit non-zero
+                                     when a mode's F1 is below X or that rate is above Y";
 
 struct Args {
     command: String,
     config: Option<PathBuf>,
     endpoint: Option<String>,
     fixtures: Option<PathBuf>,
+    min_f1: Option<f64>,
+    max_fp_rate: Option<f64>,
+    one_daemon: bool,
+}
+
+fn ratio_arg(flag: &str, value: Option<String>) -> anyhow::Result<f64> {
+    let v = value.with_context(|| format!("{flag} needs a number between 0 and 1"))?;
+    match v.parse::<f64>() {
+        Ok(x) if (0.0..=1.0).contains(&x) => Ok(x),
+        _ => bail!("{flag} needs a number between 0 and 1, not {v:?}"),
+    }
 }
 
 fn parse_args() -> anyhow::Result<Args> {
@@ -32,6 +47,9 @@ fn parse_args() -> anyhow::Result<Args> {
         config: None,
         endpoint: None,
         fixtures: None,
+        min_f1: None,
+        max_fp_rate: None,
+        one_daemon: false,
     };
     let mut it = std::env::args().skip(1);
     while let Some(a) = it.next() {
@@ -41,6 +59,9 @@ fn parse_args() -> anyhow::Result<Args> {
                 args.config = Some(it.next().context("--config needs a file")?.into())
             }
             "--endpoint" => args.endpoint = Some(it.next().context("--endpoint needs host:port")?),
+            "--min-f1" => args.min_f1 = Some(ratio_arg("--min-f1", it.next())?),
+            "--max-fp-rate" => args.max_fp_rate = Some(ratio_arg("--max-fp-rate", it.next())?),
+            "--one-daemon" => args.one_daemon = true,
             "--help" | "-h" | "help" => {
                 println!("{USAGE}");
                 std::process::exit(0);
@@ -61,12 +82,7 @@ fn main() -> ExitCode {
     let result = parse_args().and_then(|args| match args.command.as_str() {
         "validate" => validate(&args),
         "healthcheck" => healthcheck(&args),
-        "detection" => {
-            let dir = args.fixtures.clone().unwrap_or("../shared/fixtures".into());
-            spotter::detection::run(&dir)
-                .map(|report| println!("{report}"))
-                .map_err(anyhow::Error::from)
-        }
+        "detection" => detection(&args),
         _ => run(&args),
     });
     match result {
@@ -75,6 +91,42 @@ fn main() -> ExitCode {
             eprintln!("spotter: {e:#}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// The detection report, as a gate when `--min-f1` or `--max-fp-rate` is given.
+fn detection(args: &Args) -> anyhow::Result<()> {
+    let dir = args.fixtures.clone().unwrap_or("../shared/fixtures".into());
+    use spotter::detection::{run_replay, Daemons, Delivery};
+    let daemons = if args.one_daemon {
+        Daemons::One
+    } else {
+        Daemons::PerLibrary
+    };
+    let report = run_replay(&dir, Delivery::Original, daemons)?;
+    println!("{report}");
+    let mut failures = Vec::new();
+    if !report.missing.is_empty() {
+        failures.push(format!(
+            "{} labelled sessions have no summary",
+            report.missing.len()
+        ));
+    }
+    if let Some(min) = args.min_f1 {
+        for m in report.below(min) {
+            failures.push(format!("{} F1 {:.2} < {min:.2}", m.mode, m.f1()));
+        }
+    }
+    if let Some(max) = args.max_fp_rate {
+        let rate = report.ok_false_positive_rate();
+        if rate > max {
+            failures.push(format!("healthy sessions flagged {rate:.3} > {max:.3}"));
+        }
+    }
+    if failures.is_empty() {
+        Ok(())
+    } else {
+        bail!("below the bar: {}", failures.join("; "))
     }
 }
 
@@ -117,57 +169,61 @@ fn run(args: &Args) -> anyhow::Result<()> {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
-    rt.block_on(serve(plan, args.config.clone()))
+    let result = rt.block_on(serve(plan, args.config.clone()));
+    // Tasks still running past the drain's deadline (an export stuck in a write) must not hold
+    // the exit back.
+    rt.shutdown_timeout(std::time::Duration::from_millis(200));
+    result
 }
 
-async fn serve(mut plan: Plan, path: Option<PathBuf>) -> anyhow::Result<()> {
+async fn serve(plan: Plan, path: Option<PathBuf>) -> anyhow::Result<()> {
     let metrics = service::metrics_recorder();
     let mut sigterm = signal(SignalKind::terminate())?;
     let mut sigint = signal(SignalKind::interrupt())?;
     let mut sighup = signal(SignalKind::hangup())?;
+    let health = Health::default();
+    let mut source = plan.config.source.clone();
+    let mut service = Service::start(plan, health.clone(), Some(metrics)).await?;
+    health.set_ready();
+    tracing::info!(bound = ?service.bound, "spotter is ready");
     loop {
-        let health = Health::default();
-        let source = plan.config.source.clone();
-        let service = Service::start(plan, health.clone(), Some(metrics.clone())).await?;
-        health.set_ready();
-        tracing::info!(bound = ?service.bound, "spotter is ready");
-        let reload = tokio::select! {
-            _ = sigterm.recv() => None,
-            _ = sigint.recv() => None,
-            next = reload_requested(&mut sighup, path.as_deref(), &source) => Some(next),
-        };
-        match reload {
-            None => {
-                tracing::info!("signal received, draining");
-                service.shutdown().await;
-                return Ok(());
-            }
-            Some(next) => {
-                tracing::info!("reloading config: draining the running pipelines first");
-                service.shutdown().await;
-                plan = next;
-            }
+        tokio::select! {
+            _ = sigterm.recv() => break,
+            _ = sigint.recv() => break,
+            _ = sighup.recv() => reload(&mut service, path.as_deref(), &mut source).await,
         }
     }
+    tracing::info!("signal received, draining");
+    service.shutdown().await;
+    Ok(())
 }
 
-/// Wait for a SIGHUP whose config is valid and different, and return its plan; invalid ones are
-/// logged and ignored.
-async fn reload_requested(
-    sighup: &mut tokio::signal::unix::Signal,
-    path: Option<&std::path::Path>,
-    current: &str,
-) -> Plan {
-    loop {
-        sighup.recv().await;
-        match Plan::load(path, &ProcessEnv) {
-            Ok(next) if next.config.source == current => {
-                tracing::info!("SIGHUP: config unchanged, nothing to reload")
-            }
-            Ok(next) => return next,
-            Err(e) => {
-                tracing::error!(error = %e, "SIGHUP: new config is invalid, keeping the running one")
-            }
+/// Apply the config file again: the running pipelines are replaced only once the new ones are
+/// up; an invalid config or one that cannot start leaves them serving. Counted by result.
+async fn reload(service: &mut Service, path: Option<&std::path::Path>, source: &mut String) {
+    let plan = match Plan::load(path, &ProcessEnv) {
+        Ok(plan) if plan.config.source == *source => {
+            tracing::info!("SIGHUP: config unchanged, nothing to reload");
+            return;
+        }
+        Ok(plan) => plan,
+        Err(e) => {
+            tracing::error!(error = %e, "SIGHUP: new config is invalid, keeping the running one");
+            events::config_reloaded("failure");
+            return;
+        }
+    };
+    let next = plan.config.source.clone();
+    tracing::info!("reloading config: starting the new pipelines behind the running listeners");
+    match service.reload(plan).await {
+        Ok(()) => {
+            *source = next;
+            events::config_reloaded("success");
+            tracing::info!(bound = ?service.bound, "config reloaded");
+        }
+        Err(e) => {
+            events::config_reloaded("failure");
+            tracing::error!(error = %e, "SIGHUP: new config cannot start, keeping the running one");
         }
     }
 }

@@ -4,7 +4,11 @@
 
 use std::path::Path;
 
-use spotter::detection::{run_with, Delivery, Report};
+use spotter::detection::{run_replay, run_with, Daemons, Delivery, Report};
+
+/// Scored modes without a detector yet (issue 9): `goal_not_met` is scored and printed, but
+/// held to the bar only once its detector lands; remove it from here then.
+const PENDING: &[&str] = &["goal_not_met"];
 
 fn check(report: &Report) {
     println!("{report}");
@@ -12,7 +16,7 @@ fn check(report: &Report) {
         report.missing.is_empty(),
         "every labelled session has a summary"
     );
-    for m in &report.modes {
+    for m in report.modes.iter().filter(|m| !PENDING.contains(&m.mode)) {
         assert!(
             m.precision() >= 0.95 && m.recall() >= 0.95,
             "{}: precision {:.2} recall {:.2}\n{report}",
@@ -42,4 +46,131 @@ fn detection_holds_with_one_span_per_request() {
 #[test]
 fn detection_holds_with_reversed_requests() {
     check(&run_with(&fixtures(), Delivery::Reversed).expect("replay"));
+}
+
+// --- the wide corpus (tests/corpus/out/{dev,test}) and the report as a gate ------------------
+
+fn corpus(split: &str) -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/corpus/out")
+        .join(split)
+}
+
+fn labelled(dir: &Path) -> Vec<serde_json::Value> {
+    std::fs::read_to_string(dir.join("labels.jsonl"))
+        .expect("labels.jsonl")
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str(l).expect("label line"))
+        .collect()
+}
+
+#[test]
+fn corpus_report_covers_every_labelled_session_of_both_splits() {
+    for split in ["dev", "test"] {
+        let dir = corpus(split);
+        let labels = labelled(&dir);
+        let report = run_with(&dir, Delivery::Original).expect("replay");
+        assert!(
+            report.missing.is_empty(),
+            "{split}: labelled sessions without a summary: {:?}",
+            report.missing
+        );
+        assert_eq!(report.sessions.len(), labels.len(), "{split}");
+        for mode in spotter::detection::MODES {
+            let m = report.mode(mode).expect("scored mode");
+            assert!(
+                m.true_positives + m.false_negatives >= 8,
+                "{split}: {mode} has {} labelled sessions",
+                m.true_positives + m.false_negatives
+            );
+        }
+        assert!(report.ok_sessions >= 100, "{split}: {}", report.ok_sessions);
+        assert!(labels.iter().all(|l| l["split"] == split), "{split}");
+    }
+    // one daemon receiving every agent and library, requests interleaved in capture order
+    let dir = corpus("test");
+    let one = run_replay(&dir, Delivery::Original, Daemons::One).expect("replay");
+    assert!(one.missing.is_empty(), "one daemon: {:?}", one.missing);
+    assert_eq!(one.sessions.len(), labelled(&dir).len());
+}
+
+/// The bar of issue 9 on the agents the detectors were not tuned on.
+#[test]
+#[ignore = "the lead un-ignores this once the detectors meet the bar on the corpus (issue 9)"]
+fn corpus_test_agents_meet_the_bar() {
+    let report = run_with(&corpus("test"), Delivery::Original).expect("replay");
+    println!("{report}");
+    let below: Vec<String> = report
+        .below(0.95)
+        .iter()
+        .map(|m| format!("{} F1 {:.2}", m.mode, m.f1()))
+        .collect();
+    assert!(below.is_empty(), "{below:?}\n{report}");
+    assert!(report.ok_false_positive_rate() <= 0.01, "{report}");
+}
+
+/// A labelled folder made of the sample's `otel-proto` captures, with labels chosen by `relabel`.
+fn sample_folder(name: &str, relabel: impl Fn(usize, &str) -> String) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("spotter-gate-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    std::os::unix::fs::symlink(fixtures().join("otel-proto"), dir.join("otel-proto"))
+        .expect("link");
+    let mut out = String::new();
+    for (i, mut l) in labelled(&fixtures())
+        .into_iter()
+        .filter(|l| l["library"] == "otel-proto" && l["label"] == "ok")
+        .enumerate()
+    {
+        l["label"] = relabel(i, "ok").into();
+        out.push_str(&format!("{l}\n"));
+    }
+    std::fs::write(dir.join("labels.jsonl"), out).expect("labels");
+    dir
+}
+
+fn detection_cli(dir: &Path, extra: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_spotter"))
+        .arg("detection")
+        .arg(dir)
+        .args(extra)
+        .output()
+        .expect("run spotter detection")
+}
+
+#[test]
+fn detection_cli_passes_a_folder_that_meets_the_bar() {
+    let dir = sample_folder("pass", |_, l| l.to_string());
+    let out = detection_cli(&dir, &["--min-f1", "0.95", "--max-fp-rate", "0"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("f1") && stdout.contains("goal_not_met"),
+        "{stdout}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn detection_cli_fails_when_a_mode_is_below_the_bar() {
+    // a healthy session labelled as a loop: nothing is found, so tool_loop's recall and F1 are 0
+    let dir = sample_folder(
+        "fail",
+        |i, l| if i == 0 { "tool_loop".into() } else { l.into() },
+    );
+    let out = detection_cli(&dir, &["--min-f1", "0.5"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{stderr}");
+    assert!(stderr.contains("tool_loop F1 0.00"), "{stderr}");
+    let ungated = detection_cli(&dir, &[]);
+    assert!(
+        ungated.status.success(),
+        "without a bar the report only prints"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -5,7 +5,13 @@
 //! spotter's recording rules loaded) scrapes its `/metrics` every second. Through Prometheus's
 //! HTTP API the test then asks for the success rate by workflow and the session cost quantiles,
 //! checks that the recording rules produce series, and runs `promtool check metrics` over the
-//! live text. Without `prometheus` installed the test is skipped, unless `CI` is set.
+//! live text. The fixtures are paced (one request every 250 ms, as an agent would send them over
+//! time) so that sessions end across many scrapes and every counter grows between two of them;
+//! then every panel query of the Grafana dashboard (`config/grafana/spotter.json`, variables made
+//! concrete) must be valid PromQL, read only series spotter serves, and return data. Without `prometheus` installed the test is skipped, unless `CI` is set.
+
+#[path = "prometheus_scrape/dashboard.rs"]
+mod dashboard;
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -258,6 +264,27 @@ fn fixtures() -> Result<Vec<Fixture>> {
     Ok(out)
 }
 
+/// Post every fixture to spotter's OTLP/HTTP receiver as its library sent it, `pace` apart.
+async fn replay(fixtures: &[Fixture], port: u16, pace: Duration) -> Result<()> {
+    for f in fixtures {
+        tokio::time::sleep(pace).await;
+        let mut req = http::Request::post(format!("http://127.0.0.1:{port}{}", f.path))
+            .header("content-type", &f.content_type);
+        if let Some(e) = &f.encoding {
+            req = req.header("content-encoding", e);
+        }
+        let reply = request(req.body(Full::new(Bytes::from(std::fs::read(&f.file)?)))?).await?;
+        ensure!(
+            reply.status == 200,
+            "{}: HTTP {}: {}",
+            f.file.display(),
+            reply.status,
+            reply.text()
+        );
+    }
+    Ok(())
+}
+
 fn labelled_sessions() -> Result<usize> {
     let text = std::fs::read_to_string(fixtures_dir().join("labels.jsonl"))?;
     Ok(text.lines().filter(|l| !l.trim().is_empty()).count())
@@ -272,7 +299,7 @@ struct Ports {
 }
 
 /// config/default.yaml's pipeline with short session windows, our ports and a file exporter.
-fn spotter_config(ports: &Ports, out: &Path) -> String {
+fn spotter_config(ports: &Ports, out: &Path, wal: &Path) -> String {
     format!(
         r#"receivers:
   otlp:
@@ -301,8 +328,13 @@ exporters:
 extensions:
   health_check:
     endpoint: 127.0.0.1:{health}
+  memory_limiter:
+    limit_mib: 256
+  file_storage:
+    directory: {wal}
+    fsync: never
 service:
-  extensions: [health_check]
+  extensions: [health_check, memory_limiter, file_storage]
   pipelines:
     traces:
       receivers: [otlp]
@@ -323,6 +355,7 @@ service:
         health = ports.health,
         metrics = ports.metrics,
         out = out.display(),
+        wal = wal.display(),
     )
 }
 
@@ -412,7 +445,10 @@ async fn prometheus_scrapes_success_rate_and_cost_quantiles_while_fixtures_repla
     };
     let spans_out = scratch.0.join("spans.jsonl");
     let spotter_yaml = scratch.0.join("spotter.yaml");
-    std::fs::write(&spotter_yaml, spotter_config(&ports, &spans_out))?;
+    std::fs::write(
+        &spotter_yaml,
+        spotter_config(&ports, &spans_out, &scratch.0.join("wal")),
+    )?;
     let prometheus_yaml = scratch.0.join("prometheus.yml");
     std::fs::write(&prometheus_yaml, prometheus_config(&ports))?;
 
@@ -455,21 +491,7 @@ async fn prometheus_scrapes_success_rate_and_cost_quantiles_while_fixtures_repla
     // Replay every captured request as its library sent it.
     let fixtures = fixtures()?;
     ensure!(fixtures.len() >= 40, "only {} fixtures", fixtures.len());
-    for f in &fixtures {
-        let mut req = http::Request::post(format!("http://127.0.0.1:{}{}", ports.http, f.path))
-            .header("content-type", &f.content_type);
-        if let Some(e) = &f.encoding {
-            req = req.header("content-encoding", e);
-        }
-        let reply = request(req.body(Full::new(Bytes::from(std::fs::read(&f.file)?)))?).await?;
-        ensure!(
-            reply.status == 200,
-            "{}: HTTP {}: {}",
-            f.file.display(),
-            reply.status,
-            reply.text()
-        );
-    }
+    replay(&fixtures, ports.http, Duration::from_millis(250)).await?;
 
     // Every labelled session ends (inactivity 2s) and is counted on spotter's /metrics...
     let sessions = labelled_sessions()? as f64;
@@ -618,6 +640,46 @@ async fn prometheus_scrapes_success_rate_and_cost_quantiles_while_fixtures_repla
         eprintln!("promtool check metrics: clean");
     } else {
         eprintln!("promtool check metrics lint findings:\n{lint}");
+    }
+
+    // The dashboard: every panel's query returns data.
+    let live = get(&metrics_url).await?.text();
+    let declared = dashboard::declared_metrics(&manifest_dir().join("src"))?;
+    let queries = dashboard::panel_queries(&manifest_dir().join("config/grafana/spotter.json"))?;
+    ensure!(queries.len() >= 20, "only {} panel queries", queries.len());
+    for q in &queries {
+        let names = dashboard::metric_names(&q.promql);
+        ensure!(
+            !names.is_empty(),
+            "{:?}/{}: reads no spotter series",
+            q.panel,
+            q.ref_id
+        );
+        for name in names {
+            ensure!(
+                live.contains(&format!("\n{name}")) || declared.contains(&format!("\"{name}\"")),
+                "{:?}/{}: {name} is neither on /metrics nor declared in src/",
+                q.panel,
+                q.ref_id
+            );
+        }
+        let got = query(ports.prometheus, &q.promql)
+            .await
+            .with_context(|| format!("panel {:?}/{}", q.panel, q.ref_id))?;
+        let finite = got.iter().filter(|s| s.value.is_finite()).count();
+        eprintln!(
+            "panel {:?}/{}: {} series, {finite} finite",
+            q.panel,
+            q.ref_id,
+            got.len()
+        );
+        ensure!(
+            finite > 0,
+            "panel {:?}/{} returned no data: {}\n{got:?}",
+            q.panel,
+            q.ref_id,
+            q.promql
+        );
     }
 
     // The spans went on downstream too.

@@ -26,6 +26,13 @@ if ! command -v prometheus-alertmanager >/dev/null 2>&1; then
     (systemctl stop prometheus-alertmanager 2>/dev/null || service prometheus-alertmanager stop 2>/dev/null) >/dev/null 2>&1 || true
 fi
 
+if ! command -v buildah >/dev/null 2>&1 || ! command -v debootstrap >/dev/null 2>&1; then
+    step "installing Debian's buildah and debootstrap (the image test)"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends buildah debootstrap >/dev/null
+fi
+
 step "cargo fmt --check"
 cargo fmt --all --check
 
@@ -41,5 +48,16 @@ sh tests/promtool.sh
 step "fuzzing smoke run (cargo-fuzz, repeatable: fixed seed and input count)"
 FUZZ_SANITIZER="${FUZZ_SANITIZER:-none}" bash fuzz/smoke.sh
 
-step "real-client tests (OpenTelemetry Python SDK)"
+step "real-client tests (OpenTelemetry Python SDK; Kubernetes manifests against the API schemas)"
 bash tests/python/run.sh
+
+# A real Arize Phoenix on 127.0.0.1 behind config/phoenix.yaml. First install about 5 minutes
+# (its own venv under /var/tmp, reused by later clones), then about 1.5 minutes per run
+# (Phoenix starts in about 50 seconds).
+step "real Phoenix (arize-phoenix, offline on loopback)"
+bash tests/phoenix/run.sh
+
+# The Dockerfile's runtime stage built with buildah on a debootstrap base (about 2.5 minutes the
+# first time, then about 20 seconds) and run as its non-root user: health and an OTLP round trip.
+step "the image: buildah build of the runtime stage, run as non-root"
+bash tests/image/run.sh

@@ -7,6 +7,7 @@
 //! keys rejected, see [`parse_component`]), so each component documents its own options beside
 //! its code. Every error names the key path and, where it can be found, the line.
 
+mod connection;
 mod env;
 mod locate;
 mod raw;
@@ -19,6 +20,7 @@ use std::path::Path;
 
 use serde::de::DeserializeOwned;
 
+pub use connection::ConnectionLimits;
 pub use env::{substitute, Environment, ProcessEnv};
 pub use locate::line_of;
 pub use raw::{LogEncoding, PipelineRaw};
@@ -156,6 +158,9 @@ pub struct ReceiverLimits {
     pub max_attribute_value_size: usize,
     /// Spans beyond this many in one request are rejected (partial success).
     pub max_spans_per_request: usize,
+    /// Span attributes beyond this many are dropped and added to the span's
+    /// `dropped_attributes_count`.
+    pub max_attributes_per_span: usize,
 }
 
 impl Default for ReceiverLimits {
@@ -163,6 +168,7 @@ impl Default for ReceiverLimits {
         ReceiverLimits {
             max_attribute_value_size: 256 << 10,
             max_spans_per_request: 50_000,
+            max_attributes_per_span: 1024,
         }
     }
 }
@@ -172,6 +178,7 @@ pub struct GrpcServerConfig {
     pub endpoint: SocketAddr,
     pub max_recv_msg_size: usize,
     pub tls: Option<TlsServerSettings>,
+    pub connections: ConnectionLimits,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -180,6 +187,7 @@ pub struct HttpServerConfig {
     pub max_request_body_size: usize,
     pub max_decompressed_body_size: usize,
     pub tls: Option<TlsServerSettings>,
+    pub connections: ConnectionLimits,
 }
 
 /// `tls` options of a receiver protocol: PEM files of the certificate chain and private key.

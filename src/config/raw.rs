@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
+use super::connection::{ConnectionRaw, KeepaliveRaw};
 use super::Signal;
 use super::{
     parse_component, BearerAuth, ByteSize, Config, ConfigError, DurationStr, FileStorageConfig,
@@ -119,6 +120,11 @@ struct GrpcRaw {
     tls: Option<TlsServerSettings>,
     /// Largest accepted message, in MiB (the Collector's key). Default 16.
     max_recv_msg_size_mib: Option<u64>,
+    read_header_timeout: Option<DurationStr>,
+    read_timeout: Option<DurationStr>,
+    max_connections: Option<usize>,
+    max_concurrent_streams: Option<u32>,
+    keepalive: Option<KeepaliveRaw>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -130,6 +136,10 @@ struct HttpRaw {
     max_request_body_size: Option<ByteSize>,
     /// Largest body after decompression; guards against compression bombs. Default 64MiB.
     max_decompressed_body_size: Option<ByteSize>,
+    read_header_timeout: Option<DurationStr>,
+    read_timeout: Option<DurationStr>,
+    idle_timeout: Option<DurationStr>,
+    max_connections: Option<usize>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -159,6 +169,7 @@ struct AuthRaw {
 struct LimitsRaw {
     max_attribute_value_size: Option<ByteSize>,
     max_spans_per_request: Option<usize>,
+    max_attributes_per_span: Option<usize>,
 }
 
 const DEFAULT_MEMORY_LIMIT_MIB: u64 = 256;
@@ -447,6 +458,15 @@ fn resolve_receiver(id: &str, options: &serde_yaml::Value) -> Result<ReceiverCon
                     )?,
                     max_recv_msg_size: (mib as usize) << 20,
                     tls: g.tls,
+                    connections: ConnectionRaw {
+                        read_header_timeout: g.read_header_timeout,
+                        read_timeout: g.read_timeout,
+                        max_connections: g.max_connections,
+                        max_concurrent_streams: g.max_concurrent_streams,
+                        keepalive: g.keepalive,
+                        ..ConnectionRaw::default()
+                    }
+                    .resolve(&ppath)?,
                 });
             }
             "http" => {
@@ -467,6 +487,14 @@ fn resolve_receiver(id: &str, options: &serde_yaml::Value) -> Result<ReceiverCon
                         .unwrap_or(DEFAULT_HTTP_DECOMPRESSED)
                         as usize,
                     tls: h.tls,
+                    connections: ConnectionRaw {
+                        read_header_timeout: h.read_header_timeout,
+                        read_timeout: h.read_timeout,
+                        idle_timeout: h.idle_timeout,
+                        max_connections: h.max_connections,
+                        ..ConnectionRaw::default()
+                    }
+                    .resolve(&ppath)?,
                 });
             }
             other => {
@@ -493,6 +521,10 @@ fn resolve_receiver(id: &str, options: &serde_yaml::Value) -> Result<ReceiverCon
             .limits
             .max_spans_per_request
             .unwrap_or(defaults.max_spans_per_request),
+        max_attributes_per_span: raw
+            .limits
+            .max_attributes_per_span
+            .unwrap_or(defaults.max_attributes_per_span),
     };
     if limits.max_attribute_value_size < 64 {
         return Err(ConfigError::invalid(

@@ -6,12 +6,17 @@
 //! `labels.jsonl` with `session_id`, `library` and `label` per session. Each library is replayed
 //! through its own fresh [`replay::pipeline`] (the session and tool processors of the default
 //! config: `session`, `schema_drift`, `tool_outcome`, `auth_rot`, `silent_failure`, `tool_loop`;
-//! default options) in capture order, on a simulated clock
+//! default options) in capture order, or with [`Daemons::One`] all libraries through one
+//! pipeline, interleaved in capture order as one daemon would receive them; on a simulated clock
 //! (half a second between requests). The [`Report`] gives precision and recall per failure mode
 //! (a session is predicted positive for a mode when its summary has a finding of that kind) and
 //! the false-positive rate on `ok` sessions (an `ok` session with any finding of an in-scope
-//! kind). Labels outside [`MODES`] (such as `goal_not_met`) are not scored, but their findings
-//! count as false positives of the modes they name.
+//! kind). Labels outside [`MODES`] are not scored, but their findings count as false positives
+//! of the modes they name. [`Report::below`] lists the modes under an F1 bar, so that
+//! `spotter detection DIR --min-f1 X` can gate on it.
+//!
+//! Captured requests may be stored gzip-compressed whatever their format (`.pb.gz`,
+//! `.json.gz`), as the wide corpus under `tests/corpus/out/` stores them.
 
 pub mod replay;
 
@@ -24,7 +29,13 @@ use serde::Deserialize;
 use crate::summary::SessionSummary;
 
 /// The failure modes scored, named as the labels and the finding kinds name them.
-pub const MODES: &[&str] = &["auth_rot", "schema_drift", "silent_failure", "tool_loop"];
+pub const MODES: &[&str] = &[
+    "auth_rot",
+    "schema_drift",
+    "silent_failure",
+    "tool_loop",
+    "goal_not_met",
+];
 
 #[derive(Debug, thiserror::Error)]
 pub enum DetectionError {
@@ -88,6 +99,16 @@ impl ModeScore {
             self.true_positives + self.false_negatives,
         )
     }
+
+    /// The harmonic mean of precision and recall (0 when both are 0).
+    pub fn f1(&self) -> f64 {
+        let (p, r) = (self.precision(), self.recall());
+        if p + r == 0.0 {
+            0.0
+        } else {
+            2.0 * p * r / (p + r)
+        }
+    }
 }
 
 fn ratio(a: usize, b: usize) -> f64 {
@@ -118,6 +139,11 @@ impl Report {
         }
     }
 
+    /// Modes whose F1 is below `min_f1`.
+    pub fn below(&self, min_f1: f64) -> Vec<&ModeScore> {
+        self.modes.iter().filter(|m| m.f1() < min_f1).collect()
+    }
+
     pub fn mode(&self, mode: &str) -> Option<&ModeScore> {
         self.modes.iter().find(|m| m.mode == mode)
     }
@@ -140,16 +166,17 @@ impl fmt::Display for Report {
         writeln!(f, "detection on {} labelled sessions", self.sessions.len())?;
         writeln!(
             f,
-            "{:<16} {:>9} {:>7} {:>4} {:>4} {:>4}",
-            "mode", "precision", "recall", "tp", "fp", "fn"
+            "{:<16} {:>9} {:>7} {:>5} {:>4} {:>4} {:>4}",
+            "mode", "precision", "recall", "f1", "tp", "fp", "fn"
         )?;
         for m in &self.modes {
             writeln!(
                 f,
-                "{:<16} {:>9.2} {:>7.2} {:>4} {:>4} {:>4}",
+                "{:<16} {:>9.2} {:>7.2} {:>5.2} {:>4} {:>4} {:>4}",
                 m.mode,
                 m.precision(),
                 m.recall(),
+                m.f1(),
                 m.true_positives,
                 m.false_positives,
                 m.false_negatives
@@ -221,13 +248,24 @@ pub enum Delivery {
     Reversed,
 }
 
-/// Replay one library folder and return its session summaries.
-pub fn replay_library(
+/// Replay every library folder of `dir` through **one** chain, as one daemon would receive
+/// them: the requests of all libraries interleaved in capture order (the `seq` of each
+/// request's `.meta.json`; files without one follow in name order). Returns the summaries by
+/// session id.
+pub fn replay_folder(
     dir: &Path,
+    libraries: &[&str],
     delivery: Delivery,
-) -> Result<Vec<SessionSummary>, DetectionError> {
+) -> Result<BTreeMap<String, SessionSummary>, DetectionError> {
+    let mut files = Vec::new();
+    for lib in libraries {
+        for file in replay::request_files(&dir.join(lib))? {
+            files.push((replay::capture_seq(&file), lib.to_string(), file));
+        }
+    }
+    files.sort();
     let mut chain = replay::Chain::detection()?;
-    for file in replay::request_files(dir)? {
+    for (_, _, file) in files {
         let req = replay::decode(&file)?;
         match delivery {
             Delivery::Original => chain.feed(req),
@@ -240,7 +278,11 @@ pub fn replay_library(
             Delivery::Reversed => chain.feed(replay::reversed(req)),
         }
     }
-    Ok(chain.finish())
+    Ok(chain
+        .finish()
+        .into_iter()
+        .map(|s| (s.session_id.clone(), s))
+        .collect())
 }
 
 /// Replay every library of `dir` as captured and score the findings against
@@ -249,20 +291,46 @@ pub fn run(dir: &Path) -> Result<Report, DetectionError> {
     run_with(dir, Delivery::Original)
 }
 
+/// How many pipelines the libraries of a folder are replayed through.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Daemons {
+    /// A fresh pipeline per library folder.
+    #[default]
+    PerLibrary,
+    /// One pipeline for all libraries, requests interleaved in capture order, as one daemon
+    /// receiving every agent would see them.
+    One,
+}
+
 /// [`run`] with another delivery of the same requests.
 pub fn run_with(dir: &Path, delivery: Delivery) -> Result<Report, DetectionError> {
+    run_replay(dir, delivery, Daemons::PerLibrary)
+}
+
+/// [`run_with`], choosing how many pipelines replay the libraries. Session ids are unique
+/// across libraries.
+pub fn run_replay(
+    dir: &Path,
+    delivery: Delivery,
+    daemons: Daemons,
+) -> Result<Report, DetectionError> {
     let labels = read_labels(&dir.join("labels.jsonl"))?;
     let libraries: BTreeSet<&str> = labels.iter().map(|l| l.library.as_str()).collect();
-    let mut summaries: BTreeMap<(String, String), SessionSummary> = BTreeMap::new();
-    for lib in libraries {
-        for s in replay_library(&dir.join(lib), delivery)? {
-            summaries.insert((lib.to_string(), s.session_id.clone()), s);
+    let libraries: Vec<&str> = libraries.into_iter().collect();
+    let summaries = match daemons {
+        Daemons::One => replay_folder(dir, &libraries, delivery)?,
+        Daemons::PerLibrary => {
+            let mut all = BTreeMap::new();
+            for lib in &libraries {
+                all.extend(replay_folder(dir, &[lib], delivery)?);
+            }
+            all
         }
-    }
+    };
     let mut sessions = Vec::new();
     let mut missing = Vec::new();
     for l in &labels {
-        let Some(summary) = summaries.get(&(l.library.clone(), l.session_id.clone())) else {
+        let Some(summary) = summaries.get(&l.session_id) else {
             missing.push(l.session_id.clone());
             continue;
         };
@@ -330,6 +398,27 @@ mod tests {
         };
         assert!((m.precision() - 0.9).abs() < 1e-9);
         assert_eq!(m.recall(), 1.0);
+        assert!((m.f1() - 2.0 * 0.9 / 1.9).abs() < 1e-9);
+    }
+
+    #[test]
+    fn f1_is_zero_when_nothing_is_found() {
+        let m = ModeScore {
+            mode: "goal_not_met",
+            true_positives: 0,
+            false_positives: 0,
+            false_negatives: 4,
+        };
+        assert_eq!(m.f1(), 0.0);
+        let report = Report {
+            sessions: Vec::new(),
+            modes: vec![m],
+            ok_sessions: 0,
+            ok_with_findings: 0,
+            missing: Vec::new(),
+        };
+        assert_eq!(report.below(0.5).len(), 1);
+        assert!(report.below(0.0).is_empty());
     }
 
     #[test]

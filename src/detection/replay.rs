@@ -40,7 +40,8 @@ pub fn pipeline() -> Result<Vec<String>, DetectionError> {
 /// Simulated time between two captured requests.
 const REQUEST_GAP: Duration = Duration::from_millis(500);
 
-/// Decode one captured request: protobuf, gzip protobuf or OTLP/JSON.
+/// Decode one captured request: protobuf or OTLP/JSON, either of them possibly gzip-compressed
+/// (`.pb`, `.pb.gz`, `.json`, `.json.gz`; a bare `.gz` is protobuf).
 pub fn decode(path: &Path) -> Result<ExportTraceServiceRequest, DetectionError> {
     let read_err = |source| DetectionError::Read {
         path: path.to_path_buf(),
@@ -52,9 +53,6 @@ pub fn decode(path: &Path) -> Result<ExportTraceServiceRequest, DetectionError> 
         path: path.to_path_buf(),
         message,
     };
-    if name.ends_with(".json") {
-        return serde_json::from_slice(&bytes).map_err(|e| decode_err(e.to_string()));
-    }
     let raw = if name.ends_with(".gz") {
         let mut raw = Vec::new();
         flate2::read::GzDecoder::new(&bytes[..])
@@ -64,6 +62,9 @@ pub fn decode(path: &Path) -> Result<ExportTraceServiceRequest, DetectionError> 
     } else {
         bytes
     };
+    if name.trim_end_matches(".gz").ends_with(".json") {
+        return serde_json::from_slice(&raw).map_err(|e| decode_err(e.to_string()));
+    }
     ExportTraceServiceRequest::decode(&raw[..]).map_err(|e| decode_err(e.to_string()))
 }
 
@@ -83,6 +84,23 @@ pub fn request_files(dir: &Path) -> Result<Vec<PathBuf>, DetectionError> {
         .collect();
     files.sort();
     Ok(files)
+}
+
+/// The capture number of a request file: `seq` in the `.meta.json` beside it (`00012.pb.gz` ->
+/// `00012.meta.json`), or `u64::MAX` when there is none.
+pub fn capture_seq(file: &Path) -> u64 {
+    let Some(stem) = file
+        .file_name()
+        .and_then(|n| n.to_str())
+        .and_then(|n| n.split('.').next())
+    else {
+        return u64::MAX;
+    };
+    std::fs::read(file.with_file_name(format!("{stem}.meta.json")))
+        .ok()
+        .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
+        .and_then(|v| v.get("seq").and_then(|s| s.as_u64()))
+        .unwrap_or(u64::MAX)
 }
 
 /// The detection pipeline driven by the shared [`processor::chain::Chain`] on a simulated

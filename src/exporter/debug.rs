@@ -12,6 +12,7 @@ use serde::Deserialize;
 use super::{queue::QueueSettings, retry::RetrySettings, Built, ExportError, Exporter};
 use crate::config::ConfigError;
 use crate::pipeline::{Batch, Payload};
+use crate::telemetry::logging::Escaped;
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -79,7 +80,7 @@ impl Exporter for DebugExporter {
                                 exporter = %self.id,
                                 trace_id = %hex(&span.trace_id),
                                 span_id = %hex(&span.span_id),
-                                name = %span.name,
+                                name = %Escaped(&span.name),
                                 status = span.status.as_ref().map(|s| s.code).unwrap_or(0),
                                 "span"
                             );

@@ -13,6 +13,9 @@ use crate::pipeline::Batch;
 use crate::semconv::profile::{self, Profile};
 use crate::telemetry::events;
 
+/// How long consumers get to stop after the shutdown deadline.
+pub const HARD_STOP_GRACE: Duration = Duration::from_millis(300);
+
 /// One exporter with its sending queue and consumer tasks.
 pub struct ExporterRunner {
     id: String,
@@ -21,6 +24,8 @@ pub struct ExporterRunner {
     consumers: std::sync::Mutex<Vec<JoinHandle<()>>>,
     /// Flipped when the shutdown deadline passes: consumers stop retrying.
     hard_stop: watch::Sender<bool>,
+    /// Spans and log records given up on because the shutdown deadline passed.
+    abandoned: [std::sync::atomic::AtomicUsize; 2],
     profile: Option<Profile>,
 }
 
@@ -49,6 +54,7 @@ impl ExporterRunner {
             exporter: Arc::from(built.exporter),
             consumers: std::sync::Mutex::new(Vec::new()),
             hard_stop,
+            abandoned: Default::default(),
             profile: built.profile,
         });
         events::exporter_queue(id, 0, 0, runner.queue.capacity());
@@ -127,7 +133,18 @@ impl ExporterRunner {
         let mut backoff = Backoff::new(retry);
         let mut stop = self.hard_stop.subscribe();
         loop {
-            let attempt = tokio::time::timeout(timeout, self.exporter.export(batch)).await;
+            if *stop.borrow() {
+                // The shutdown deadline passed: no new attempt.
+                self.abandon(signal, items);
+                return;
+            }
+            let attempt = tokio::select! {
+                a = tokio::time::timeout(timeout, self.exporter.export(batch)) => a,
+                _ = crate::pipeline::stopped(&mut stop) => {
+                    self.abandon(signal, items);
+                    return;
+                }
+            };
             let err = match attempt {
                 Ok(Ok(())) => {
                     events::exporter_sent(
@@ -163,24 +180,51 @@ impl ExporterRunner {
         }
     }
 
-    /// Stop taking batches, deliver what is queued, and give up at `deadline`.
+    /// A batch given up on at the shutdown deadline.
+    fn abandon(&self, signal: crate::pipeline::Signal, items: usize) {
+        let slot = match signal {
+            crate::pipeline::Signal::Traces => 0,
+            crate::pipeline::Signal::Logs => 1,
+        };
+        self.abandoned[slot].fetch_add(items, std::sync::atomic::Ordering::AcqRel);
+    }
+
+    /// Stop taking batches, deliver what is queued, and give up at `deadline`: the attempts in
+    /// progress are cut, nothing more is tried, and this returns within [`HARD_STOP_GRACE`].
     ///
-    /// `give_up` runs once the deadline passes, before anything still queued is dropped (the
-    /// write-ahead log then keeps it for the next start).
-    pub async fn drain(&self, deadline: Instant, give_up: &(dyn Fn() + Sync)) {
+    /// `durable` says whether the write-ahead log keeps what is given up (it is replayed at the
+    /// next start); otherwise every undelivered span and log record is counted in
+    /// `otelcol_exporter_send_failed_*` and their exact numbers are logged. `give_up` runs once
+    /// the deadline passes, before anything is dropped.
+    pub async fn drain(&self, deadline: Instant, durable: bool, give_up: &(dyn Fn() + Sync)) {
         self.queue.close();
         let handles = std::mem::take(&mut *self.consumers.lock().expect("consumers lock"));
+        let aborts: Vec<_> = handles.iter().map(|h| h.abort_handle()).collect();
         let all = futures::future::join_all(handles);
         tokio::pin!(all);
         let until = tokio::time::Instant::from_std(deadline);
         if tokio::time::timeout_at(until, &mut all).await.is_err() {
-            tracing::warn!(exporter = %self.id, queued = self.queue.len(), "shutdown deadline reached, abandoning retries");
             give_up();
             let _ = self.hard_stop.send(true);
-            // Consumers now finish their current attempt and count what is left as failed.
-            let _ = tokio::time::timeout(Duration::from_secs(5), all).await;
+            // Consumers now cut their attempt and count the rest of the queue as abandoned.
+            if tokio::time::timeout(HARD_STOP_GRACE, all).await.is_err() {
+                aborts.iter().for_each(|a| a.abort());
+            }
+            let spans = self.abandoned[0].load(std::sync::atomic::Ordering::Acquire);
+            let logs = self.abandoned[1].load(std::sync::atomic::Ordering::Acquire);
+            if durable {
+                tracing::warn!(exporter = %self.id, spans, log_records = logs, "shutdown deadline reached: undelivered data stays in the write-ahead log for the next start");
+            } else {
+                if spans > 0 {
+                    events::exporter_send_failed(&self.id, crate::pipeline::Signal::Traces, spans);
+                }
+                if logs > 0 {
+                    events::exporter_send_failed(&self.id, crate::pipeline::Signal::Logs, logs);
+                }
+                tracing::error!(exporter = %self.id, spans, log_records = logs, "shutdown deadline reached: undelivered data dropped and counted as failed");
+            }
         }
-        self.exporter.shutdown().await;
+        let _ = tokio::time::timeout(HARD_STOP_GRACE, self.exporter.shutdown()).await;
         self.report_queue();
     }
 

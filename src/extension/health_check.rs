@@ -16,6 +16,9 @@ use super::Health;
 use crate::listener::Protocol;
 use crate::telemetry::events;
 
+/// Connections each telemetry listener serves at once (part of `listener::RESERVED_FILES`).
+const TELEMETRY_CONNECTIONS: usize = 32;
+
 fn text(status: StatusCode, body: impl Into<Bytes>, content_type: &str) -> Response<Full<Bytes>> {
     Response::builder()
         .status(status)
@@ -82,9 +85,26 @@ pub async fn serve(
             }
         });
     }
-    crate::listener::spawn(listener, None, Protocol::Http, stop, move |req| {
-        let resp = route(&req, &health, metrics.as_ref());
-        async move { resp }
-    });
+    let limits = crate::config::ConnectionLimits {
+        max_connections: TELEMETRY_CONNECTIONS,
+        ..Default::default()
+    };
+    let name = if metrics.is_some() {
+        "metrics"
+    } else {
+        "health"
+    };
+    crate::listener::spawn(
+        listener,
+        None,
+        Protocol::Http,
+        limits,
+        name,
+        stop,
+        move |req| {
+            let resp = route(&req, &health, metrics.as_ref());
+            async move { resp }
+        },
+    );
     Ok(local)
 }

@@ -63,6 +63,41 @@ impl Ticket {
 }
 
 impl Ticket {
+    /// Charge `extra` more bytes if they fit the budget (a request body growing as it is read);
+    /// false, with nothing charged, when they do not. A ticket alone in flight may always grow,
+    /// as [`MemoryGuard::admit`] admits a request alone whatever its size.
+    pub fn try_grow(&self, extra: usize) -> bool {
+        if extra == 0 {
+            return true;
+        }
+        let own = self.bytes.load(Ordering::Acquire);
+        let guard = &self.guard;
+        let mut current = guard.in_flight.load(Ordering::Acquire);
+        loop {
+            if current > own && current + extra > guard.limit {
+                metrics::counter!(REFUSED_REQUESTS).increment(1);
+                return false;
+            }
+            match guard.in_flight.compare_exchange_weak(
+                current,
+                current + extra,
+                Ordering::AcqRel,
+                Ordering::Acquire,
+            ) {
+                Ok(_) => break,
+                Err(actual) => current = actual,
+            }
+        }
+        self.bytes.fetch_add(extra, Ordering::AcqRel);
+        metrics::gauge!(IN_FLIGHT_BYTES).set((current + extra) as f64);
+        true
+    }
+
+    /// Bytes this ticket holds.
+    pub fn bytes(&self) -> usize {
+        self.bytes.load(Ordering::Acquire)
+    }
+
     /// A ticket of its own for a small part of the admitted data that will outlive the rest
     /// (a span a processor holds back): it charges `bytes` anew and shares the write-ahead log
     /// record, so the request's memory goes back when the rest is delivered while the record
@@ -186,6 +221,21 @@ mod tests {
         drop(request);
         assert_eq!(guard.in_flight(), 10);
         drop(part);
+        assert_eq!(guard.in_flight(), 0);
+    }
+
+    #[test]
+    fn a_ticket_grows_while_it_fits_and_alone_whatever_its_size() {
+        let guard = MemoryGuard::new(100);
+        let a = guard.admit(10).unwrap();
+        let b = guard.admit(10).unwrap();
+        assert!(a.try_grow(70));
+        assert!(!b.try_grow(20), "past the limit with another in flight");
+        assert_eq!(guard.in_flight(), 90);
+        drop(a);
+        assert!(b.try_grow(500), "alone, it may grow");
+        assert_eq!(b.bytes(), 510);
+        drop(b);
         assert_eq!(guard.in_flight(), 0);
     }
 

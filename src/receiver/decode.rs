@@ -15,6 +15,10 @@ use crate::pipeline::{Batch, Signal};
 pub enum DecodeError {
     #[error("cannot decode protobuf {what}: {message}")]
     Protobuf { what: &'static str, message: String },
+    /// Past the protobuf decoder's recursion limit of 100 nested messages: about 31 levels of
+    /// maps or 47 of lists inside an attribute value or log body.
+    #[error("cannot decode protobuf {what}: values nested deeper than 100 messages (about 31 levels of maps or 47 of lists in an attribute or log body)")]
+    TooDeep { what: &'static str },
     #[error("cannot decode OTLP/JSON {what}: {message}")]
     Json { what: &'static str, message: String },
     #[error("cannot decompress {encoding} body: {message}")]
@@ -30,6 +34,16 @@ pub enum DecodeError {
 pub enum Format {
     Protobuf,
     Json,
+}
+
+/// A protobuf decode error; running into the recursion limit is named as such.
+fn protobuf_error(what: &'static str, e: prost::DecodeError) -> DecodeError {
+    let message = e.to_string();
+    if message.contains("recursion limit") {
+        DecodeError::TooDeep { what }
+    } else {
+        DecodeError::Protobuf { what, message }
+    }
 }
 
 /// Undo `Content-Encoding`, refusing to inflate past `limit` bytes (compression bombs).
@@ -88,16 +102,10 @@ pub fn decode(
     match (signal, format) {
         (Signal::Traces, Format::Protobuf) => ExportTraceServiceRequest::decode(body)
             .map(|r| Batch::traces(r, received))
-            .map_err(|e| DecodeError::Protobuf {
-                what,
-                message: e.to_string(),
-            }),
+            .map_err(|e| protobuf_error(what, e)),
         (Signal::Logs, Format::Protobuf) => ExportLogsServiceRequest::decode(body)
             .map(|r| Batch::logs(r, received))
-            .map_err(|e| DecodeError::Protobuf {
-                what,
-                message: e.to_string(),
-            }),
+            .map_err(|e| protobuf_error(what, e)),
         (Signal::Traces, Format::Json) => serde_json::from_slice::<ExportTraceServiceRequest>(body)
             .map(|r| Batch::traces(r, received))
             .map_err(|e| DecodeError::Json {
@@ -243,11 +251,14 @@ mod tests {
 pub struct Limited {
     pub truncated_values: usize,
     pub spans_over_cap: i64,
+    /// Span attributes dropped past `max_attributes_per_span`.
+    pub dropped_attributes: usize,
 }
 
 /// Cut string attribute values (span, event, link, resource and log attributes, and log bodies)
-/// longer than `max_value` bytes, marking how much was cut, and reject spans past
-/// `max_spans` in the request.
+/// longer than `max_value` bytes, marking how much was cut; drop span attributes past
+/// `max_attributes_per_span` (counted in the span's `dropped_attributes_count`); and reject
+/// spans past `max_spans` in the request.
 pub fn apply_limits(batch: &mut Batch, limits: &crate::config::ReceiverLimits) -> Limited {
     use opentelemetry_proto::tonic::common::v1::{any_value::Value, AnyValue, KeyValue};
 
@@ -298,6 +309,17 @@ pub fn apply_limits(batch: &mut Batch, limits: &crate::config::ReceiverLimits) -
                     }
                     kept += ss.spans.len();
                     for span in &mut ss.spans {
+                        let over = span
+                            .attributes
+                            .len()
+                            .saturating_sub(limits.max_attributes_per_span);
+                        if over > 0 {
+                            span.attributes.truncate(limits.max_attributes_per_span);
+                            span.dropped_attributes_count = span
+                                .dropped_attributes_count
+                                .saturating_add(u32::try_from(over).unwrap_or(u32::MAX));
+                            out.dropped_attributes += over;
+                        }
                         cut_all(&mut span.attributes, max, n);
                         for e in &mut span.events {
                             cut_all(&mut e.attributes, max, n);
@@ -350,6 +372,7 @@ mod limit_tests {
         let limits = ReceiverLimits {
             max_attribute_value_size: 65,
             max_spans_per_request: 10,
+            ..ReceiverLimits::default()
         };
         let got = apply_limits(&mut batch, &limits);
         assert_eq!(got.truncated_values, 1);
@@ -370,14 +393,92 @@ mod limit_tests {
         assert!(s.ends_with("…[truncated 136 bytes]"), "{s}");
     }
 
+    /// A span attribute of `depth` nested maps (or lists) around a string.
+    fn nested_request(depth: usize, maps: bool) -> Vec<u8> {
+        use opentelemetry_proto::tonic::common::v1::{
+            any_value::Value, AnyValue, ArrayValue, KeyValue, KeyValueList,
+        };
+        use prost::Message;
+        let mut v = AnyValue {
+            value: Some(Value::StringValue("leaf".into())),
+        };
+        for _ in 0..depth {
+            let value = if maps {
+                Value::KvlistValue(KeyValueList {
+                    values: vec![KeyValue {
+                        key: "k".into(),
+                        value: Some(v),
+                        ..Default::default()
+                    }],
+                })
+            } else {
+                Value::ArrayValue(ArrayValue { values: vec![v] })
+            };
+            v = AnyValue { value: Some(value) };
+        }
+        let mut req = trace_request(1);
+        req.resource_spans[0].scope_spans[0].spans[0]
+            .attributes
+            .push(KeyValue {
+                key: "deep".into(),
+                value: Some(v),
+                ..Default::default()
+            });
+        req.encode_to_vec()
+    }
+
+    #[test]
+    fn the_documented_nesting_limit_holds_and_is_named() {
+        let decodes = |depth, maps| {
+            decode(
+                Signal::Traces,
+                Format::Protobuf,
+                &nested_request(depth, maps),
+                Instant::now(),
+            )
+        };
+        assert!(decodes(31, true).is_ok());
+        assert!(matches!(
+            decodes(32, true),
+            Err(DecodeError::TooDeep { .. })
+        ));
+        assert!(decodes(47, false).is_ok());
+        assert!(matches!(
+            decodes(48, false),
+            Err(DecodeError::TooDeep { .. })
+        ));
+    }
+
     #[test]
     fn spans_past_the_cap_are_rejected() {
         let mut batch = Batch::traces(trace_request(7), Instant::now());
         let limits = ReceiverLimits {
             max_attribute_value_size: 1024,
             max_spans_per_request: 5,
+            ..ReceiverLimits::default()
         };
         assert_eq!(apply_limits(&mut batch, &limits).spans_over_cap, 2);
         assert_eq!(batch.items(), 5);
+    }
+
+    #[test]
+    fn attributes_past_the_cap_are_dropped_and_counted_on_the_span() {
+        let mut req = trace_request(1);
+        let span = &mut req.resource_spans[0].scope_spans[0].spans[0];
+        span.attributes = (0..10).map(|i| kv(&format!("a{i}"), "v")).collect();
+        span.dropped_attributes_count = 2;
+        let mut batch = Batch::traces(req, Instant::now());
+        let limits = ReceiverLimits {
+            max_attributes_per_span: 4,
+            ..ReceiverLimits::default()
+        };
+        assert_eq!(apply_limits(&mut batch, &limits).dropped_attributes, 6);
+        let Payload::Traces(req) = batch.payload() else {
+            panic!()
+        };
+        let span = &req.resource_spans[0].scope_spans[0].spans[0];
+        assert_eq!(span.attributes.len(), 4);
+        assert_eq!(span.attributes[3].key, "a3");
+        assert_eq!(span.dropped_attributes_count, 8);
     }
 }

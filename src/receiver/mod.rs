@@ -23,8 +23,38 @@ use prost::Message;
 pub use decode::{DecodeError, Format};
 
 use crate::extension::file_storage::Replayed;
-use crate::pipeline::{footprint, Batch, Intake, Signal, SubmitError};
+use crate::pipeline::{footprint, Batch, Intake, Signal, SubmitError, Ticket};
 use crate::telemetry::events;
+
+/// What a reload replaces in a running receiver listener.
+pub enum Swap {
+    Grpc(otlp_grpc::Swap),
+    Http(otlp_http::Swap),
+}
+
+impl Swap {
+    /// Point the listener `key` at `intake`, with the options of `receiver` when the key is one
+    /// of its protocols.
+    pub fn update(&self, key: &str, receiver: &crate::config::ReceiverConfig, intake: Intake) {
+        let prefix = format!("receivers.{}.protocols.", receiver.id);
+        let Some(proto) = key.strip_prefix(&prefix) else {
+            return;
+        };
+        match (self, proto) {
+            (Swap::Grpc(s), "grpc") => {
+                if let Some(g) = &receiver.grpc {
+                    s.update(&receiver.id, g, receiver.auth.clone(), intake);
+                }
+            }
+            (Swap::Http(s), "http") => {
+                if let Some(h) = &receiver.http {
+                    s.update(&receiver.id, h, receiver.auth.clone(), intake);
+                }
+            }
+            _ => {}
+        }
+    }
+}
 
 /// Why a request was not accepted.
 #[derive(Debug, thiserror::Error)]
@@ -92,7 +122,9 @@ impl Accepted {
 
 /// Decode an (already decompressed) body and hand it to the pipelines: admit it into the memory
 /// budget, decode, check and limit spans, write it ahead to the log when `file_storage` is on,
-/// and submit it. Only after all of that is the request acknowledged.
+/// and submit it. Only after all of that is the request acknowledged. `admitted` is the ticket
+/// a transport that counts bytes as it reads them already holds; it is grown to the body's
+/// decompressed size, or the request refused when that does not fit.
 pub async fn ingest(
     intake: &Intake,
     receiver: &str,
@@ -100,10 +132,18 @@ pub async fn ingest(
     signal: Signal,
     format: Format,
     body: Bytes,
+    admitted: Option<Ticket>,
 ) -> Result<Accepted, IngestError> {
     let received = Instant::now();
     let body_len = body.len();
-    let mut ticket = match intake.admit(body_len) {
+    let admitted = match admitted {
+        Some(t) if t.try_grow(body_len.saturating_sub(t.bytes())) => Ok(t),
+        Some(_) => Err(SubmitError::Overloaded {
+            retry_after: crate::pipeline::RETRY_AFTER,
+        }),
+        None => intake.admit(body_len),
+    };
+    let mut ticket = match admitted {
         Ok(t) => t,
         Err(e) => {
             events::receiver_request(receiver, transport, "refused");
@@ -134,7 +174,11 @@ pub async fn ingest(
             ticket.grow(footprint::of(batch.payload()).saturating_sub(body_len));
             let rejected = decode::reject_invalid_spans(&mut batch);
             let limited = decode::apply_limits(&mut batch, &intake.limits);
-            if format == Format::Protobuf && rejected.count == 0 && limited.truncated_values == 0 {
+            if format == Format::Protobuf
+                && rejected.count == 0
+                && limited.truncated_values == 0
+                && limited.dropped_attributes == 0
+            {
                 // Nothing was cut or dropped, so the body is still the exact encoding.
                 batch.keep_wire(body.clone());
             }
@@ -143,6 +187,9 @@ pub async fn ingest(
     };
     if limited.truncated_values > 0 {
         events::receiver_truncated(receiver, limited.truncated_values);
+    }
+    if limited.dropped_attributes > 0 {
+        events::receiver_dropped_attributes(receiver, limited.dropped_attributes);
     }
     if limited.spans_over_cap > 0 {
         rejected.count += limited.spans_over_cap;

@@ -32,9 +32,38 @@ struct State {
     intake: Intake,
     auth: Option<BearerAuth>,
     max_message: usize,
+    read_timeout: std::time::Duration,
 }
 
-/// Bind and serve gRPC (HTTP/2) until `stop` flips.
+impl State {
+    fn new(id: &str, config: &GrpcServerConfig, auth: Option<BearerAuth>, intake: Intake) -> Self {
+        State {
+            id: id.to_string(),
+            intake,
+            auth,
+            max_message: config.max_recv_msg_size,
+            read_timeout: config.connections.read_timeout,
+        }
+    }
+}
+
+/// What a reload replaces in a running OTLP/gRPC receiver: the pipelines it feeds and its
+/// request options. The listener and its connections (and clients' channels) stay.
+pub struct Swap(Arc<listener::Slot<State>>);
+
+impl Swap {
+    pub fn update(
+        &self,
+        id: &str,
+        config: &GrpcServerConfig,
+        auth: Option<BearerAuth>,
+        intake: Intake,
+    ) {
+        self.0.set(State::new(id, config, auth, intake));
+    }
+}
+
+/// Bind and serve gRPC (HTTP/2) until `stop` flips; connections then get a GOAWAY.
 pub async fn serve(
     id: &str,
     config: &GrpcServerConfig,
@@ -42,19 +71,21 @@ pub async fn serve(
     tls: Option<TlsAcceptor>,
     intake: Intake,
     stop: watch::Receiver<bool>,
-) -> std::io::Result<(SocketAddr, JoinHandle<()>)> {
+) -> std::io::Result<(SocketAddr, JoinHandle<()>, Swap)> {
     let (tcp, local) = listener::bind(config.endpoint).await?;
-    let state = Arc::new(State {
-        id: id.to_string(),
-        intake,
-        auth,
-        max_message: config.max_recv_msg_size,
-    });
+    let slot = listener::Slot::new(State::new(id, config, auth, intake));
+    let state = slot.clone();
     tracing::info!(receiver = id, endpoint = %local, tls = tls.is_some(), "OTLP/gRPC receiver listening");
-    let task = listener::spawn(tcp, tls, Protocol::Grpc, stop, move |req| {
-        route(state.clone(), req)
-    });
-    Ok((local, task))
+    let task = listener::spawn(
+        tcp,
+        tls,
+        Protocol::Grpc,
+        config.connections,
+        &format!("{id}/grpc"),
+        stop,
+        move |req| route(state.get(), req),
+    );
+    Ok((local, task, Swap(slot)))
 }
 
 struct ExportSvc {
@@ -78,6 +109,7 @@ impl tonic::server::UnaryService<Bytes> for ExportSvc {
                 signal,
                 Format::Protobuf,
                 body,
+                None,
             )
             .await
             {
@@ -117,6 +149,16 @@ async fn route(
             return Status::unauthenticated("missing or invalid bearer token").into_http();
         }
     }
+    if state.intake.saturated() {
+        // Refused before the message is read: it would not be admitted anyway.
+        crate::telemetry::events::receiver_request(&state.id, TRANSPORT, "refused");
+        return status_with_retry(
+            Code::ResourceExhausted,
+            "spotter's memory budget is used up, retry later".to_string(),
+            RETRY_AFTER,
+        )
+        .into_http();
+    }
     let mut accept = EnabledCompressionEncodings::default();
     accept.enable(CompressionEncoding::Gzip);
     accept.enable(CompressionEncoding::Zstd);
@@ -124,5 +166,13 @@ async fn route(
     let mut grpc = tonic::server::Grpc::new(RawCodec)
         .apply_compression_config(accept, EnabledCompressionEncodings::default())
         .apply_max_message_size_config(Some(max), None);
-    grpc.unary(ExportSvc { state, signal }, req).await
+    let read_timeout = state.read_timeout;
+    match tokio::time::timeout(read_timeout, grpc.unary(ExportSvc { state, signal }, req)).await {
+        Ok(resp) => resp,
+        Err(_) => Status::deadline_exceeded(format!(
+            "request not received and handled within {}s",
+            read_timeout.as_secs_f64()
+        ))
+        .into_http(),
+    }
 }

@@ -10,8 +10,9 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use bytes::Bytes;
+use bytes::BytesMut;
 use http::{HeaderValue, Method, Request, Response, StatusCode};
-use http_body_util::{BodyExt, Full, Limited};
+use http_body_util::{BodyExt, Full};
 use hyper::body::Incoming;
 use prost::Message;
 use tokio::sync::watch;
@@ -21,7 +22,8 @@ use tokio_rustls::TlsAcceptor;
 use super::{decode, ingest, DecodeError, Format, IngestError};
 use crate::config::{BearerAuth, HttpServerConfig};
 use crate::listener::{self, Protocol};
-use crate::pipeline::{Intake, Signal, SubmitError};
+use crate::pipeline::{Intake, Signal, SubmitError, Ticket};
+use crate::telemetry::events;
 
 const TRANSPORT: &str = "http";
 
@@ -31,10 +33,40 @@ struct State {
     auth: Option<BearerAuth>,
     max_body: usize,
     max_decompressed: usize,
+    read_timeout: std::time::Duration,
 }
 
-/// Bind and serve; the returned task ends when `stop` flips (open connections finish on their
-/// own and get 503s from then on).
+impl State {
+    fn new(id: &str, config: &HttpServerConfig, auth: Option<BearerAuth>, intake: Intake) -> Self {
+        State {
+            id: id.to_string(),
+            intake,
+            auth,
+            max_body: config.max_request_body_size,
+            max_decompressed: config.max_decompressed_body_size,
+            read_timeout: config.connections.read_timeout,
+        }
+    }
+}
+
+/// What a reload replaces in a running OTLP/HTTP receiver: the pipelines it feeds and its
+/// request options. The listener and its connections stay.
+pub struct Swap(Arc<listener::Slot<State>>);
+
+impl Swap {
+    pub fn update(
+        &self,
+        id: &str,
+        config: &HttpServerConfig,
+        auth: Option<BearerAuth>,
+        intake: Intake,
+    ) {
+        self.0.set(State::new(id, config, auth, intake));
+    }
+}
+
+/// Bind and serve; the returned task ends when `stop` flips, after which every connection is
+/// closed cleanly (`Connection: close` after its request in progress).
 pub async fn serve(
     id: &str,
     config: &HttpServerConfig,
@@ -42,21 +74,24 @@ pub async fn serve(
     tls: Option<TlsAcceptor>,
     intake: Intake,
     stop: watch::Receiver<bool>,
-) -> std::io::Result<(SocketAddr, JoinHandle<()>)> {
+) -> std::io::Result<(SocketAddr, JoinHandle<()>, Swap)> {
     let (tcp, local) = listener::bind(config.endpoint).await?;
-    let state = Arc::new(State {
-        id: id.to_string(),
-        intake,
-        auth,
-        max_body: config.max_request_body_size,
-        max_decompressed: config.max_decompressed_body_size,
-    });
+    let slot = listener::Slot::new(State::new(id, config, auth, intake));
+    let state = slot.clone();
     tracing::info!(receiver = id, endpoint = %local, tls = tls.is_some(), "OTLP/HTTP receiver listening");
-    let task = listener::spawn(tcp, tls, Protocol::Http, stop, move |req| {
-        let state = state.clone();
-        async move { handle(&state, req).await }
-    });
-    Ok((local, task))
+    let task = listener::spawn(
+        tcp,
+        tls,
+        Protocol::Http,
+        config.connections,
+        &format!("{id}/http"),
+        stop,
+        move |req| {
+            let state = state.get();
+            async move { handle(&state, req).await }
+        },
+    );
+    Ok((local, task, Swap(slot)))
 }
 
 fn format_of(content_type: Option<&HeaderValue>) -> Option<Format> {
@@ -103,6 +138,94 @@ fn with_retry_after(mut resp: Response<Full<Bytes>>, secs: u64) -> Response<Full
     resp.headers_mut()
         .insert(http::header::RETRY_AFTER, HeaderValue::from(secs.max(1)));
     resp
+}
+
+/// Why a body was not read to its end.
+enum BodyRefusal {
+    TooLarge,
+    Overloaded,
+    Slow,
+    Broken(String),
+}
+
+impl BodyRefusal {
+    fn response(self, state: &State, format: Format) -> Response<Full<Bytes>> {
+        match self {
+            BodyRefusal::TooLarge => error(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                format,
+                8,
+                &format!("request body exceeds the limit of {} bytes", state.max_body),
+            ),
+            BodyRefusal::Overloaded => {
+                events::receiver_request(&state.id, TRANSPORT, "refused");
+                with_retry_after(
+                    error(
+                        StatusCode::TOO_MANY_REQUESTS,
+                        format,
+                        8,
+                        "spotter's memory budget cannot take this request now, retry later",
+                    ),
+                    crate::pipeline::RETRY_AFTER.as_secs(),
+                )
+            }
+            BodyRefusal::Slow => error(
+                StatusCode::REQUEST_TIMEOUT,
+                format,
+                4,
+                &format!(
+                    "request body not received within {}s",
+                    state.read_timeout.as_secs_f64()
+                ),
+            ),
+            BodyRefusal::Broken(e) => error(
+                StatusCode::BAD_REQUEST,
+                format,
+                3,
+                &format!("cannot read request body: {e}"),
+            ),
+        }
+    }
+}
+
+/// Read a body within `max_body` and `read_timeout`, counting its bytes against the memory
+/// guard as they arrive: a declared length is admitted (or refused) before anything is read,
+/// and a body that grows past what the budget has free is refused at once.
+async fn read_body(
+    state: &State,
+    mut body: Incoming,
+    declared: Option<usize>,
+) -> Result<(Bytes, Ticket), BodyRefusal> {
+    if declared.is_some_and(|n| n > state.max_body) {
+        return Err(BodyRefusal::TooLarge);
+    }
+    let ticket = state
+        .intake
+        .admit(declared.unwrap_or(0))
+        .map_err(|_| BodyRefusal::Overloaded)?;
+    let read = async {
+        let mut buf = BytesMut::with_capacity(declared.unwrap_or(0));
+        while let Some(frame) = body.frame().await {
+            let frame = frame.map_err(|e| BodyRefusal::Broken(e.to_string()))?;
+            let Ok(data) = frame.into_data() else {
+                continue;
+            };
+            if buf.len() + data.len() > state.max_body {
+                return Err(BodyRefusal::TooLarge);
+            }
+            let grown = (buf.len() + data.len()).saturating_sub(ticket.bytes());
+            if !ticket.try_grow(grown) {
+                return Err(BodyRefusal::Overloaded);
+            }
+            buf.extend_from_slice(&data);
+        }
+        Ok(buf.freeze())
+    };
+    match tokio::time::timeout(state.read_timeout, read).await {
+        Ok(Ok(bytes)) => Ok((bytes, ticket)),
+        Ok(Err(refusal)) => Err(refusal),
+        Err(_) => Err(BodyRefusal::Slow),
+    }
 }
 
 async fn handle(state: &State, req: Request<Incoming>) -> Response<Full<Bytes>> {
@@ -183,29 +306,14 @@ async fn handle(state: &State, req: Request<Incoming>) -> Response<Full<Bytes>> 
         .get(http::header::CONTENT_ENCODING)
         .and_then(|v| v.to_str().ok())
         .map(str::to_string);
-    let body = match Limited::new(req.into_body(), state.max_body)
-        .collect()
-        .await
-    {
-        Ok(b) => b.to_bytes(),
-        Err(e) => {
-            if e.downcast_ref::<http_body_util::LengthLimitError>()
-                .is_some()
-            {
-                return error(
-                    StatusCode::PAYLOAD_TOO_LARGE,
-                    format,
-                    8,
-                    &format!("request body exceeds the limit of {} bytes", state.max_body),
-                );
-            }
-            return error(
-                StatusCode::BAD_REQUEST,
-                format,
-                3,
-                &format!("cannot read request body: {e}"),
-            );
-        }
+    let declared = req
+        .headers()
+        .get(http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    let (body, ticket) = match read_body(state, req.into_body(), declared).await {
+        Ok(read) => read,
+        Err(refusal) => return refusal.response(state, format),
     };
     let plain = match decode::decompress(encoding.as_deref(), &body, state.max_decompressed) {
         Ok(p) => p,
@@ -215,7 +323,17 @@ async fn handle(state: &State, req: Request<Incoming>) -> Response<Full<Bytes>> 
         Err(e) => return error(StatusCode::BAD_REQUEST, format, 3, &e.to_string()),
     };
     drop(body);
-    match ingest(&state.intake, &state.id, TRANSPORT, signal, format, plain).await {
+    match ingest(
+        &state.intake,
+        &state.id,
+        TRANSPORT,
+        signal,
+        format,
+        plain,
+        Some(ticket),
+    )
+    .await
+    {
         Ok(accepted) => {
             let ct = match format {
                 Format::Protobuf => "application/x-protobuf",

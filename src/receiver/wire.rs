@@ -35,6 +35,7 @@ pub struct Scan {
 pub fn scan(signal: Signal, body: &Bytes, limits: &ReceiverLimits) -> Option<Scan> {
     let mut check = Check {
         max_value: limits.max_attribute_value_size,
+        max_attributes: limits.max_attributes_per_span,
         ..Check::default()
     };
     match signal {
@@ -59,6 +60,7 @@ pub fn scan(signal: Signal, body: &Bytes, limits: &ReceiverLimits) -> Option<Sca
 #[derive(Default)]
 struct Check {
     max_value: usize,
+    max_attributes: usize,
     items: usize,
     repair: bool,
     bad_utf8: bool,
@@ -125,6 +127,7 @@ impl Check {
     fn span(&mut self, s: &Span) {
         let valid_id = |id: &Bytes, len: usize| id.len() == len && id.iter().any(|b| *b != 0);
         self.repair |= !valid_id(&s.trace_id, 16) || !valid_id(&s.span_id, 8);
+        self.repair |= s.attributes.len() > self.max_attributes;
         self.texts(&s.trace_state);
         self.texts(&s.name);
         self.attributes(&s.attributes);
@@ -524,6 +527,7 @@ mod tests {
         ReceiverLimits {
             max_attribute_value_size: 1024,
             max_spans_per_request: 100,
+            ..ReceiverLimits::default()
         }
     }
 

@@ -15,6 +15,7 @@
 //! the key constants to [`SpanView::str_attr`] and friends.
 
 mod cost;
+mod finding;
 mod finish;
 pub mod keys;
 mod messages;
@@ -25,6 +26,7 @@ mod usage;
 pub mod value;
 mod view;
 
+pub use finding::{Finding, Severity};
 pub use role::SpanRole;
 pub use tool::ToolCall;
 pub use usage::Usage;

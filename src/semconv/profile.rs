@@ -1,13 +1,22 @@
 //! Vendor profiles: the keys a backend reads, added to every span before export so sessions and
 //! span types show correctly whatever convention the agent used.
 //!
-//! Profiles only add keys that are absent; they never remove or change the original ones.
+//! Profiles only add keys that are absent; they never remove or change the original ones, except
+//! that the `openinference` profile adds a `spotter` entry to a JSON `metadata` object.
 //! - `langfuse`: `langfuse.session.id`, `langfuse.user.id`, `langfuse.observation.type`
 //!   (`generation`, `tool`, `agent`, `chain`, `retriever`, `embedding`, `guardrail`, `span`),
 //!   `langfuse.trace.name` (the workflow), `langfuse.release` (resource `service.version`);
+//!   `langfuse.observation.usage_details` and `cost_details` (JSON, from whatever convention
+//!   carried the usage and spotter's settled cost); `langfuse.observation.level` (`ERROR` or
+//!   `WARNING`) and `status_message` from spotter's findings; `langfuse.observation.input` /
+//!   `output` where the span has no key Langfuse reads itself (`input.value`, `gen_ai.prompt`),
+//!   as with OTel GenAI and OpenLLMetry sources. Source: Langfuse's OTel property mapping.
 //! - `openinference` (Phoenix): `openinference.span.kind`, `session.id`, `user.id`,
 //!   `input.value` / `output.value` (tool arguments and result, or the messages),
-//!   `llm.model_name`, `tool.name`;
+//!   `llm.model_name`, `tool.name`; `llm.token_count.*` (so Langfuse-SDK usage shows as tokens),
+//!   `llm.cost.total` from spotter's settled cost, `metadata` with spotter's findings, and the
+//!   resource attribute `openinference.project.name` from `service.name` (Phoenix's project).
+//!   Source: the OpenInference semantic conventions (`llm.cost.*`, `ResourceAttributes`).
 //! - `otel_genai`: the current `gen_ai.*` keys: `gen_ai.operation.name`,
 //!   `gen_ai.conversation.id`, `gen_ai.provider.name`, `gen_ai.response.model`,
 //!   `gen_ai.usage.*`, `gen_ai.agent.name`, `gen_ai.tool.*`.
@@ -20,7 +29,7 @@ use serde::Deserialize;
 
 use super::keys::{langfuse, openinference as oi, otel};
 use super::view::normalise_provider;
-use super::{value, SpanRole, SpanView};
+use super::{value, Severity, SpanRole, SpanView};
 
 /// Which vendor's keys to add.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -46,19 +55,31 @@ impl Profile {
 pub fn apply(profile: Profile, req: &mut ExportTraceServiceRequest) {
     let mut adds: Vec<(&'static str, AnyValue)> = Vec::new();
     for rs in &mut req.resource_spans {
+        if profile == Profile::OpenInference {
+            project_from_service_name(rs.resource.as_mut());
+        }
         let resource = rs.resource.as_ref();
         for ss in &mut rs.scope_spans {
             for span in &mut ss.spans {
                 adds.clear();
-                {
+                let metadata = {
                     let view = SpanView::new(resource, span);
                     match profile {
-                        Profile::Langfuse => langfuse_keys(&view, resource, &mut adds),
+                        Profile::Langfuse => {
+                            langfuse_keys(&view, resource, &mut adds);
+                            None
+                        }
                         Profile::OpenInference => openinference_keys(&view, &mut adds),
-                        Profile::OtelGenai => otel_genai_keys(&view, &mut adds),
+                        Profile::OtelGenai => {
+                            otel_genai_keys(&view, &mut adds);
+                            None
+                        }
                     }
-                }
+                };
                 add_all(span, &mut adds);
+                if let Some(m) = metadata {
+                    value::upsert(&mut span.attributes, oi::METADATA, value::string(m));
+                }
             }
         }
     }
@@ -69,6 +90,42 @@ fn add_all(span: &mut Span, adds: &mut Vec<(&'static str, AnyValue)>) {
     for (key, v) in adds.drain(..) {
         value::insert(attrs, key, v);
     }
+}
+
+/// Phoenix files spans under the resource's `openinference.project.name`; without one, every
+/// library lands in `default`. The service's name is the project unless the agent set one.
+fn project_from_service_name(resource: Option<&mut Resource>) {
+    let Some(resource) = resource else { return };
+    let service = value::find(&resource.attributes, otel::SERVICE_NAME)
+        .and_then(value::as_str)
+        .map(str::to_string);
+    if let Some(service) = service {
+        value::insert(
+            &mut resource.attributes,
+            oi::PROJECT_NAME,
+            value::string(service),
+        );
+    }
+}
+
+/// Token counts as a JSON object of Langfuse's usage keys: `input` and `output` exclude the
+/// cached and reasoning parts, which get keys of their own; `total` is everything.
+fn langfuse_usage_details(u: &super::Usage) -> String {
+    let mut d = serde_json::Map::new();
+    let input = u.input.saturating_sub(u.cached_input + u.cache_write);
+    d.insert("input".into(), input.into());
+    d.insert("output".into(), u.output.saturating_sub(u.reasoning).into());
+    if u.cached_input > 0 {
+        d.insert("input_cached_tokens".into(), u.cached_input.into());
+    }
+    if u.cache_write > 0 {
+        d.insert("input_cache_creation".into(), u.cache_write.into());
+    }
+    if u.reasoning > 0 {
+        d.insert("output_reasoning_tokens".into(), u.reasoning.into());
+    }
+    d.insert("total".into(), u.total().into());
+    serde_json::Value::Object(d).to_string()
 }
 
 fn langfuse_keys(
@@ -108,9 +165,55 @@ fn langfuse_keys(
             adds.push((langfuse::OBSERVATION_MODEL_NAME, value::string(m)));
         }
     }
+    if view.role().is_model_call() {
+        let u = view.reported_usage();
+        if !u.is_zero() {
+            let details = langfuse_usage_details(&u);
+            adds.push((langfuse::OBSERVATION_USAGE_DETAILS, value::string(details)));
+        }
+        if let Some(cost) = view.cost_usd() {
+            let details = serde_json::json!({ "total": cost }).to_string();
+            adds.push((langfuse::OBSERVATION_COST_DETAILS, value::string(details)));
+        }
+    }
+    let findings = view.findings();
+    if let Some(worst) = findings.first() {
+        let level = match worst.severity {
+            Severity::Error => "ERROR",
+            Severity::Warning => "WARNING",
+        };
+        adds.push((langfuse::OBSERVATION_LEVEL, value::string(level)));
+        let message: Vec<&str> = findings.iter().map(|f| f.message.as_str()).collect();
+        adds.push((
+            langfuse::OBSERVATION_STATUS_MESSAGE,
+            value::string(message.join("; ")),
+        ));
+    }
+    // Langfuse reads `input.value` and `gen_ai.prompt` itself; other conventions (current OTel
+    // GenAI messages, OpenLLMetry's flattened prompts, tool arguments) need its own keys.
+    let read_by_langfuse = [oi::INPUT_VALUE, otel::GEN_AI_PROMPT]
+        .iter()
+        .any(|k| view.span_value(k).is_some());
+    if !read_by_langfuse {
+        let (input, output) = match view.tool() {
+            Some(tool) => (tool.arguments, tool.result),
+            None => (view.input_messages(), view.output_messages()),
+        };
+        if let Some(i) = input {
+            adds.push((langfuse::OBSERVATION_INPUT, value::string(i)));
+        }
+        if let Some(o) = output {
+            adds.push((langfuse::OBSERVATION_OUTPUT, value::string(o)));
+        }
+    }
 }
 
-fn openinference_keys(view: &SpanView<'_>, adds: &mut Vec<(&'static str, AnyValue)>) {
+/// Adds OpenInference keys; returns the `metadata` to write over the span's own (which it
+/// extends) when there are findings.
+fn openinference_keys(
+    view: &SpanView<'_>,
+    adds: &mut Vec<(&'static str, AnyValue)>,
+) -> Option<String> {
     let role = view.role();
     let kind = match role {
         SpanRole::Llm => oi::kind::LLM,
@@ -145,7 +248,48 @@ fn openinference_keys(view: &SpanView<'_>, adds: &mut Vec<(&'static str, AnyValu
         if let Some(m) = view.model() {
             adds.push((oi::LLM_MODEL_NAME, value::string(m)));
         }
+        let u = view.reported_usage();
+        if !u.is_zero() {
+            let n = |x: u64| value::int(i64::try_from(x).unwrap_or(i64::MAX));
+            adds.push((oi::LLM_TOKEN_COUNT_PROMPT, n(u.input)));
+            adds.push((oi::LLM_TOKEN_COUNT_COMPLETION, n(u.output)));
+            adds.push((oi::LLM_TOKEN_COUNT_TOTAL, n(u.total())));
+            if u.cached_input > 0 {
+                adds.push((oi::LLM_TOKEN_COUNT_PROMPT_CACHE_READ, n(u.cached_input)));
+            }
+            if u.cache_write > 0 {
+                adds.push((oi::LLM_TOKEN_COUNT_PROMPT_CACHE_WRITE, n(u.cache_write)));
+            }
+            if u.reasoning > 0 {
+                adds.push((oi::LLM_TOKEN_COUNT_COMPLETION_REASONING, n(u.reasoning)));
+            }
+        }
+        if let Some(cost) = view.cost_usd() {
+            adds.push((oi::LLM_COST_TOTAL, value::double(cost)));
+        }
     }
+    let findings = view.findings();
+    if !findings.is_empty() {
+        let names: Vec<&str> = findings.iter().map(|f| f.name).collect();
+        let messages: Vec<&str> = findings.iter().map(|f| f.message.as_str()).collect();
+        let ours = serde_json::json!({ "findings": names, "messages": messages });
+        // OpenInference instrumentations often send `metadata` already: spotter's findings go
+        // in beside what it holds, under their own `spotter` key.
+        let metadata = match view.str_attr(oi::METADATA) {
+            None => Some(serde_json::json!({ "spotter": ours })),
+            Some(existing) => match serde_json::from_str::<serde_json::Value>(existing) {
+                Ok(serde_json::Value::Object(mut map)) if !map.contains_key("spotter") => {
+                    map.insert("spotter".into(), ours);
+                    Some(serde_json::Value::Object(map))
+                }
+                _ => None,
+            },
+        };
+        if let Some(m) = metadata {
+            return Some(m.to_string());
+        }
+    }
+    None
 }
 
 fn otel_genai_keys(view: &SpanView<'_>, adds: &mut Vec<(&'static str, AnyValue)>) {
@@ -329,6 +473,132 @@ mod tests {
         assert_eq!(
             value::find(attrs(&req), "gen_ai.usage.input_tokens").and_then(value::as_i64),
             Some(220)
+        );
+    }
+
+    #[test]
+    fn langfuse_sdk_usage_becomes_openinference_token_counts_and_cost() {
+        let mut req = request(vec![
+            kv("langfuse.observation.type", "generation"),
+            kv("langfuse.observation.model.name", "gpt-4o-mini"),
+            kv(
+                "langfuse.observation.usage_details",
+                r#"{"input": 220, "output": 11, "total": 231}"#,
+            ),
+            KeyValue {
+                key: "spotter.cost.usd".into(),
+                value: Some(value::double(0.0000396)),
+                ..Default::default()
+            },
+        ]);
+        apply(Profile::OpenInference, &mut req);
+        let int = |k: &str| value::find(attrs(&req), k).and_then(value::as_i64);
+        assert_eq!(get(&req, "openinference.span.kind"), Some("LLM"));
+        assert_eq!(int("llm.token_count.prompt"), Some(220));
+        assert_eq!(int("llm.token_count.completion"), Some(11));
+        assert_eq!(int("llm.token_count.total"), Some(231));
+        assert_eq!(
+            value::find(attrs(&req), "llm.cost.total").and_then(value::as_f64),
+            Some(0.0000396)
+        );
+    }
+
+    #[test]
+    fn openinference_project_is_the_service_name_unless_set() {
+        let mut req = request(vec![kv("openinference.span.kind", "CHAIN")]);
+        let resource = req.resource_spans[0].resource.as_mut().unwrap();
+        resource.attributes.push(kv("service.name", "shopbot"));
+        apply(Profile::OpenInference, &mut req);
+        let resource = req.resource_spans[0].resource.as_ref().unwrap();
+        let project = value::find(&resource.attributes, "openinference.project.name");
+        assert_eq!(project.and_then(value::as_str), Some("shopbot"));
+
+        let mut req = request(vec![]);
+        let resource = req.resource_spans[0].resource.as_mut().unwrap();
+        resource.attributes.push(kv("service.name", "shopbot"));
+        resource
+            .attributes
+            .push(kv("openinference.project.name", "agents"));
+        apply(Profile::OpenInference, &mut req);
+        let resource = req.resource_spans[0].resource.as_ref().unwrap();
+        let project = value::find(&resource.attributes, "openinference.project.name");
+        assert_eq!(project.and_then(value::as_str), Some("agents"));
+    }
+
+    #[test]
+    fn findings_become_langfuse_level_and_status_message_and_phoenix_metadata() {
+        let failed = vec![
+            kv("gen_ai.operation.name", "execute_tool"),
+            kv("gen_ai.tool.name", "lookup_order"),
+            kv("gen_ai.tool.call.arguments", r#"{"id":7}"#),
+            kv("spotter.tool.outcome", "auth"),
+            kv("spotter.auth_rot", "true"),
+        ];
+        let mut req = request(failed.clone());
+        apply(Profile::Langfuse, &mut req);
+        assert_eq!(get(&req, "langfuse.observation.level"), Some("ERROR"));
+        let message = get(&req, "langfuse.observation.status_message").unwrap();
+        assert!(message.contains("lookup_order failed: auth"), "{message}");
+        assert!(message.contains("auth rot"), "{message}");
+        // OTel GenAI tool arguments are not read by Langfuse itself: added as its input.
+        assert_eq!(get(&req, "langfuse.observation.input"), Some(r#"{"id":7}"#));
+
+        let mut req = request(failed);
+        apply(Profile::OpenInference, &mut req);
+        let metadata: serde_json::Value =
+            serde_json::from_str(get(&req, "metadata").unwrap()).unwrap();
+        assert_eq!(
+            metadata["spotter"]["findings"],
+            serde_json::json!(["tool_outcome", "auth_rot"])
+        );
+    }
+
+    #[test]
+    fn langfuse_usage_details_split_cached_and_reasoning_tokens() {
+        let mut req = request(vec![
+            kv("gen_ai.operation.name", "chat"),
+            kv("gen_ai.request.model", "o3"),
+            kv_int("gen_ai.usage.input_tokens", 1000),
+            kv_int("gen_ai.usage.output_tokens", 300),
+            kv_int("gen_ai.usage.cache_read.input_tokens", 400),
+            kv_int("gen_ai.usage.reasoning.output_tokens", 200),
+            kv("gen_ai.input.messages", r#"[{"role":"user"}]"#),
+        ]);
+        apply(Profile::Langfuse, &mut req);
+        let usage: serde_json::Value =
+            serde_json::from_str(get(&req, "langfuse.observation.usage_details").unwrap()).unwrap();
+        assert_eq!(
+            usage,
+            serde_json::json!({"input": 600, "input_cached_tokens": 400, "output": 100,
+                "output_reasoning_tokens": 200, "total": 1300})
+        );
+        assert_eq!(
+            get(&req, "langfuse.observation.input"),
+            Some(r#"[{"role":"user"}]"#)
+        );
+        // No findings: no level.
+        assert_eq!(get(&req, "langfuse.observation.level"), None);
+    }
+
+    #[test]
+    fn findings_join_the_metadata_an_openinference_agent_sent() {
+        let mut req = request(vec![
+            kv("openinference.span.kind", "TOOL"),
+            kv("tool.name", "search_docs"),
+            kv("metadata", r#"{"tenant":"acme"}"#),
+            kv("spotter.tool.outcome", "server_error"),
+        ]);
+        apply(Profile::OpenInference, &mut req);
+        let metadata: serde_json::Value =
+            serde_json::from_str(get(&req, "metadata").unwrap()).unwrap();
+        assert_eq!(metadata["tenant"], "acme");
+        assert_eq!(
+            metadata["spotter"]["findings"],
+            serde_json::json!(["tool_outcome"])
+        );
+        assert_eq!(
+            attrs(&req).iter().filter(|kv| kv.key == "metadata").count(),
+            1
         );
     }
 }

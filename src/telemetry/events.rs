@@ -24,6 +24,10 @@ pub const EXPORTER_QUEUE_CAPACITY: &str = "otelcol_exporter_queue_capacity";
 pub const EXPORTER_RETRIES: &str = "spotter_exporter_retries_total";
 pub const EXPORTER_LATENCY: &str = "spotter_exporter_added_latency_seconds";
 pub const RECEIVER_TRUNCATED: &str = "spotter_receiver_truncated_attributes_total";
+pub const RECEIVER_DROPPED_ATTRIBUTES: &str = "spotter_receiver_dropped_attributes_total";
+pub const LISTENER_ACCEPT_FAILURES: &str = "spotter_listener_accept_failures_total";
+pub const LISTENER_EVICTED: &str = "spotter_listener_evicted_connections_total";
+pub const CONFIG_RELOADS: &str = "spotter_config_reloads_total";
 pub const PROCESS_UPTIME: &str = "otelcol_process_uptime_seconds_total";
 pub const BUILD_INFO: &str = "spotter_build_info";
 
@@ -114,6 +118,29 @@ pub fn receiver_truncated(receiver: &str, values: usize) {
     counter!(RECEIVER_TRUNCATED, "receiver" => receiver.to_string()).increment(values as u64);
 }
 
+/// A listener could not accept a connection (`reason`: `open_files_limit`,
+/// `system_open_files_limit`, `out_of_memory` or `other`) and backs off.
+pub fn listener_accept_failed(listener: &str, reason: &'static str) {
+    counter!(LISTENER_ACCEPT_FAILURES, "listener" => listener.to_string(), "reason" => reason)
+        .increment(1);
+}
+
+/// A listener at its connection cap closed its oldest idle connection to make room.
+pub fn listener_connection_evicted(listener: &str) {
+    counter!(LISTENER_EVICTED, "listener" => listener.to_string()).increment(1);
+}
+
+/// A SIGHUP reload ended (`result`: `success` or `failure`).
+pub fn config_reloaded(result: &'static str) {
+    counter!(CONFIG_RELOADS, "result" => result).increment(1);
+}
+
+/// Span attributes past `max_attributes_per_span` were dropped.
+pub fn receiver_dropped_attributes(receiver: &str, attributes: usize) {
+    counter!(RECEIVER_DROPPED_ATTRIBUTES, "receiver" => receiver.to_string())
+        .increment(attributes as u64);
+}
+
 /// The data path's self-metrics (receivers, processors, exporters, process).
 pub fn describe(c: &mut Catalog) {
     c.counter(
@@ -139,6 +166,19 @@ pub fn describe(c: &mut Catalog) {
     c.counter(
         RECEIVER_TRUNCATED,
         "String attribute values cut to the receiver's size limit.",
+    );
+    c.counter(
+        LISTENER_ACCEPT_FAILURES,
+        "Failed accepts of a listener, by reason; the listener backs off after each.",
+    );
+    c.counter(
+        LISTENER_EVICTED,
+        "Idle connections a listener closed at its max_connections cap to make room.",
+    );
+    c.counter(CONFIG_RELOADS, "SIGHUP config reloads, by result.");
+    c.counter(
+        RECEIVER_DROPPED_ATTRIBUTES,
+        "Span attributes dropped past the receiver's max_attributes_per_span.",
     );
     c.counter(PROCESSOR_INCOMING, "Items that entered a processor.");
     c.counter(PROCESSOR_OUTGOING, "Items that left a processor.");

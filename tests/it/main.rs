@@ -2,6 +2,8 @@
 //!
 //! Test modules:
 //! - `fixtures`: every captured payload is accepted and forwarded unchanged;
+//! - `hostile`: reloads keep connections and roll back, slow/unfinished/idle clients are cut or
+//!   refused within their limits, SIGTERM is bounded, and input hygiene (issue 15);
 //! - `bad_input`: malformed, mistyped, oversized and bomb payloads get the right status;
 //! - `delivery`: downstream outages are retried to exactly-once arrival, and a full queue pushes
 //!   back on clients without dropping accepted data;
@@ -22,6 +24,7 @@ mod delivery;
 mod durability;
 mod fixtures;
 mod harness;
+mod hostile;
 mod lifecycle;
 mod memory;
 mod metrics;

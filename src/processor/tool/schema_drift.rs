@@ -64,6 +64,7 @@ use crate::processor::Processor;
 use crate::semconv::keys::spotter as keys;
 use crate::semconv::value;
 use crate::summary::{Finding, SessionSummary};
+use crate::telemetry::logging::Escaped;
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -268,7 +269,11 @@ impl Processor for SchemaDriftProcessor {
                 edit.set(keys::TOOL_SCHEMA_DRIFT, boolean(true));
                 edit.events
                     .push(event(names::EVENT_SCHEMA_DRIFT, time, attrs));
-                tracing::info!(tool = %call.name, diff = %text, "tool schema drift");
+                tracing::info!(
+                    tool = %Escaped(&call.name),
+                    diff = %Escaped(&text),
+                    "tool schema drift"
+                );
 
                 let version = drift
                     .first

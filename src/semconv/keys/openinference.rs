@@ -45,6 +45,9 @@ pub const LLM_TOKEN_COUNT_PROMPT_CACHE_WRITE: &str = "llm.token_count.prompt_det
 pub const LLM_FINISH_REASON: &str = "llm.finish_reason";
 /// Total cost of the call in USD (`llm.cost.*` family).
 pub const LLM_COST_TOTAL: &str = "llm.cost.total";
+/// Resource attribute naming the Phoenix project the spans go to
+/// (`openinference.semconv.resource.ResourceAttributes.PROJECT_NAME`).
+pub const PROJECT_NAME: &str = "openinference.project.name";
 /// Reasoning tokens.
 pub const LLM_TOKEN_COUNT_COMPLETION_REASONING: &str =
     "llm.token_count.completion_details.reasoning";

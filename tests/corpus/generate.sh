@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Regenerate the labelled corpus under tests/corpus/out/ (fixed seed; see README.md).
+# Makes its own venv under tests/corpus/.venv from requirements.txt, starts a fake
+# OpenAI-compatible model and capture servers on 127.0.0.1, and runs every agent of every
+# library through the real instrumentation. Takes a few minutes; CI does not run it.
+#   SEED=9 JOBS=4 tests/corpus/generate.sh
+set -euo pipefail
+cd "$(dirname "$0")"
+if [ ! -x .venv/bin/python ]; then
+    python3 -m venv .venv
+fi
+.venv/bin/pip install -q --disable-pip-version-check -r requirements.txt
+OTEL_SDK_DISABLED= .venv/bin/python gen/main.py out --seed "${SEED:-9}" --jobs "${JOBS:-4}"
