@@ -8,5 +8,5 @@ if ! command -v promtool >/dev/null 2>&1; then
     exit 2
 fi
 cd "$dir"
-promtool check rules recording-rules.yaml alerts.yaml
-promtool test rules alerts_test.yaml
+promtool check rules recording-rules.yaml alerts.yaml baseline-rules.yaml
+promtool test rules alerts_test.yaml baseline_test.yaml

@@ -17,6 +17,15 @@ if ! command -v promtool >/dev/null 2>&1 || ! command -v prometheus >/dev/null 2
     (systemctl stop prometheus 2>/dev/null || service prometheus stop 2>/dev/null || pkill -x prometheus) >/dev/null 2>&1 || true
 fi
 
+if ! command -v prometheus-alertmanager >/dev/null 2>&1; then
+    step "installing Debian's prometheus-alertmanager (the baseline alert test reads alerts back through its API)"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends prometheus-alertmanager >/dev/null
+    # The package may start a system service on :9093; the test starts its own on a free port.
+    (systemctl stop prometheus-alertmanager 2>/dev/null || service prometheus-alertmanager stop 2>/dev/null) >/dev/null 2>&1 || true
+fi
+
 if ! command -v buildah >/dev/null 2>&1 || ! command -v debootstrap >/dev/null 2>&1; then
     step "installing Debian's buildah and debootstrap (the image test)"
     export DEBIAN_FRONTEND=noninteractive

@@ -46,6 +46,12 @@ fn route(
             Ok(body) => text(StatusCode::OK, body, "application/json"),
             Err(e) => text(StatusCode::BAD_REQUEST, format!("{e}\n"), "text/plain"),
         },
+        (path, Some(_)) if path.starts_with("/v1/") => {
+            match crate::telemetry::documents::render(path) {
+                Some(doc) => text(StatusCode::OK, doc, "application/json"),
+                None => text(StatusCode::NOT_FOUND, "not found\n", "text/plain"),
+            }
+        }
         ("/healthz", _) | ("/livez", _) => text(StatusCode::OK, "ok\n", "text/plain"),
         ("/readyz", _) | ("/", _) => {
             if health.is_ready() {

@@ -8,6 +8,7 @@
 
 pub mod agent_metrics;
 pub mod attributes;
+pub mod baseline;
 pub mod batch;
 pub mod chain;
 pub mod cost;
@@ -80,6 +81,7 @@ pub fn describe(c: &mut Catalog) {
     tool::names::describe(c);
     agent_metrics::names::describe(c);
     failure_modes::names::describe(c);
+    baseline::describe(c);
 }
 
 /// Build one processor from its component id and YAML options, through the [`registry`].

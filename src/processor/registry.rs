@@ -4,7 +4,8 @@
 
 use super::parse_options as options;
 use super::{
-    agent_metrics, attributes, batch, cost, goal, outcome, redaction, session, tool, Processor,
+    agent_metrics, attributes, baseline, batch, cost, goal, outcome, redaction, session, tool,
+    Processor,
 };
 use crate::config::ConfigError;
 
@@ -149,6 +150,14 @@ pub static KINDS: &[Kind] = &[
                 p,
             ))
         },
+    },
+    Kind {
+        name: "baseline",
+        aliases: &[],
+        family: Family::Agent,
+        description:
+            "statistical baselines and alerts per workflow, tool and release, in event time",
+        build: |id, o, p| boxed(baseline::BaselineProcessor::new(id, options(o, p)?, p)),
     },
     Kind {
         name: "redaction",

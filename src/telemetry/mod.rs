@@ -1,8 +1,10 @@
 //! spotter's own telemetry: the describe hook and the recorder built from it ([`catalog`]), the
-//! self-metric events of the data path ([`events`]), and logging. The `/metrics` and health
+//! self-metric events of the data path ([`events`]), JSON documents components publish
+//! ([`documents`]), and logging. The `/metrics` and health
 //! endpoints are served by [`crate::extension::health_check`].
 
 pub mod catalog;
+pub mod documents;
 pub mod events;
 pub mod logging;
 

@@ -1,0 +1,1 @@
+//! Processor-level tests: finished sessions in, alerts out.

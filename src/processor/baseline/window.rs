@@ -1,0 +1,468 @@
+//! Event-time series and their windowed comparison with a baseline.
+//!
+//! A series keeps two rings of buckets, indexed by span time: fine buckets of one evaluation
+//! `step` covering the long window (6 h), and hourly buckets covering the history (4 weeks for
+//! rates, the baseline period for distributions). Only non-empty buckets are stored.
+//!
+//! At an evaluation time T the short (1 h) and long (6 h) windows ending at T are compared with
+//! the expected value:
+//! - under `seasonal_after` of history, the baseline is the `baseline` period (7 days) that
+//!   ends where the long window starts;
+//! - from then on, the same hour of the week ±1 h over the last `seasonal_weeks` weeks (Latitude's
+//!   escalation detector), with σ at least the spread of those weeks.
+//!
+//! Rates: expected = baseline rate × the window's count. σ = max(weekly spread, binomial σ with
+//! the baseline's own uncertainty, √expected, 1). The p-value is the exact binomial tail when the window
+//! expects fewer than 10 events (or non-events), the two-proportion z-test otherwise.
+//! Distributions: the Mann-Whitney test of the window against the baseline (z and one-sided p);
+//! expected and observed are medians (and p90s).
+
+use std::collections::VecDeque;
+
+use serde::{Deserialize, Serialize};
+
+use super::sketch::Sketch;
+use super::stats;
+
+pub const HOUR_NS: u64 = 3_600_000_000_000;
+pub const WEEK_HOURS: u64 = 168;
+
+/// Counts of a rate: `k` events out of `n` trials.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct Rate {
+    pub n: u64,
+    pub k: u64,
+}
+
+/// What a bucket holds.
+pub trait Cell: Default + Clone {
+    fn merge(&mut self, other: &Self);
+    fn count(&self) -> u64;
+}
+
+impl Cell for Rate {
+    fn merge(&mut self, other: &Self) {
+        self.n += other.n;
+        self.k += other.k;
+    }
+    fn count(&self) -> u64 {
+        self.n
+    }
+}
+
+impl Cell for Sketch {
+    fn merge(&mut self, other: &Self) {
+        Sketch::merge(self, other)
+    }
+    fn count(&self) -> u64 {
+        Sketch::count(self)
+    }
+}
+
+/// Non-empty buckets by index, ascending.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Ring<T> {
+    buckets: VecDeque<(u64, T)>,
+}
+
+impl<T: Cell> Ring<T> {
+    /// The bucket `index`, created if absent (late data lands in its own bucket).
+    pub fn at(&mut self, index: u64) -> &mut T {
+        let pos = match self.buckets.iter().rposition(|b| b.0 <= index) {
+            Some(p) if self.buckets[p].0 == index => p,
+            Some(p) => {
+                self.buckets.insert(p + 1, (index, T::default()));
+                p + 1
+            }
+            None => {
+                self.buckets.push_front((index, T::default()));
+                0
+            }
+        };
+        &mut self.buckets[pos].1
+    }
+
+    /// Drop buckets before `index`.
+    pub fn prune(&mut self, index: u64) {
+        while self.buckets.front().is_some_and(|b| b.0 < index) {
+            self.buckets.pop_front();
+        }
+    }
+
+    /// Everything in buckets `lo..hi`.
+    pub fn sum(&self, lo: u64, hi: u64) -> T {
+        let mut out = T::default();
+        let start = self.buckets.partition_point(|b| b.0 < lo);
+        for (_, cell) in self.buckets.range(start..).take_while(|b| b.0 < hi) {
+            out.merge(cell);
+        }
+        out
+    }
+
+    pub fn len(&self) -> usize {
+        self.buckets.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.buckets.is_empty()
+    }
+}
+
+/// Window and baseline settings, resolved to nanoseconds and hours.
+#[derive(Debug, Clone)]
+pub struct Windows {
+    pub step_ns: u64,
+    pub short_ns: u64,
+    pub long_ns: u64,
+    pub baseline_hours: u64,
+    pub seasonal_after_ns: u64,
+    pub seasonal_weeks: u64,
+    pub min_window_count: u64,
+    pub min_baseline_count: u64,
+}
+
+impl Windows {
+    /// Hourly buckets a series must keep.
+    pub fn history_hours(&self) -> u64 {
+        (self.baseline_hours + self.long_ns.div_ceil(HOUR_NS))
+            .max(self.seasonal_weeks * WEEK_HOURS + 2)
+    }
+}
+
+/// One series: fine buckets for the windows, hourly buckets for the baseline.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Series<T> {
+    /// First sample, Unix ns (event time).
+    pub first_ns: u64,
+    pub fine: Ring<T>,
+    pub hourly: Ring<T>,
+    /// The plain baseline last computed, by its hour range: it changes once an hour, while
+    /// the windows are evaluated every step.
+    #[serde(skip)]
+    plain: Option<(u64, u64, T)>,
+}
+
+/// The comparison of a series' windows with its baseline at one evaluation time.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Check {
+    /// Standardised excess of the short and long windows (σ units; rank z for distributions).
+    pub z_short: f64,
+    pub z_long: f64,
+    /// One-sided p-value of the short window.
+    pub p: f64,
+    /// Expected and observed: rates for rate series, medians for distributions.
+    pub expected: f64,
+    pub observed: f64,
+    /// p90s, for distributions.
+    pub expected_p90: Option<f64>,
+    pub observed_p90: Option<f64>,
+    /// Short window count (trials or samples) and baseline count.
+    pub count: u64,
+    pub baseline_count: u64,
+    /// Whether the baseline was hour-of-week seasonal.
+    pub seasonal: bool,
+}
+
+impl Check {
+    /// Relative effect: observed ÷ expected − 1 (the larger of p50 and p90 for distributions).
+    pub fn relative_effect(&self) -> f64 {
+        let rel = |o: f64, e: f64| {
+            if e > 0.0 {
+                o / e - 1.0
+            } else if o > 0.0 {
+                f64::INFINITY
+            } else {
+                0.0
+            }
+        };
+        let main = rel(self.observed, self.expected);
+        match (self.observed_p90, self.expected_p90) {
+            (Some(o), Some(e)) => main.max(rel(o, e)),
+            _ => main,
+        }
+    }
+
+    pub fn absolute_effect(&self) -> f64 {
+        let main = self.observed - self.expected;
+        match (self.observed_p90, self.expected_p90) {
+            (Some(o), Some(e)) => main.max(o - e),
+            _ => main,
+        }
+    }
+}
+
+impl<T: Cell> Series<T> {
+    /// Record one sample in both rings.
+    pub fn record(&mut self, windows: &Windows, at_ns: u64, f: impl Fn(&mut T)) {
+        if self.first_ns == 0 || at_ns < self.first_ns {
+            self.first_ns = at_ns;
+        }
+        f(self.fine.at(at_ns / windows.step_ns));
+        let hour = at_ns / HOUR_NS;
+        f(self.hourly.at(hour));
+        if self.plain.as_ref().is_some_and(|p| hour < p.1) {
+            self.plain = None;
+        }
+    }
+
+    /// Forget what no window or baseline at `now_ns` needs.
+    pub fn prune(&mut self, windows: &Windows, now_ns: u64) {
+        let fine_keep = (windows.long_ns + windows.step_ns) / windows.step_ns;
+        self.fine
+            .prune((now_ns / windows.step_ns).saturating_sub(fine_keep));
+        self.hourly
+            .prune((now_ns / HOUR_NS).saturating_sub(windows.history_hours()));
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.fine.is_empty() && self.hourly.is_empty()
+    }
+
+    fn window(&self, windows: &Windows, end_ns: u64, len_ns: u64) -> T {
+        let hi = end_ns / windows.step_ns;
+        self.fine
+            .sum(hi.saturating_sub(len_ns / windows.step_ns), hi)
+    }
+
+    /// The baseline for a window `[end − len, end)`: the plain period before the long window,
+    /// or, seasonal, one cell per past week for the same hours of the week ±1 h.
+    fn baseline(&mut self, windows: &Windows, end_ns: u64, len_ns: u64) -> (Vec<T>, bool) {
+        let seasonal = end_ns.saturating_sub(self.first_ns) >= windows.seasonal_after_ns;
+        if seasonal {
+            let lo = (end_ns - len_ns.min(end_ns)) / HOUR_NS;
+            let hi = end_ns.div_ceil(HOUR_NS);
+            let weeks = (1..=windows.seasonal_weeks)
+                .filter_map(|w| {
+                    let shift = w * WEEK_HOURS;
+                    (lo > shift).then(|| self.hourly.sum(lo - shift - 1, hi - shift + 1))
+                })
+                .collect();
+            (weeks, true)
+        } else {
+            let hi = end_ns.saturating_sub(windows.long_ns) / HOUR_NS;
+            let lo = hi.saturating_sub(windows.baseline_hours);
+            match &self.plain {
+                Some((l, h, cell)) if (*l, *h) == (lo, hi) => (vec![cell.clone()], false),
+                _ => {
+                    let cell = self.hourly.sum(lo, hi);
+                    self.plain = Some((lo, hi, cell.clone()));
+                    (vec![cell], false)
+                }
+            }
+        }
+    }
+}
+
+fn merged<T: Cell>(cells: &[T]) -> T {
+    let mut out = T::default();
+    for c in cells {
+        out.merge(c);
+    }
+    out
+}
+
+/// Standardised excess and p-value of `window` against a rate baseline.
+fn rate_z(window: Rate, weeks: &[Rate]) -> Option<(f64, f64, f64, f64)> {
+    let base = merged(weeks);
+    if base.n == 0 || window.n == 0 {
+        return None;
+    }
+    let p0 = base.k as f64 / base.n as f64;
+    let n = window.n as f64;
+    let expected = n * p0;
+    let binomial = (n * p0 * (1.0 - p0) * (1.0 + n / base.n as f64)).sqrt();
+    let rates: Vec<f64> = weeks
+        .iter()
+        .filter(|w| w.n > 0)
+        .map(|w| w.k as f64 / w.n as f64)
+        .collect();
+    let spread = if rates.len() >= 2 {
+        let mean = rates.iter().sum::<f64>() / rates.len() as f64;
+        let var = rates.iter().map(|r| (r - mean).powi(2)).sum::<f64>() / (rates.len() - 1) as f64;
+        n * var.sqrt()
+    } else {
+        0.0
+    };
+    let sigma = spread.max(binomial).max(expected.sqrt()).max(1.0);
+    let z = (window.k as f64 - expected) / sigma;
+    let small = expected < 10.0 || (n - expected) < 10.0;
+    let p = if small {
+        stats::binomial_sf(window.k, window.n, p0)
+    } else {
+        stats::normal_sf(stats::two_proportion_z(window.k, window.n, base.k, base.n))
+    };
+    Some((z, p, p0, window.k as f64 / n))
+}
+
+impl Series<Rate> {
+    pub fn check(&mut self, windows: &Windows, end_ns: u64) -> Option<Check> {
+        let short = self.window(windows, end_ns, windows.short_ns);
+        let long = self.window(windows, end_ns, windows.long_ns);
+        if short.n < windows.min_window_count {
+            return None;
+        }
+        let (weeks_short, seasonal) = self.baseline(windows, end_ns, windows.short_ns);
+        let (weeks_long, _) = self.baseline(windows, end_ns, windows.long_ns);
+        let baseline_count = merged(&weeks_short).n;
+        if baseline_count < windows.min_baseline_count {
+            return None;
+        }
+        let (z_short, p, expected, observed) = rate_z(short, &weeks_short)?;
+        let (z_long, _, _, _) = rate_z(long, &weeks_long)?;
+        Some(Check {
+            z_short,
+            z_long,
+            p,
+            expected,
+            observed,
+            expected_p90: None,
+            observed_p90: None,
+            count: short.n,
+            baseline_count,
+            seasonal,
+        })
+    }
+}
+
+impl Series<Sketch> {
+    /// `tails`: whether p90s take part (turn latency).
+    pub fn check(&mut self, windows: &Windows, end_ns: u64, tails: bool) -> Option<Check> {
+        let short = self.window(windows, end_ns, windows.short_ns);
+        if short.count() < windows.min_window_count {
+            return None;
+        }
+        let long = self.window(windows, end_ns, windows.long_ns);
+        let (weeks, seasonal) = self.baseline(windows, end_ns, windows.short_ns);
+        let base = merged(&weeks);
+        let baseline_count = base.count();
+        if baseline_count < windows.min_baseline_count {
+            return None;
+        }
+        let (weeks_long, _) = self.baseline(windows, end_ns, windows.long_ns);
+        let base_long = merged(&weeks_long);
+        let test = stats::mann_whitney(short.paired(&base));
+        let test_long = stats::mann_whitney(long.paired(&base_long));
+        Some(Check {
+            z_short: test.z,
+            z_long: test_long.z,
+            p: test.p,
+            expected: base.quantile(0.5)?,
+            observed: short.quantile(0.5)?,
+            expected_p90: if tails { base.quantile(0.9) } else { None },
+            observed_p90: if tails { short.quantile(0.9) } else { None },
+            count: short.count(),
+            baseline_count,
+            seasonal,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn windows() -> Windows {
+        Windows {
+            step_ns: HOUR_NS / 6,
+            short_ns: HOUR_NS,
+            long_ns: 6 * HOUR_NS,
+            baseline_hours: 168,
+            seasonal_after_ns: 21 * 24 * HOUR_NS,
+            seasonal_weeks: 4,
+            min_window_count: 10,
+            min_baseline_count: 100,
+        }
+    }
+
+    const T0: u64 = 1_800_000_000 * 1_000_000_000 / HOUR_NS * HOUR_NS;
+
+    /// `per_hour` trials per hour, `k_of(hour)` events, over `hours` hours from T0.
+    fn rate_series(hours: u64, per_hour: u64, k_of: impl Fn(u64) -> u64) -> Series<Rate> {
+        let w = windows();
+        let mut s = Series::default();
+        for h in 0..hours {
+            let k = k_of(h);
+            for i in 0..per_hour {
+                let at = T0 + h * HOUR_NS + i * (HOUR_NS / per_hour);
+                s.record(&w, at, |r: &mut Rate| {
+                    r.n += 1;
+                    r.k += u64::from(i < k);
+                });
+            }
+        }
+        s
+    }
+
+    #[test]
+    fn a_doubled_rate_stands_out_of_a_steady_week() {
+        let w = windows();
+        let mut s = rate_series(24 * 8, 300, |h| if h >= 24 * 8 - 1 { 30 } else { 15 });
+        let c = s.check(&w, T0 + 24 * 8 * HOUR_NS).unwrap();
+        assert!(!c.seasonal);
+        assert!((c.expected - 0.05).abs() < 1e-3, "{c:?}");
+        assert!((c.observed - 0.10).abs() < 1e-9);
+        assert!(c.z_short > 3.5 && c.z_short < 4.5, "{c:?}");
+        assert!(c.p < 1e-3);
+        let mut steady = rate_series(24 * 8, 300, |_| 15);
+        let c = steady.check(&w, T0 + 24 * 8 * HOUR_NS).unwrap();
+        assert!(c.z_short.abs() < 0.5 && c.p > 0.3, "{c:?}");
+    }
+
+    #[test]
+    fn seasonal_baselines_follow_the_hour_of_the_week() {
+        // The rate swings between 1% at night and 9% at the afternoon peak, every day: with
+        // four weeks of history an ordinary peak hour is expected; against a plain week it
+        // stands out.
+        let w = windows();
+        let daily = |h: u64| {
+            let phase = (h % 24) as f64 / 24.0 * std::f64::consts::TAU;
+            (300.0 * (0.05 - 0.04 * phase.cos())).round() as u64
+        };
+        let peak = 24 * 29 + 13; // the window is hour 12 of the day
+        let mut s = rate_series(peak, 300, daily);
+        let c = s.check(&w, T0 + peak * HOUR_NS).unwrap();
+        assert!(c.seasonal);
+        assert!(c.expected > 0.08, "{c:?}");
+        assert!(c.z_short < 1.0, "{c:?}");
+        let mut young = rate_series(24 * 8 + 13, 300, daily);
+        let c = young.check(&w, T0 + (24 * 8 + 13) * HOUR_NS).unwrap();
+        assert!(!c.seasonal);
+        assert!(c.z_short > 2.0, "{c:?}");
+    }
+
+    #[test]
+    fn too_little_traffic_gives_no_verdict() {
+        let w = windows();
+        let mut s = rate_series(24 * 8, 5, |_| 1);
+        assert_eq!(s.check(&w, T0 + 24 * 8 * HOUR_NS), None);
+    }
+
+    #[test]
+    fn pruning_keeps_what_the_windows_need() {
+        let w = windows();
+        let mut s = rate_series(24 * 40, 1, |_| 0);
+        let now = T0 + 24 * 40 * HOUR_NS;
+        s.prune(&w, now);
+        assert!(s.hourly.len() as u64 <= w.history_hours());
+        assert!(s.fine.len() <= 37);
+    }
+
+    #[test]
+    fn a_larger_cost_distribution_is_ranked_higher() {
+        let w = windows();
+        let mut s: Series<Sketch> = Series::default();
+        let hours = 24 * 8;
+        for h in 0..hours {
+            for i in 0..100u64 {
+                let base = 0.01 + (i % 10) as f64 * 0.002;
+                let v = if h == hours - 1 { base * 1.5 } else { base };
+                s.record(&w, T0 + h * HOUR_NS + i * 1_000_000, |sk: &mut Sketch| {
+                    sk.add(v)
+                });
+            }
+        }
+        let c = s.check(&w, T0 + hours * HOUR_NS, true).unwrap();
+        assert!(c.z_short > 5.0, "{c:?}");
+        assert!(c.relative_effect() > 0.3, "{c:?}");
+    }
+}
