@@ -188,12 +188,34 @@ impl BodyRefusal {
     }
 }
 
+/// Read and throw away what is left of a refused request's body, at most `max_body` bytes within
+/// `read_timeout`, so that a client still sending can finish and read the refusal (429 / 413)
+/// instead of a broken pipe. Nothing is kept, so the memory budget is untouched, and the
+/// connection caps and timeouts bound how many such drains run.
+fn discard_rest(state: &State, mut body: Incoming) {
+    let (limit, timeout) = (state.max_body, state.read_timeout);
+    tokio::spawn(async move {
+        let drain = async {
+            let mut seen = 0usize;
+            while let Some(Ok(frame)) = body.frame().await {
+                if let Ok(data) = frame.into_data() {
+                    seen += data.len();
+                    if seen > limit {
+                        break;
+                    }
+                }
+            }
+        };
+        let _ = tokio::time::timeout(timeout, drain).await;
+    });
+}
+
 /// Read a body within `max_body` and `read_timeout`, counting its bytes against the memory
 /// guard as they arrive: a declared length is admitted (or refused) before anything is read,
 /// and a body that grows past what the budget has free is refused at once.
 async fn read_body(
     state: &State,
-    mut body: Incoming,
+    body: &mut Incoming,
     declared: Option<usize>,
 ) -> Result<(Bytes, Ticket), BodyRefusal> {
     if declared.is_some_and(|n| n > state.max_body) {
@@ -291,6 +313,7 @@ async fn handle(state: &State, req: Request<Incoming>) -> Response<Full<Bytes>> 
         );
     }
     if state.intake.saturated() {
+        discard_rest(state, req.into_body());
         return with_retry_after(
             error(
                 StatusCode::TOO_MANY_REQUESTS,
@@ -311,9 +334,15 @@ async fn handle(state: &State, req: Request<Incoming>) -> Response<Full<Bytes>> 
         .get(http::header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<usize>().ok());
-    let (body, ticket) = match read_body(state, req.into_body(), declared).await {
+    let mut incoming = req.into_body();
+    let (body, ticket) = match read_body(state, &mut incoming, declared).await {
         Ok(read) => read,
-        Err(refusal) => return refusal.response(state, format),
+        Err(refusal) => {
+            if matches!(refusal, BodyRefusal::TooLarge | BodyRefusal::Overloaded) {
+                discard_rest(state, incoming);
+            }
+            return refusal.response(state, format);
+        }
     };
     let plain = match decode::decompress(encoding.as_deref(), &body, state.max_decompressed) {
         Ok(p) => p,
