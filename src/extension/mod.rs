@@ -12,6 +12,7 @@ pub mod file_storage;
 pub mod health;
 pub mod health_check;
 pub mod memory_limiter;
+pub mod state_file;
 
 pub use health::Health;
 

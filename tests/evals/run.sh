@@ -13,23 +13,9 @@ cd "$root"
 
 # The same pinned Phoenix venv as tests/phoenix (one install serves both).
 venv="${SPOTTER_PHOENIX_VENV:-/var/tmp/spotter-phoenix-venv}"
-requirements="$root/tests/phoenix/requirements.txt"
-stamp="$venv/.requirements.sha256"
-want="$(sha256sum "$requirements" | cut -d' ' -f1)"
-
-if [[ ! -x "$venv/bin/python" ]]; then
-    "${PYTHON:-python3}" -m venv "$venv"
-fi
-if [[ "$(cat "$stamp" 2>/dev/null)" != "$want" ]]; then
-    # arize-phoenix and its dependencies: about 850 MB, several minutes on a cold cache.
-    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$requirements"
-    echo "$want" > "$stamp"
-fi
-
-if [[ -z "${SPOTTER_BIN:-}" ]]; then
-    cargo build --quiet --bin spotter
-    export SPOTTER_BIN="$root/target/debug/spotter"
-fi
+. "$root/tests/venv.sh"
+ensure_venv "$venv" "$root/tests/phoenix/requirements.txt"
+ensure_spotter_bin "$root"
 
 export PHOENIX_BIN="$venv/bin/phoenix"
 exec "$venv/bin/python" -m pytest "$root/tests/evals" -q -p no:cacheprovider "$@"

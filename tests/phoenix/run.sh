@@ -15,23 +15,8 @@ cd "$root"
 
 # Outside the clone, so fresh clones on the same machine (CI) reuse it.
 venv="${SPOTTER_PHOENIX_VENV:-/var/tmp/spotter-phoenix-venv}"
-requirements="$root/tests/phoenix/requirements.txt"
-stamp="$venv/.requirements.sha256"
-want="$(sha256sum "$requirements" | cut -d' ' -f1)"
-
-if [[ ! -x "$venv/bin/python" ]]; then
-    "${PYTHON:-python3}" -m venv "$venv"
-fi
-if [[ "$(cat "$stamp" 2>/dev/null)" != "$want" ]]; then
-    start=$(date +%s)
-    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$requirements"
-    echo "$want" > "$stamp"
-    echo "installed arize-phoenix in $(( $(date +%s) - start ))s"
-fi
-
-if [[ -z "${SPOTTER_BIN:-}" ]]; then
-    cargo build --quiet --bin spotter
-    export SPOTTER_BIN="$root/target/debug/spotter"
-fi
+. "$root/tests/venv.sh"
+ensure_venv "$venv" "$root/tests/phoenix/requirements.txt"
+ensure_spotter_bin "$root"
 
 exec "$venv/bin/python" -m pytest "$root/tests/phoenix" -q -p no:cacheprovider "$@"

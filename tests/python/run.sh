@@ -11,21 +11,8 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
 
 venv="$root/.venv"
-requirements="$root/tests/python/requirements.txt"
-stamp="$venv/.requirements.sha256"
-want="$(sha256sum "$requirements" | cut -d' ' -f1)"
-
-if [[ ! -x "$venv/bin/python" ]]; then
-    "${PYTHON:-python3}" -m venv "$venv"
-fi
-if [[ "$(cat "$stamp" 2>/dev/null)" != "$want" ]]; then
-    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$requirements"
-    echo "$want" > "$stamp"
-fi
-
-if [[ -z "${SPOTTER_BIN:-}" ]]; then
-    cargo build --quiet --bin spotter
-    export SPOTTER_BIN="$root/target/debug/spotter"
-fi
+. "$root/tests/venv.sh"
+ensure_venv "$venv" "$root/tests/python/requirements.txt"
+ensure_spotter_bin "$root"
 
 exec "$venv/bin/python" -m pytest "$root/tests/python" -q -p no:cacheprovider "$@"

@@ -163,13 +163,7 @@ impl EvalCasesExporter {
         if self.config.format == Format::Phoenix {
             written.examples.push(line.clone());
             let body = formats::phoenix_upload(&self.config.dataset, "create", &written.examples);
-            let mut tmp = path.clone().into_os_string();
-            tmp.push(".tmp");
-            let tmp = PathBuf::from(tmp);
-            let mut f = std::fs::File::create(&tmp)?;
-            serde_json::to_writer(&mut f, &body)?;
-            f.sync_all()?;
-            std::fs::rename(&tmp, path)
+            crate::extension::state_file::write_atomic(path, &serde_json::to_vec(&body)?)
         } else {
             let mut f = std::fs::OpenOptions::new()
                 .create(true)

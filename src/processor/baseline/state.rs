@@ -2,8 +2,8 @@
 //! atomically (a temporary file beside it, fsync, rename, fsync of the directory), so a crash
 //! leaves either the previous or the new state, never a torn one.
 
+use crate::extension::state_file;
 use std::collections::BTreeMap;
-use std::io::Write;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -55,24 +55,7 @@ pub fn save(path: &Path, saved: &Saved) -> Result<(), StateError> {
         source,
     };
     let body = serde_json::to_vec(saved).map_err(|e| err(std::io::Error::other(e)))?;
-    let dir = path.parent().filter(|d| !d.as_os_str().is_empty());
-    if let Some(dir) = dir {
-        std::fs::create_dir_all(dir).map_err(err)?;
-    }
-    let tmp = path.with_extension("tmp");
-    {
-        let mut f = std::fs::File::create(&tmp).map_err(err)?;
-        f.write_all(&body).map_err(err)?;
-        f.sync_all().map_err(err)?;
-    }
-    std::fs::rename(&tmp, path).map_err(err)?;
-    if let Some(dir) = dir {
-        // Make the rename itself durable; not every platform lets a directory be synced.
-        if let Ok(d) = std::fs::File::open(dir) {
-            let _ = d.sync_all();
-        }
-    }
-    Ok(())
+    state_file::write_atomic(path, &body).map_err(err)
 }
 
 /// Read the state at `path`; `Ok(None)` when there is none yet.

@@ -21,8 +21,8 @@
 //! `spotter_failure_modes_evicted_total`). Each keeps at most `examples` sessions and one count
 //! per window of the baseline.
 
+use crate::extension::state_file;
 use std::collections::VecDeque;
-use std::io::Write;
 use std::num::NonZeroUsize;
 use std::path::{Path, PathBuf};
 
@@ -385,8 +385,7 @@ impl Registry {
             }
         };
         self.decode_into(&bytes).map_err(|message| {
-            let moved_to = sibling(path, ".corrupt");
-            let _ = std::fs::rename(path, &moved_to);
+            let moved_to = state_file::set_aside(path);
             RegistryError::Corrupt {
                 path: path.to_path_buf(),
                 message,
@@ -395,35 +394,15 @@ impl Registry {
         })
     }
 
-    /// Write the state atomically: a temporary file beside `path`, synced, then renamed.
+    /// Write the state atomically (see [`state_file::write_atomic`]).
     pub fn save(&mut self, path: &Path) -> Result<(), RegistryError> {
-        let bytes = self.encode();
-        let tmp = sibling(path, ".tmp");
-        let write = || -> std::io::Result<()> {
-            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-                std::fs::create_dir_all(dir)?;
-            }
-            let mut f = std::fs::File::create(&tmp)?;
-            f.write_all(&bytes)?;
-            f.sync_all()?;
-            std::fs::rename(&tmp, path)
-        };
-        write().map_err(|source| {
-            let _ = std::fs::remove_file(&tmp);
-            RegistryError::Write {
-                path: path.to_path_buf(),
-                source,
-            }
+        state_file::write_atomic(path, &self.encode()).map_err(|source| RegistryError::Write {
+            path: path.to_path_buf(),
+            source,
         })?;
         self.dirty = false;
         Ok(())
     }
-}
-
-fn sibling(path: &Path, suffix: &str) -> PathBuf {
-    let mut name = path.file_name().unwrap_or_default().to_os_string();
-    name.push(suffix);
-    path.with_file_name(name)
 }
 
 #[cfg(test)]

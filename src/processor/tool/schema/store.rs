@@ -6,8 +6,8 @@
 //! moved aside to `<file>.corrupt`, and replaced by the next save. spotter never fails to start
 //! because of it.
 
+use crate::extension::state_file;
 use std::collections::BTreeMap;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use lru::LruCache;
@@ -136,8 +136,7 @@ impl SchemaStore {
             }
         };
         self.decode_into(&bytes).map_err(|message| {
-            let moved_to = aside(path);
-            let _ = std::fs::rename(path, &moved_to);
+            let moved_to = state_file::set_aside(path);
             SchemaStateError::Corrupt {
                 path: path.to_path_buf(),
                 message,
@@ -146,21 +145,9 @@ impl SchemaStore {
         })
     }
 
-    /// Write the state atomically: a temporary file beside `path`, synced, then renamed.
+    /// Write the state atomically (see [`state_file::write_atomic`]).
     pub fn save(&mut self, path: &Path) -> Result<(), SchemaStateError> {
-        let bytes = self.encode();
-        let tmp = temp_path(path);
-        let write = || -> std::io::Result<()> {
-            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-                std::fs::create_dir_all(dir)?;
-            }
-            let mut f = std::fs::File::create(&tmp)?;
-            f.write_all(&bytes)?;
-            f.sync_all()?;
-            std::fs::rename(&tmp, path)
-        };
-        write().map_err(|source| {
-            let _ = std::fs::remove_file(&tmp);
+        state_file::write_atomic(path, &self.encode()).map_err(|source| {
             SchemaStateError::Write {
                 path: path.to_path_buf(),
                 source,
@@ -169,18 +156,6 @@ impl SchemaStore {
         self.dirty = false;
         Ok(())
     }
-}
-
-fn temp_path(path: &Path) -> PathBuf {
-    let mut name = path.file_name().unwrap_or_default().to_os_string();
-    name.push(".tmp");
-    path.with_file_name(name)
-}
-
-fn aside(path: &Path) -> PathBuf {
-    let mut name = path.file_name().unwrap_or_default().to_os_string();
-    name.push(".corrupt");
-    path.with_file_name(name)
 }
 
 #[cfg(test)]
