@@ -25,7 +25,11 @@ cache="${SPOTTER_IMAGE_CACHE:-/var/tmp/spotter-image-base}"
 if [[ ! -f "$cache/rootfs.tar" ]]; then
     start=$(date +%s)
     rm -rf "$cache/rootfs" && mkdir -p "$cache"
-    debootstrap --variant=minbase bookworm "$cache/rootfs" http://deb.debian.org/debian >"$cache/debootstrap.log" 2>&1 \
+    # The Debian mirror this machine's apt already uses.
+    mirror=$(awk '/^URIs:/ {print $2; exit}' /etc/apt/sources.list.d/debian.sources 2>/dev/null || true)
+    [[ -n "$mirror" ]] || mirror=$(awk '$1 == "deb" {print $2; exit}' /etc/apt/sources.list 2>/dev/null || true)
+    [[ -n "$mirror" ]] || { echo "no Debian mirror in the apt sources for debootstrap"; exit 1; }
+    debootstrap --variant=minbase bookworm "$cache/rootfs" "$mirror" >"$cache/debootstrap.log" 2>&1 \
         || { tail -20 "$cache/debootstrap.log"; exit 1; }
     # The distroless runtime base's user, which the Dockerfile's USER names.
     echo 'nonroot:x:65532:65532:nonroot:/home/nonroot:/usr/sbin/nologin' >>"$cache/rootfs/etc/passwd"
