@@ -39,6 +39,15 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     Ok(())
 }
 
+/// Read a state file whole; `Ok(None)` when there is none yet.
+pub fn read(path: &Path) -> std::io::Result<Option<Vec<u8>>> {
+    match std::fs::read(path) {
+        Ok(bytes) => Ok(Some(bytes)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
 /// Move a state file that cannot be read back out of the way (`<name>.corrupt`), so the next
 /// write does not destroy it; returns where it went.
 pub fn set_aside(path: &Path) -> PathBuf {
@@ -57,10 +66,11 @@ mod tests {
         let path = dir.join("nested").join("state.json");
         write_atomic(&path, b"first").unwrap();
         write_atomic(&path, b"second").unwrap();
-        assert_eq!(std::fs::read(&path).unwrap(), b"second");
+        assert_eq!(read(&path).unwrap().as_deref(), Some(&b"second"[..]));
         assert!(!sibling(&path, ".tmp").exists());
         let moved = set_aside(&path);
         assert!(!path.exists());
+        assert_eq!(read(&path).unwrap(), None);
         assert_eq!(std::fs::read(&moved).unwrap(), b"second");
         std::fs::remove_dir_all(&dir).unwrap();
     }

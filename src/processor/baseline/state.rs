@@ -60,15 +60,12 @@ pub fn save(path: &Path, saved: &Saved) -> Result<(), StateError> {
 
 /// Read the state at `path`; `Ok(None)` when there is none yet.
 pub fn load(path: &Path) -> Result<Option<Saved>, StateError> {
-    let body = match std::fs::read(path) {
-        Ok(b) => b,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(source) => {
-            return Err(StateError::Read {
-                path: path.display().to_string(),
-                source,
-            })
-        }
+    let read = state_file::read(path).map_err(|source| StateError::Read {
+        path: path.display().to_string(),
+        source,
+    })?;
+    let Some(body) = read else {
+        return Ok(None);
     };
     let saved: Saved = serde_json::from_slice(&body).map_err(|e| StateError::Invalid {
         path: path.display().to_string(),

@@ -374,15 +374,12 @@ impl Registry {
 
     /// Load `path`. A missing file is an empty registry; a corrupt one is moved aside.
     pub fn load(&mut self, path: &Path) -> Result<usize, RegistryError> {
-        let bytes = match std::fs::read(path) {
-            Ok(b) => b,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(0),
-            Err(source) => {
-                return Err(RegistryError::Read {
-                    path: path.to_path_buf(),
-                    source,
-                })
-            }
+        let read = state_file::read(path).map_err(|source| RegistryError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let Some(bytes) = read else {
+            return Ok(0);
         };
         self.decode_into(&bytes).map_err(|message| {
             let moved_to = state_file::set_aside(path);

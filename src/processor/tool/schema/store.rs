@@ -125,15 +125,12 @@ impl SchemaStore {
     /// Load `path` into this store. A missing file is fine; a corrupt one is moved aside and
     /// reported.
     pub fn load(&mut self, path: &Path) -> Result<usize, SchemaStateError> {
-        let bytes = match std::fs::read(path) {
-            Ok(b) => b,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(0),
-            Err(source) => {
-                return Err(SchemaStateError::Read {
-                    path: path.to_path_buf(),
-                    source,
-                })
-            }
+        let read = state_file::read(path).map_err(|source| SchemaStateError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let Some(bytes) = read else {
+            return Ok(0);
         };
         self.decode_into(&bytes).map_err(|message| {
             let moved_to = state_file::set_aside(path);
