@@ -6,17 +6,13 @@ use std::path::Path;
 
 use spotter::detection::{run_replay, run_with, Daemons, Delivery, Report};
 
-/// Scored modes without a detector yet (issue 9): `goal_not_met` is scored and printed, but
-/// held to the bar only once its detector lands; remove it from here then.
-const PENDING: &[&str] = &["goal_not_met"];
-
 fn check(report: &Report) {
     println!("{report}");
     assert!(
         report.missing.is_empty(),
         "every labelled session has a summary"
     );
-    for m in report.modes.iter().filter(|m| !PENDING.contains(&m.mode)) {
+    for m in &report.modes {
         assert!(
             m.precision() >= 0.95 && m.recall() >= 0.95,
             "{}: precision {:.2} recall {:.2}\n{report}",
@@ -108,6 +104,31 @@ fn corpus_test_agents_meet_the_bar() {
         .collect();
     assert!(below.is_empty(), "{below:?}\n{report}");
     assert!(report.ok_false_positive_rate() <= 0.01, "{report}");
+}
+
+/// What the detectors reach today on the agents they were not tuned on (issue 9, measured
+/// 2026-12-07: F1 auth_rot 0.87, schema_drift 0.65, silent_failure 0.71, tool_loop 1.00,
+/// goal_not_met 0.53; healthy sessions flagged 0.19), less a small allowance. A change that
+/// helps the dev agents and costs the test agents fails here; raise the floors as they improve.
+#[test]
+fn corpus_test_agents_do_not_fall_below_todays_scores() {
+    const FLOORS: &[(&str, f64)] = &[
+        ("auth_rot", 0.85),
+        ("schema_drift", 0.62),
+        ("silent_failure", 0.68),
+        ("tool_loop", 0.97),
+        ("goal_not_met", 0.50),
+    ];
+    let report = run_with(&corpus("test"), Delivery::Original).expect("replay");
+    for (mode, floor) in FLOORS {
+        let m = report.mode(mode).expect("scored mode");
+        assert!(
+            m.f1() >= *floor,
+            "{mode}: F1 {:.2} < {floor}\n{report}",
+            m.f1()
+        );
+    }
+    assert!(report.ok_false_positive_rate() <= 0.21, "{report}");
 }
 
 /// A labelled folder made of the sample's `otel-proto` captures, with labels chosen by `relabel`.
