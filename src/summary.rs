@@ -85,6 +85,10 @@ pub struct SessionSummary {
     /// How much the session deserves a human look, 0..1 (`spotter.review.priority`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub review_priority: Option<f64>,
+    /// `service.name` of the session's spans (the last one seen), so a summary span lands in the
+    /// agent's own service (and a vendor's project routed by it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub service: Option<String>,
     /// `service.version` of the session's spans (the last one seen).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub release: Option<String>,

@@ -100,7 +100,10 @@ pub fn request(s: &SessionSummary) -> Option<ExportTraceServiceRequest> {
     Some(ExportTraceServiceRequest {
         resource_spans: vec![ResourceSpans {
             resource: Some(Resource {
-                attributes: vec![kv("service.name", StringValue("spotter".into()))],
+                attributes: vec![kv(
+                    "service.name",
+                    StringValue(s.service.as_deref().unwrap_or("spotter").into()),
+                )],
                 ..Default::default()
             }),
             scope_spans: vec![ScopeSpans {
@@ -122,7 +125,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn summary_span_joins_the_last_trace_under_its_root() {
+    fn summary_span_joins_the_last_trace_under_its_root_in_the_agents_service() {
         let s = SessionSummary {
             session_id: "s1".into(),
             workflow: "support".into(),
@@ -134,9 +137,18 @@ mod tests {
             last_root_span_id: Some("b7ad6b7169203331".into()),
             first_seen_unix_nano: 10,
             last_seen_unix_nano: 20,
+            service: Some("shopbot".into()),
             ..Default::default()
         };
         let req = request(&s).unwrap();
+        let resource = req.resource_spans[0].resource.as_ref().unwrap();
+        assert_eq!(
+            resource.attributes[0].value,
+            Some(AnyValue {
+                value: Some(any_value::Value::StringValue("shopbot".into()))
+            }),
+            "the summary span belongs to the agent's service, not to spotter"
+        );
         let span = &req.resource_spans[0].scope_spans[0].spans[0];
         assert_eq!(span.name, SPAN_NAME);
         assert_eq!(

@@ -4,7 +4,8 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use super::assemble::{hex, HeldSpan, TraceKey};
-use crate::semconv::{SpanRole, SpanView};
+use crate::semconv::keys::otel;
+use crate::semconv::{value, SpanRole, SpanView};
 use crate::summary::{EndReason, SessionSummary};
 
 /// One trace: its session (once known), its spans while held, its turn once released.
@@ -47,6 +48,8 @@ pub(super) struct SessionState {
     pub id: Arc<str>,
     pub workflow: Option<String>,
     pub user: Option<String>,
+    /// The resource's `service.name` of the latest span that had one.
+    pub service: Option<String>,
     pub first_seen: u64,
     pub last_seen: u64,
     /// Turns numbered so far (the highest turn index).
@@ -70,6 +73,7 @@ impl SessionState {
             id,
             workflow: None,
             user: None,
+            service: None,
             first_seen: 0,
             last_seen: 0,
             turns: turns_before,
@@ -99,6 +103,14 @@ impl SessionState {
     pub fn account(&mut self, view: &SpanView<'_>, trace: TraceKey, turn: u32, now: Instant) {
         let span = view.span();
         self.spans += 1;
+        if let Some(service) = view
+            .resource_value(otel::SERVICE_NAME)
+            .and_then(value::as_str)
+        {
+            if self.service.as_deref() != Some(service) {
+                self.service = Some(service.to_string());
+            }
+        }
         self.last_active = now;
         if span.start_time_unix_nano != 0
             && (self.first_seen == 0 || span.start_time_unix_nano < self.first_seen)
@@ -135,6 +147,7 @@ impl SessionState {
                 .clone()
                 .unwrap_or_else(|| default_workflow.to_string()),
             user_id: self.user.clone(),
+            service: self.service.clone(),
             first_seen_unix_nano: self.first_seen,
             last_seen_unix_nano: self.last_seen,
             turns: self.turns,

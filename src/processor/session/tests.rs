@@ -318,6 +318,11 @@ fn sessions_end_on_inactivity_end_marker_and_shutdown_with_summaries() {
     assert_eq!(a.user_id.as_deref(), Some("u-1"));
     assert_eq!(a.workflow, "bot");
     assert_eq!(
+        a.service.as_deref(),
+        Some("bot"),
+        "the agent's service.name"
+    );
+    assert_eq!(
         a.last_trace_id.as_deref(),
         Some("02020202020202020202020202020202")
     );
