@@ -182,7 +182,7 @@ mod tests {
 
     #[test]
     fn the_log_event_join_must_come_first_in_a_traces_pipeline() {
-        let base = "receivers:\n  otlp:\n    protocols:\n      http:\nexporters:\n  debug:\nservice:\n  pipelines:\n";
+        let base = "receivers:\n  otlp:\n    protocols:\n      http:\nprocessors:\n  session:\n  genai_events:\nexporters:\n  debug:\nservice:\n  pipelines:\n";
         let late = format!("{base}    traces: {{receivers: [otlp], processors: [session, genai_events], exporters: [debug]}}\n");
         let err = plan(&late, &HashMap::new())
             .err()

@@ -20,8 +20,8 @@
 //! **The bounded wait, both ways.**
 //! - Events that arrive before their span wait for it up to `event_wait` (default `60s`: a span
 //!   is exported when the model call ends, its input events when it starts), in an LRU of at
-//!   most `max_pending_spans` (default 10000) spans and `max_events_per_span` (default 512)
-//!   events each. Events that never meet their span are counted in
+//!   most `max_pending_spans` (default 10000) spans, `max_events_per_span` (default 512)
+//!   events each and `max_pending_bytes` (default 64MiB, the events' encoded size) in all. Events that never meet their span are counted in
 //!   `spotter_genai_events_unjoined_total{reason}` (`expired`, `evicted`, `over_limit`,
 //!   `no_span` for a record without ids, `shutdown`).
 //! - A model-call span that arrives with no messages of its own and no answer event yet is held
@@ -50,11 +50,12 @@ use lru::LruCache;
 use opentelemetry_proto::tonic::common::v1::KeyValue;
 use opentelemetry_proto::tonic::trace::v1::span::Event;
 use opentelemetry_proto::tonic::trace::v1::Span;
+use prost::Message;
 use serde::Deserialize;
 use serde_json::Value as Json;
 
 use super::tool::result::{span_key, SpanKey};
-use crate::config::{ConfigError, DurationStr};
+use crate::config::{ByteSize, ConfigError, DurationStr};
 use crate::pipeline::{Batch, Payload, Signal};
 use crate::processor::Processor;
 use crate::semconv::events::{kind_of, Conversation, EventKind, GenAiEvent};
@@ -96,6 +97,7 @@ pub struct Config {
     pub event_wait: DurationStr,
     pub max_pending_spans: usize,
     pub max_events_per_span: usize,
+    pub max_pending_bytes: ByteSize,
     pub max_held_spans: usize,
 }
 
@@ -107,6 +109,7 @@ impl Default for Config {
             event_wait: DurationStr(Duration::from_secs(60)),
             max_pending_spans: 10_000,
             max_events_per_span: 512,
+            max_pending_bytes: ByteSize(64 << 20),
             max_held_spans: 10_000,
         }
     }
@@ -116,6 +119,8 @@ impl Default for Config {
 struct Pending {
     since: Instant,
     events: Vec<GenAiEvent>,
+    /// Encoded size of the records the events came from.
+    bytes: usize,
     /// An answer event (`gen_ai.choice`, the operation details) is among them.
     has_output: bool,
 }
@@ -133,8 +138,10 @@ pub struct GenAiEventsProcessor {
     span_wait: Duration,
     event_wait: Duration,
     max_events_per_span: usize,
+    max_pending_bytes: usize,
     max_held_spans: usize,
     pending: LruCache<SpanKey, Pending>,
+    pending_bytes: usize,
     held: VecDeque<Held>,
     held_spans: usize,
     /// Whether any span got messages here: only then can an outgoing batch carry the marker.
@@ -158,8 +165,10 @@ impl GenAiEventsProcessor {
             span_wait: cfg.span_wait.0,
             event_wait: cfg.event_wait.0,
             max_events_per_span: cfg.max_events_per_span,
+            max_pending_bytes: usize::try_from(cfg.max_pending_bytes.0).unwrap_or(usize::MAX),
             max_held_spans: cfg.max_held_spans,
             pending: LruCache::new(pending),
+            pending_bytes: 0,
             held: VecDeque::new(),
             held_spans: 0,
             joined_any: false,
@@ -189,24 +198,45 @@ impl GenAiEventsProcessor {
             }
             let key = span_key(&record.trace_id, &record.span_id);
             let output = kind_of(&event.name) == Some(EventKind::Output);
+            let bytes = record.encoded_len();
             match self.pending.peek_mut(&key) {
-                Some(p) if p.events.len() >= self.max_events_per_span => unjoined("over_limit", 1),
+                Some(p) if p.events.len() >= self.max_events_per_span => {
+                    unjoined("over_limit", 1);
+                    continue;
+                }
                 Some(p) => {
                     p.events.push(event);
+                    p.bytes += bytes;
                     p.has_output |= output;
                 }
                 None => {
                     let entry = Pending {
                         since: now,
                         events: vec![event],
+                        bytes,
                         has_output: output,
                     };
                     if let Some((_, evicted)) = self.pending.push(key, entry) {
+                        self.pending_bytes = self.pending_bytes.saturating_sub(evicted.bytes);
                         unjoined("evicted", evicted.events.len());
                     }
                 }
             }
+            self.pending_bytes += bytes;
+            // The oldest spans' events go first when the bytes run out (never the newest).
+            while self.pending_bytes > self.max_pending_bytes && self.pending.len() > 1 {
+                match self.pending.pop_lru() {
+                    Some((_, evicted)) => self.forget(evicted, "evicted"),
+                    None => break,
+                }
+            }
         }
+    }
+
+    /// Drop pending events, counting them as unjoined for `reason`.
+    fn forget(&mut self, p: Pending, reason: &'static str) {
+        self.pending_bytes = self.pending_bytes.saturating_sub(p.bytes);
+        unjoined(reason, p.events.len());
     }
 
     /// The model-call spans of `batch` that should wait for their answer event.
@@ -255,6 +285,7 @@ impl GenAiEventsProcessor {
             .flat_map(|ss| &mut ss.spans)
         {
             if let Some(p) = self.pending.pop(&span_key(&span.trace_id, &span.span_id)) {
+                self.pending_bytes = self.pending_bytes.saturating_sub(p.bytes);
                 metrics::counter!(JOINED_TOTAL).increment(p.events.len() as u64);
                 self.joined_any = true;
                 attach(span, p.events, self.attach);
@@ -453,7 +484,7 @@ impl Processor for GenAiEventsProcessor {
             .is_some_and(|(_, p)| p.since + self.event_wait <= now)
         {
             if let Some((_, p)) = self.pending.pop_lru() {
-                unjoined("expired", p.events.len());
+                self.forget(p, "expired");
             }
         }
         self.publish();
@@ -464,7 +495,7 @@ impl Processor for GenAiEventsProcessor {
             self.release(h, Some("expired"), out);
         }
         while let Some((_, p)) = self.pending.pop_lru() {
-            unjoined("shutdown", p.events.len());
+            self.forget(p, "shutdown");
         }
         self.publish();
     }

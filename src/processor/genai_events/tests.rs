@@ -333,3 +333,30 @@ fn records_without_a_span_or_of_other_events_are_not_kept() {
     assert!(out.is_empty());
     assert_eq!(p.pending.len(), 0);
 }
+
+#[test]
+fn pending_events_are_bounded_in_bytes_oldest_span_first() {
+    let mut p = processor("max_pending_bytes: 1KiB");
+    let now = Instant::now();
+    let mut out = Vec::new();
+    let long = "x".repeat(400);
+    for n in 30..34 {
+        p.process(logs(call_events(n, &long, "a")), now, &mut out);
+    }
+    assert!(p.pending_bytes <= 1024, "{}", p.pending_bytes);
+    assert!(p.pending.len() < 4);
+    assert!(
+        p.pending.contains(&span_key(&TRACE, &span_id(33))),
+        "the newest stays"
+    );
+    assert!(
+        !p.pending.contains(&span_key(&TRACE, &span_id(30))),
+        "the oldest went"
+    );
+    // Joining gives the bytes back.
+    p.process(traces(vec![chat_span(33)]), now, &mut out);
+    assert_eq!(
+        p.pending_bytes,
+        p.pending.iter().map(|(_, e)| e.bytes).sum::<usize>()
+    );
+}
