@@ -155,6 +155,11 @@ impl Batch {
         })
     }
 
+    /// Whether the payload is still only encoded: nothing has read or changed it yet.
+    pub fn is_encoded(&self) -> bool {
+        self.payload.get().is_none()
+    }
+
     /// The payload to change; forgets the encoding it arrived in.
     pub fn payload_mut(&mut self) -> &mut Payload {
         self.payload();

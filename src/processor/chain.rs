@@ -51,7 +51,23 @@ impl Chain {
 
     /// Push one batch through every processor; returns what leaves the last one.
     pub fn process(&mut self, batch: Batch, now: Instant) -> Vec<Batch> {
-        self.run_from(0, vec![batch], now)
+        let out = self.run_from(0, vec![batch], now);
+        self.finish(out)
+    }
+
+    /// Whether any processor takes the log batches of a traces pipeline's receivers.
+    pub fn takes_logs(&self) -> bool {
+        self.processors.iter().any(|p| p.takes_logs())
+    }
+
+    /// Let every processor, in order, see the batches about to leave the chain.
+    fn finish(&mut self, mut out: Vec<Batch>) -> Vec<Batch> {
+        for b in &mut out {
+            for p in &mut self.processors {
+                p.finish(b);
+            }
+        }
+        out
     }
 
     /// Tick every processor whose deadline has come, passing what each releases through the
@@ -68,7 +84,7 @@ impl Chain {
                 }
             }
         }
-        ready
+        self.finish(ready)
     }
 
     /// Finished sessions, each enriched by every processor in order.
@@ -96,23 +112,27 @@ impl Chain {
                 out.extend(self.run_from(i + 1, released, now));
             }
         }
-        out
+        self.finish(out)
     }
 
     /// Push `batches` through processors `start..`, returning what comes out of the last one.
     fn run_from(&mut self, start: usize, mut batches: Vec<Batch>, now: Instant) -> Vec<Batch> {
         for p in self.processors.iter_mut().skip(start) {
-            let incoming: usize = match self.counted {
-                Some(_) => batches.iter().map(Batch::items).sum(),
-                None => 0,
+            // Items are counted under their own signal: log records a traces pipeline's join
+            // takes in are counted as logs, not spans.
+            let incoming = match self.counted {
+                Some(_) => items_by_signal(&batches),
+                None => [0; 2],
             };
             let mut out = Vec::with_capacity(batches.len());
             for b in batches {
                 p.process(b, now, &mut out);
             }
-            if let Some((pipeline, signal)) = &self.counted {
-                let outgoing: usize = out.iter().map(Batch::items).sum();
-                events::processor_items(p.id(), pipeline, *signal, incoming, outgoing);
+            if let Some((pipeline, _)) = &self.counted {
+                let outgoing = items_by_signal(&out);
+                for (i, signal) in [Signal::Traces, Signal::Logs].into_iter().enumerate() {
+                    events::processor_items(p.id(), pipeline, signal, incoming[i], outgoing[i]);
+                }
             }
             batches = out;
         }
@@ -125,6 +145,15 @@ impl Chain {
             events::processor_items(self.processors[i].id(), pipeline, *signal, 0, items);
         }
     }
+}
+
+/// Spans and log records in `batches`.
+fn items_by_signal(batches: &[Batch]) -> [usize; 2] {
+    let mut n = [0; 2];
+    for b in batches {
+        n[usize::from(b.signal() == Signal::Logs)] += b.items();
+    }
+    n
 }
 
 #[cfg(test)]

@@ -12,7 +12,9 @@ pub mod baseline;
 pub mod batch;
 pub mod chain;
 pub mod cost;
+pub mod evaluation_events;
 pub mod failure_modes;
+pub mod genai_events;
 pub mod goal;
 pub mod outcome;
 pub mod redaction;
@@ -48,6 +50,8 @@ use crate::telemetry::Catalog;
 ///   and must never block or await.
 /// - Session-aware processors may emit finished sessions in `poll_summaries`; every processor of
 ///   the pipeline then gets to add what it knows in `enrich_summary`, in pipeline order.
+/// - A processor that `takes_logs` gets the log batches of its receivers too, and must consume
+///   them; `finish` sees every outgoing batch, and may only remove what the processor added.
 pub trait Processor: Send {
     /// The component id, e.g. `batch` or `attributes/env`.
     fn id(&self) -> &str;
@@ -73,6 +77,17 @@ pub trait Processor: Send {
 
     /// Add this processor's knowledge to a finished session.
     fn enrich_summary(&mut self, _summary: &mut SessionSummary) {}
+
+    /// Whether this processor of a traces pipeline also takes the log batches its receivers
+    /// get (the `genai_events` join). Such a processor must come first in its pipeline and
+    /// consume every log batch, so that no later processor or exporter sees logs.
+    fn takes_logs(&self) -> bool {
+        false
+    }
+
+    /// Called on every batch leaving the pipeline's last processor, in pipeline order: undo
+    /// what this processor added only for the later processors' benefit.
+    fn finish(&mut self, _batch: &mut Batch) {}
 }
 
 /// The processors' self-metrics (the describe hook of the processor family).
@@ -82,6 +97,7 @@ pub fn describe(c: &mut Catalog) {
     agent_metrics::names::describe(c);
     failure_modes::names::describe(c);
     baseline::describe(c);
+    genai_events::describe(c);
 }
 
 /// Build one processor from its component id and YAML options, through the [`registry`].

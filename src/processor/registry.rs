@@ -4,8 +4,8 @@
 
 use super::parse_options as options;
 use super::{
-    agent_metrics, attributes, baseline, batch, cost, goal, outcome, redaction, session, tool,
-    Processor,
+    agent_metrics, attributes, baseline, batch, cost, evaluation_events, genai_events, goal,
+    outcome, redaction, session, tool, Processor,
 };
 use crate::config::ConfigError;
 
@@ -44,6 +44,19 @@ impl Kind {
 
 /// Every processor kind, in the order the default pipeline runs them.
 pub static KINDS: &[Kind] = &[
+    Kind {
+        name: "genai_events",
+        aliases: &[],
+        family: Family::Data,
+        description: "joins GenAI log events (prompts, answers, tool messages) to their spans",
+        build: |id, o, p| {
+            boxed(genai_events::GenAiEventsProcessor::new(
+                id,
+                options(o, p)?,
+                p,
+            ))
+        },
+    },
     Kind {
         name: "session",
         aliases: &[],
@@ -158,6 +171,19 @@ pub static KINDS: &[Kind] = &[
         description:
             "statistical baselines and alerts per workflow, tool and release, in event time",
         build: |id, o, p| boxed(baseline::BaselineProcessor::new(id, options(o, p)?, p)),
+    },
+    Kind {
+        name: "evaluation_events",
+        aliases: &[],
+        family: Family::Agent,
+        description: "spotter's verdicts as gen_ai.evaluation.result events on the judged spans",
+        build: |id, o, p| {
+            boxed(evaluation_events::EvaluationEventsProcessor::new(
+                id,
+                options(o, p)?,
+                p,
+            ))
+        },
     },
     Kind {
         name: "redaction",

@@ -15,6 +15,7 @@
 //! the key constants to [`SpanView::str_attr`] and friends.
 
 mod cost;
+pub mod events;
 mod finding;
 mod finish;
 pub mod keys;

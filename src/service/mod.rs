@@ -169,16 +169,18 @@ impl Generation {
             let runner = ExporterRunner::start(&id, built);
             runners.insert(id, runner);
         }
-        let mut senders: BTreeMap<String, (Signal, mpsc::Sender<Batch>)> = BTreeMap::new();
+        let mut senders: BTreeMap<String, (Signal, bool, mpsc::Sender<Batch>)> = BTreeMap::new();
         let mut pipeline_tasks = Vec::new();
         for p in pipelines {
+            // A traces pipeline whose join takes GenAI log events gets its receivers' logs too.
+            let takes_logs = p.takes_logs();
             let engine = Engine {
                 id: p.id.clone(),
                 chain: Chain::new(p.processors).counted(&p.id, p.signal),
                 exporters: p.exporters.iter().map(|e| runners[e].clone()).collect(),
             };
             let (tx, rx) = mpsc::channel(PIPELINE_INTAKE_BATCHES);
-            senders.insert(p.id.clone(), (p.signal, tx));
+            senders.insert(p.id.clone(), (p.signal, takes_logs, tx));
             pipeline_tasks.push(tokio::spawn(engine.run(rx, stop_pipe_rx.clone())));
         }
         let mut intakes = BTreeMap::new();
@@ -186,10 +188,13 @@ impl Generation {
             let mut traces = Vec::new();
             let mut logs = Vec::new();
             for p in config.pipelines_of_receiver(&r.id) {
-                let (signal, tx) = &senders[&p.id];
+                let (signal, takes_logs, tx) = &senders[&p.id];
                 match signal {
                     Signal::Traces => traces.push(tx.clone()),
                     Signal::Logs => logs.push(tx.clone()),
+                }
+                if *takes_logs {
+                    logs.push(tx.clone());
                 }
             }
             if traces.is_empty() && logs.is_empty() {

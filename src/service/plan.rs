@@ -20,6 +20,14 @@ pub struct PipelinePlan {
     pub exporters: Vec<String>,
 }
 
+impl PipelinePlan {
+    /// Whether this traces pipeline also takes its receivers' log batches (see
+    /// [`Processor::takes_logs`]).
+    pub fn takes_logs(&self) -> bool {
+        self.signal == Signal::Traces && self.processors.iter().any(|p| p.takes_logs())
+    }
+}
+
 /// Everything a service needs, built from one config.
 pub struct Plan {
     pub config: Config,
@@ -100,6 +108,17 @@ impl Plan {
                     &format!("processors.{pid}"),
                 )?);
             }
+            if let Some(at) = processors.iter().position(|p| p.takes_logs()) {
+                if p.signal != Signal::Traces || at != 0 {
+                    return Err(ConfigError::invalid(
+                        format!("service.pipelines.{}.processors", p.id),
+                        format!(
+                            "{:?} joins log events to spans: it must be the first processor of a traces pipeline",
+                            p.processors[at]
+                        ),
+                    ));
+                }
+            }
             pipelines.push(PipelinePlan {
                 id: p.id.clone(),
                 signal: p.signal,
@@ -159,6 +178,26 @@ mod tests {
         assert!(err.contains("exporters.kafka"), "{err}");
         assert!(err.contains("unknown exporter type"), "{err}");
         assert!(err.contains("line 6"), "{err}");
+    }
+
+    #[test]
+    fn the_log_event_join_must_come_first_in_a_traces_pipeline() {
+        let base = "receivers:\n  otlp:\n    protocols:\n      http:\nprocessors:\n  session:\n  genai_events:\nexporters:\n  debug:\nservice:\n  pipelines:\n";
+        let late = format!("{base}    traces: {{receivers: [otlp], processors: [session, genai_events], exporters: [debug]}}\n");
+        let err = plan(&late, &HashMap::new())
+            .err()
+            .expect("the join after another processor")
+            .to_string();
+        assert!(err.contains("service.pipelines.traces.processors"), "{err}");
+        assert!(
+            err.contains("must be the first processor of a traces pipeline"),
+            "{err}"
+        );
+        let in_logs = format!("{base}    logs: {{receivers: [otlp], processors: [genai_events], exporters: [debug]}}\n");
+        assert!(plan(&in_logs, &HashMap::new()).is_err());
+        let first = format!("{base}    traces: {{receivers: [otlp], processors: [genai_events, session], exporters: [debug]}}\n");
+        let p = plan(&first, &HashMap::new()).expect("the join first");
+        assert!(p.pipelines[0].takes_logs());
     }
 
     #[test]

@@ -15,7 +15,9 @@
 //! - `metrics`: /metrics parses and matches what was sent;
 //! - `passthrough`: an unchanging pipeline forwards the bytes it received, unknown fields too;
 //! - `security`: bearer-token authentication on both protocols, and TLS;
-//! - `sessions`: the session processor stamps every span through the real listeners.
+//! - `sessions`: the session processor stamps every span through the real listeners;
+//! - `genai_events`: GenAI log events joined to their spans give the verdicts span attributes
+//!   give, in either arrival order, within a bounded wait.
 //!
 //! Support modules: `harness` starts spotter (in-process or the built binary) and talks to it;
 //! `sink` is a downstream OTLP/gRPC receiver that records what spotter forwards.
@@ -25,6 +27,7 @@ mod delivery;
 mod durability;
 mod failure_modes;
 mod fixtures;
+mod genai_events;
 mod harness;
 mod hostile;
 mod lifecycle;

@@ -39,6 +39,8 @@ pub const GEN_AI_SYSTEM: &str = "gen_ai.system";
 pub const GEN_AI_REQUEST_MODEL: &str = "gen_ai.request.model";
 /// The model that answered. Source: gen-ai registry.
 pub const GEN_AI_RESPONSE_MODEL: &str = "gen_ai.response.model";
+/// The provider's id of the completion. Source: gen-ai registry.
+pub const GEN_AI_RESPONSE_ID: &str = "gen_ai.response.id";
 /// Why generation stopped, one entry per choice. Source: gen-ai registry.
 pub const GEN_AI_RESPONSE_FINISH_REASONS: &str = "gen_ai.response.finish_reasons";
 
@@ -74,6 +76,38 @@ pub const GEN_AI_TOOL_DEFINITIONS: &str = "gen_ai.tool.definitions";
 pub const GEN_AI_PROMPT: &str = "gen_ai.prompt";
 /// The whole completion as one string, on `gen_ai.content.completion` events. Source: v1.26.
 pub const GEN_AI_COMPLETION: &str = "gen_ai.completion";
+
+// --- events (log records with an event name, or span events of the same names) ----------------
+
+/// The event name as a log record attribute, for SDKs older than `LogRecord.event_name`.
+/// Source: `docs/general/events.md`.
+pub const EVENT_NAME: &str = "event.name";
+
+/// GenAI event names. Source: `docs/gen-ai/gen-ai-events.md` (v1.27–v1.36 per-message events;
+/// v1.37+ `gen_ai.client.inference.operation.details` and `gen_ai.evaluation.result`; v1.26
+/// `gen_ai.content.*`).
+pub mod event {
+    pub const SYSTEM_MESSAGE: &str = "gen_ai.system.message";
+    pub const USER_MESSAGE: &str = "gen_ai.user.message";
+    pub const ASSISTANT_MESSAGE: &str = "gen_ai.assistant.message";
+    pub const TOOL_MESSAGE: &str = "gen_ai.tool.message";
+    pub const CHOICE: &str = "gen_ai.choice";
+    pub const INFERENCE_DETAILS: &str = "gen_ai.client.inference.operation.details";
+    pub const CONTENT_PROMPT: &str = "gen_ai.content.prompt";
+    pub const CONTENT_COMPLETION: &str = "gen_ai.content.completion";
+    pub const EVALUATION_RESULT: &str = "gen_ai.evaluation.result";
+}
+
+// --- evaluation -------------------------------------------------------------------------------
+
+/// The evaluation's name (required). Source: gen-ai registry, v1.37+.
+pub const GEN_AI_EVALUATION_NAME: &str = "gen_ai.evaluation.name";
+/// The evaluator's score. Source: gen-ai registry, v1.37+.
+pub const GEN_AI_EVALUATION_SCORE_VALUE: &str = "gen_ai.evaluation.score.value";
+/// A low-cardinality reading of the score (`pass`, `fail`). Source: gen-ai registry, v1.37+.
+pub const GEN_AI_EVALUATION_SCORE_LABEL: &str = "gen_ai.evaluation.score.label";
+/// Why the evaluator gave this score. Source: gen-ai registry, v1.37+.
+pub const GEN_AI_EVALUATION_EXPLANATION: &str = "gen_ai.evaluation.explanation";
 
 // --- tools ------------------------------------------------------------------------------------
 
