@@ -304,20 +304,23 @@ async fn the_agent_pipeline_at_overload_stays_in_its_budget_and_delivers_every_a
     let unique: std::collections::HashSet<_> = ids.iter().collect();
     assert_eq!(unique.len(), want, "each once");
 
-    // After the burst: once its sessions have ended (inactivity_timeout 10s), their state is
-    // freed and the allocator returns the pages, so resident memory falls back to within 20% of
-    // where it was before the burst.
+    // After the burst: its sessions end after 10 s of inactivity, their state is freed in every
+    // processor and the allocator hands the pages back, so within 60 s resident memory is back
+    // within 20% of where it was before the burst.
+    tokio::time::sleep(Duration::from_secs(15)).await;
     let mut after_kib = daemon.status_kib("VmRSS");
-    for _ in 0..60 {
-        if after_kib * 10 <= before_kib * 12 {
-            break;
-        }
+    let mut waited = 15;
+    while after_kib * 10 > before_kib * 12 && waited < 60 {
         tokio::time::sleep(Duration::from_secs(1)).await;
+        waited += 1;
         after_kib = daemon.status_kib("VmRSS");
     }
-    println!("after the burst: VmRSS {after_kib} KiB, {before_kib} KiB before it");
+    println!(
+        "{waited} s after the burst: VmRSS {after_kib} KiB, {before_kib} KiB before it ({:+.1}%)",
+        (after_kib as f64 / before_kib as f64 - 1.0) * 100.0
+    );
     assert!(
         after_kib * 10 <= before_kib * 12,
-        "60 s after the burst, VmRSS {after_kib} KiB is over 120% of {before_kib} KiB before it"
+        "60 s after the burst, VmRSS {after_kib} KiB is over 120% of the {before_kib} KiB before it"
     );
 }
