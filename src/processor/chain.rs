@@ -116,27 +116,40 @@ impl Chain {
     }
 
     /// Push `batches` through processors `start..`, returning what comes out of the last one.
-    fn run_from(&mut self, start: usize, mut batches: Vec<Batch>, now: Instant) -> Vec<Batch> {
-        for p in self.processors.iter_mut().skip(start) {
-            // Items are counted under their own signal: log records a traces pipeline's join
-            // takes in are counted as logs, not spans.
-            let incoming = match self.counted {
-                Some(_) => items_by_signal(&batches),
-                None => [0; 2],
-            };
-            let mut out = Vec::with_capacity(batches.len());
-            for b in batches {
-                p.process(b, now, &mut out);
-            }
-            if let Some((pipeline, _)) = &self.counted {
-                let outgoing = items_by_signal(&out);
-                for (i, signal) in [Signal::Traces, Signal::Logs].into_iter().enumerate() {
-                    events::processor_items(p.id(), pipeline, signal, incoming[i], outgoing[i]);
-                }
-            }
-            batches = out;
+    fn run_from(&mut self, start: usize, batches: Vec<Batch>, now: Instant) -> Vec<Batch> {
+        let mut done = Vec::new();
+        for b in batches {
+            self.push_through(start, b, now, &mut done);
         }
-        batches
+        done
+    }
+
+    /// One batch through processors `i..`, depth first: what processor `i` emits passes the
+    /// later processors before `i` takes the next batch. Each processor still sees batches in
+    /// the same order, but only one batch's per-batch caches (parsed tool results, several times
+    /// the size of the spans) are alive at a time, however many batches a release holds.
+    fn push_through(&mut self, i: usize, batch: Batch, now: Instant, done: &mut Vec<Batch>) {
+        let Some(p) = self.processors.get_mut(i) else {
+            done.push(batch);
+            return;
+        };
+        // Items are counted under their own signal: log records a traces pipeline's join takes
+        // in are counted as logs, not spans.
+        let incoming = match self.counted {
+            Some(_) => items_by_signal(std::slice::from_ref(&batch)),
+            None => [0; 2],
+        };
+        let mut out = Vec::new();
+        p.process(batch, now, &mut out);
+        if let Some((pipeline, _)) = &self.counted {
+            let outgoing = items_by_signal(&out);
+            for (k, signal) in [Signal::Traces, Signal::Logs].into_iter().enumerate() {
+                events::processor_items(p.id(), pipeline, signal, incoming[k], outgoing[k]);
+            }
+        }
+        for b in out {
+            self.push_through(i + 1, b, now, done);
+        }
     }
 
     fn count_released(&self, i: usize, released: &[Batch]) {

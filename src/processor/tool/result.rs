@@ -8,6 +8,7 @@
 //! may drop it, and the next processor then parses again.
 
 use std::collections::BTreeMap;
+use std::mem::size_of;
 use std::sync::Arc;
 
 use serde_json::Value;
@@ -79,6 +80,26 @@ fn inner_of(json: &Value) -> Option<Inner> {
             Some(Inner { text, json })
         }
         _ => None,
+    }
+}
+
+/// Estimated heap memory under a JSON value: strings, arrays, and objects as `BTreeMap` leaves
+/// of up to 11 entries (key and value slots, plus the node header).
+fn value_bytes(v: &Value) -> usize {
+    const NODE_ENTRIES: usize = 11;
+    const NODE: usize = NODE_ENTRIES * (size_of::<String>() + size_of::<Value>()) + 16;
+    match v {
+        Value::Null | Value::Bool(_) | Value::Number(_) => 0,
+        Value::String(s) => s.capacity(),
+        Value::Array(a) => {
+            a.capacity() * size_of::<Value>() + a.iter().map(value_bytes).sum::<usize>()
+        }
+        Value::Object(m) => {
+            m.len().div_ceil(NODE_ENTRIES).max(1) * NODE
+                + m.iter()
+                    .map(|(k, v)| k.capacity() + value_bytes(v))
+                    .sum::<usize>()
+        }
     }
 }
 
@@ -190,6 +211,17 @@ impl ParsedResult {
         &self.text
     }
 
+    /// Estimated memory this parse holds: its text and JSON values, the envelope's too.
+    pub fn heap_bytes(&self) -> usize {
+        let inner = self.inner.as_ref().map_or(0, |i| {
+            i.text.capacity() + i.json.as_ref().map_or(0, value_bytes)
+        });
+        size_of::<ParsedResult>()
+            + self.text.capacity()
+            + self.json.as_ref().map_or(0, value_bytes)
+            + inner
+    }
+
     /// The JSON value, when the result is a JSON object or array.
     pub fn json(&self) -> Option<&Value> {
         self.json.as_ref()
@@ -236,18 +268,39 @@ pub fn span_key(trace_id: &[u8], span_id: &[u8]) -> SpanKey {
 
 /// Parsed tool results of one batch, keyed by span. A `BTreeMap`: small inside `Batch`, and it
 /// does not allocate until the first entry.
+///
+/// A parse takes several times the memory of its text (a `serde_json::Value` per member), so the
+/// cache keeps at most [`MAX_CACHED_BYTES`] of parses; past that, results are parsed for each
+/// processor that asks and dropped after use. The answers are the same, only slower, and a batch
+/// of many large results cannot hold many times its size in parses.
 #[derive(Debug, Clone, Default)]
 pub struct ToolResultCache {
     parsed: BTreeMap<SpanKey, Arc<ParsedResult>>,
+    /// Estimated memory of the parses held.
+    bytes: usize,
 }
+
+/// Memory the parses of one batch may hold.
+pub const MAX_CACHED_BYTES: usize = 8 << 20;
 
 impl ToolResultCache {
     /// The parse of `text` for span `key`, parsing it on first use.
     pub fn get_or_parse(&mut self, key: SpanKey, text: &str) -> Arc<ParsedResult> {
-        self.parsed
-            .entry(key)
-            .or_insert_with(|| Arc::new(ParsedResult::parse(text)))
-            .clone()
+        if let Some(hit) = self.parsed.get(&key) {
+            return hit.clone();
+        }
+        let parsed = Arc::new(ParsedResult::parse(text));
+        let bytes = parsed.heap_bytes();
+        if self.bytes + bytes <= MAX_CACHED_BYTES {
+            self.bytes += bytes;
+            self.parsed.insert(key, parsed.clone());
+        }
+        parsed
+    }
+
+    /// Estimated memory of the parses held.
+    pub fn bytes(&self) -> usize {
+        self.bytes
     }
 
     pub fn len(&self) -> usize {
@@ -260,6 +313,7 @@ impl ToolResultCache {
 
     /// Move the entries of `other` into this cache (when batches are merged).
     pub fn absorb(&mut self, other: ToolResultCache) {
+        self.bytes += other.bytes;
         self.parsed.extend(other.parsed);
     }
 }
@@ -300,6 +354,25 @@ mod tests {
         ] {
             assert!(!ParsedResult::parse(t).is_empty(), "{t:?}");
         }
+    }
+
+    #[test]
+    fn the_cache_holds_parses_up_to_its_budget_and_still_answers_past_it() {
+        let rows: Vec<String> = (0..200)
+            .map(|r| format!(r#"{{"sku":"{r}","price":{r}.5,"stock":{r}}}"#))
+            .collect();
+        let text = format!(r#"{{"items":[{}]}}"#, rows.join(","));
+        let one = ParsedResult::parse(&text).heap_bytes();
+        assert!(one > 4 * text.len(), "a parse outweighs its text: {one}");
+        let mut cache = ToolResultCache::default();
+        let n = MAX_CACHED_BYTES / one + 10;
+        for i in 0..n as u32 {
+            let key = span_key(&i.to_be_bytes(), &[1; 8]);
+            let parsed = cache.get_or_parse(key, &text);
+            assert_eq!(parsed.json(), ParsedResult::parse(&text).json());
+        }
+        assert!(cache.bytes() <= MAX_CACHED_BYTES, "{}", cache.bytes());
+        assert_eq!(cache.len(), MAX_CACHED_BYTES / one);
     }
 
     #[test]
