@@ -1,8 +1,12 @@
 //! `schema_drift`: learns the shape of each tool's JSON results and reports when it changes.
 //!
-//! For every healthy tool result that is a JSON object, the processor infers its key paths and
-//! types ([`super::schema::shape`]) and compares them with the tool's learned variants
-//! ([`super::schema::baseline`], which explains the rules). It writes:
+//! For every healthy tool result that is a JSON object (JSON carried as a string, as in MCP text
+//! content, included), the processor infers its key paths and types ([`super::schema::shape`])
+//! and compares them with the learned variants ([`super::schema::baseline`], which explains the
+//! rules). Schemas are keyed by the service, the tool and the tool's argument signature (its
+//! argument names): the same tool name in two agents is two APIs, and a tool whose result shape
+//! depends on the arguments it was given (`expand`, `include`, `fields`...) has one schema per
+//! way of calling it. It writes:
 //! - `spotter.tool.schema.missing` on a result that lacks fields (or has types) its established
 //!   schema always had; `tool_outcome` then classifies the call `schema_mismatch` (if
 //!   `tool_outcome` already ran, this processor rewrites its `ok` outcome itself);
@@ -133,10 +137,7 @@ impl SchemaDriftProcessor {
                 .map_err(|e| ConfigError::invalid(format!("{path}.pinned.{tool}"), e))?;
             pinned.insert(tool.clone(), v);
         }
-        let mut store = SchemaStore::new(config.max_tools);
-        for (tool, v) in &pinned {
-            store.entry(tool, || ToolSchema::pinned(v.clone()));
-        }
+        let store = SchemaStore::new(config.max_tools);
         Ok(SchemaDriftProcessor {
             id: id.to_string(),
             thresholds: Thresholds {
@@ -167,9 +168,9 @@ impl SchemaDriftProcessor {
         metrics::gauge!(names::SCHEMA_TOOLS).set(self.store.len() as f64);
     }
 
-    /// The learned schema of a tool (for tests and the detection report).
-    pub fn schema(&self, tool: &str) -> Option<&ToolSchema> {
-        self.store.get(tool)
+    /// The learned schema under a key from [`schema_key`] (for tests and the detection report).
+    pub fn schema(&self, key: &str) -> Option<&ToolSchema> {
+        self.store.get(key)
     }
 
     fn save(&mut self) {
@@ -181,6 +182,17 @@ impl SchemaDriftProcessor {
         }
         self.next_save = None;
     }
+}
+
+/// Where a tool's results are learned: `service/tool(arg1,arg2)`, with the argument names
+/// sorted (their values are data). Arguments that are not a JSON object give `tool()`.
+pub fn schema_key(service: &str, tool: &str, arguments: Option<&str>) -> String {
+    let mut names: Vec<String> = arguments
+        .and_then(|a| serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(a).ok())
+        .map(|m| m.into_iter().map(|(k, _)| k).collect())
+        .unwrap_or_default();
+    names.sort();
+    format!("{service}/{tool}({})", names.join(","))
 }
 
 fn report(e: &SchemaStateError) {
@@ -207,7 +219,8 @@ impl Processor for SchemaDriftProcessor {
         edit_spans(&mut batch, |view, cache| {
             let call = view.tool()?;
             let parsed = parsed_result(view, &call, cache)?;
-            let json = parsed.json().filter(|j| j.is_object())?;
+            // The data the tool returned, inside its envelope (MCP text content, a JSON string).
+            let json = parsed.payload().filter(|j| j.is_object())?;
             let (outcome, _) = outcome_of(view, Some(&parsed), &self.classifier);
             if outcome.is_hard_failure() {
                 return None;
@@ -222,7 +235,12 @@ impl Processor for SchemaDriftProcessor {
                 environment: view.deployment_environment().map(str::to_string),
             };
             let pinned = self.pinned.get(call.name.as_ref());
-            let (schema, _evicted) = self.store.entry(&call.name, || match pinned {
+            let key = schema_key(
+                view.str_attr("service.name").unwrap_or(""),
+                &call.name,
+                call.arguments.as_deref(),
+            );
+            let (schema, _evicted) = self.store.entry(&key, || match pinned {
                 Some(v) => ToolSchema::pinned(v.clone()),
                 None => ToolSchema::default(),
             });

@@ -16,9 +16,19 @@
 //! or rolls back, is not reported again).
 //!
 //! A rename, move or type change is strong evidence and needs only `min_observations`. A field
-//! that merely vanishes looks the same as an optional field the first results happened to carry,
-//! so removal-only changes need the larger `min_observations_removal` first; below it, the
-//! result teaches the variant that the field is optional.
+//! that merely vanishes, or turns `null` where it never was, looks the same as an optional field
+//! the first results happened to carry, so these changes need the larger
+//! `min_observations_removal` first; below it, the result teaches the variant that the field is
+//! optional. They are also settled by the session that saw them: when the same session gets the
+//! old shape again, the field comes and goes, so the variant learns it is optional.
+//!
+//! Persistence is counted twice: over the last `window` calls fleet-wide, and per session (a
+//! session that itself sees the shape change `persistence` times is a drift even when other
+//! sessions' calls interleave, as they do when a change rolls out one server at a time).
+//!
+//! A result that shares no field with the variant, not even a leaf name (an error or status
+//! message in place of the data: `{"message": "Unexpected error"}`), is another kind of answer,
+//! not a new shape of this one; it teaches nothing and is not a mismatch.
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
@@ -32,6 +42,8 @@ pub const MAX_VARIANTS: usize = 3;
 pub const MAX_VARIANT_PATHS: usize = 1024;
 /// At most this many entries in a diff's description, per list.
 const DESCRIBE_ITEMS: usize = 8;
+/// At most this many mismatching results kept per tool while their drift is unconfirmed.
+const MAX_PENDING: usize = 32;
 
 /// Thresholds, from the processor's config.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -76,6 +88,16 @@ pub struct Variant {
 
 fn is_element(path: &str) -> bool {
     path.ends_with("[]")
+}
+
+/// The last key of a path, lowercased, without `_`, `-`, quotes or element marks.
+fn leaf_name(path: &str) -> String {
+    let trimmed = path.trim_end_matches("[]");
+    let last = trimmed.rsplit('.').next().unwrap_or(trimmed);
+    last.chars()
+        .filter(|c| !matches!(c, '_' | '-' | '"'))
+        .flat_map(char::to_lowercase)
+        .collect()
 }
 
 impl Variant {
@@ -129,6 +151,16 @@ impl Variant {
                 .is_some_and(|s| s.present > 0 && s.absent == 0)
     }
 
+    /// Whether `shape` has no path of this variant and no leaf name in common with it (compared
+    /// without case or `_`/`-`, so a re-cased or re-nested field still counts as shared).
+    pub fn shares_nothing(&self, shape: &Shape) -> bool {
+        if shape.paths.keys().any(|p| self.paths.contains_key(p)) {
+            return false;
+        }
+        let known: BTreeSet<String> = self.paths.keys().map(|p| leaf_name(p)).collect();
+        !shape.paths.keys().any(|p| known.contains(&leaf_name(p)))
+    }
+
     /// How `shape` differs from this variant.
     pub fn diff(&self, shape: &Shape) -> Diff {
         let mut diff = Diff::default();
@@ -147,6 +179,13 @@ impl Variant {
                         && !parent_changed
                     {
                         diff.type_changed.push((path.clone(), known, seen));
+                    } else if info.types == Types::NULL
+                        && !known.is_empty()
+                        && !stats.types.contains(Types::NULL)
+                        && self.is_required(path)
+                        && !parent_changed
+                    {
+                        diff.nulled.push((path.clone(), known));
                     }
                 }
                 None => {
@@ -182,6 +221,8 @@ pub struct Diff {
     pub removed: Vec<(String, Types)>,
     /// Paths whose type is new: (path, known types, seen types).
     pub type_changed: Vec<(String, Types, Types)>,
+    /// Required paths that were never `null` and are `null` now: (path, known types).
+    pub nulled: Vec<(String, Types)>,
     /// Leaf paths never seen before.
     pub added: Vec<(String, Types)>,
 }
@@ -192,6 +233,7 @@ pub enum Change {
     Removed,
     Renamed,
     TypeChanged,
+    Nulled,
     Added,
 }
 
@@ -201,6 +243,7 @@ impl Change {
             Change::Removed => "removed",
             Change::Renamed => "renamed",
             Change::TypeChanged => "type_changed",
+            Change::Nulled => "nulled",
             Change::Added => "added",
         }
     }
@@ -209,7 +252,7 @@ impl Change {
 impl Diff {
     /// Whether the result breaks the variant (new fields alone do not).
     pub fn is_breaking(&self) -> bool {
-        !self.removed.is_empty() || !self.type_changed.is_empty()
+        !self.removed.is_empty() || !self.type_changed.is_empty() || !self.nulled.is_empty()
     }
 
     /// A rename, move or type change (strong evidence), as opposed to a field that vanished.
@@ -224,7 +267,12 @@ impl Diff {
             .type_changed
             .iter()
             .map(|(p, _, t)| format!("~{p}:{}", t.0));
-        removed.chain(changed).collect::<Vec<_>>().join(",")
+        let nulled = self.nulled.iter().map(|(p, _)| format!("0{p}"));
+        removed
+            .chain(changed)
+            .chain(nulled)
+            .collect::<Vec<_>>()
+            .join(",")
     }
 
     pub fn changes(&self) -> Vec<Change> {
@@ -238,6 +286,9 @@ impl Diff {
         }
         if !self.type_changed.is_empty() {
             out.push(Change::TypeChanged);
+        }
+        if !self.nulled.is_empty() {
+            out.push(Change::Nulled);
         }
         if out.is_empty() && !self.added.is_empty() {
             out.push(Change::Added);
@@ -255,7 +306,11 @@ impl Diff {
             .type_changed
             .iter()
             .map(|(p, was, now)| format!("{p} ({} → {})", was.describe(), now.describe()));
-        list(removed.chain(changed))
+        let nulled = self
+            .nulled
+            .iter()
+            .map(|(p, was)| format!("{p} ({} → null)", was.describe()));
+        list(removed.chain(changed).chain(nulled))
     }
 
     /// `removed: temperature_c (number); added: temp.value (number), temp.unit (string)`.
@@ -274,6 +329,13 @@ impl Diff {
                 .iter()
                 .map(|(p, was, now)| format!("{p} ({} → {})", was.describe(), now.describe()));
             parts.push(format!("type changed: {}", list(items)));
+        }
+        if !self.nulled.is_empty() {
+            let items = self
+                .nulled
+                .iter()
+                .map(|(p, t)| format!("{p} ({})", t.describe()));
+            parts.push(format!("became null: {}", list(items)));
         }
         if !self.added.is_empty() {
             let items = self
@@ -389,6 +451,7 @@ impl ToolSchema {
         if let Some((i, d)) = diffs.iter().find(|(_, d)| !d.is_breaking()) {
             let i = *i;
             if !self.variants[i].pinned {
+                self.settle_session(origin.session.as_deref(), i);
                 self.variants[i].learn(shape);
             }
             out.added = d.added.clone();
@@ -401,6 +464,10 @@ impl ToolSchema {
             .min_by_key(|(i, d)| (d.removed.len() + d.type_changed.len(), *i))
             .expect("at least one established variant");
         let variant = &self.variants[closest];
+        if !variant.pinned && variant.shares_nothing(shape) {
+            self.push_window(None, th);
+            return out;
+        }
         let confident = variant.pinned
             || diff.is_reshaping()
             || variant.observations >= th.min_observations_removal;
@@ -418,18 +485,49 @@ impl ToolSchema {
             diff,
             origin,
         });
-        while self.pending.len() > th.window {
+        while self.pending.len() > MAX_PENDING.max(th.window) {
             self.pending.pop_front();
         }
-        let seen = self
+        let fleet = self
             .window
             .iter()
             .filter(|s| s.as_deref() == Some(signature.as_str()))
             .count();
-        if seen >= th.persistence {
+        let in_session = match origin_session(&self.pending) {
+            Some(session) => self
+                .pending
+                .iter()
+                .filter(|p| {
+                    p.signature == signature && p.origin.session.as_deref() == Some(session)
+                })
+                .count(),
+            None => 0,
+        };
+        if fleet >= th.persistence || in_session >= th.persistence {
             out.drift = self.confirm(&signature, closest, th);
         }
         out
+    }
+
+    /// The session got a result that matches variant `i` again: its pending removals and
+    /// nullings were a field that comes and goes, which the variant learns as optional.
+    fn settle_session(&mut self, session: Option<&str>, i: usize) {
+        let Some(session) = session else {
+            return;
+        };
+        let (settled, rest): (Vec<Pending>, Vec<Pending>) = self
+            .pending
+            .drain(..)
+            .partition(|p| p.origin.session.as_deref() == Some(session) && !p.diff.is_reshaping());
+        self.pending = rest.into();
+        for p in &settled {
+            self.variants[i].learn(&p.shape);
+            for s in self.window.iter_mut() {
+                if s.as_deref() == Some(p.signature.as_str()) {
+                    *s = None;
+                }
+            }
+        }
     }
 
     fn push_window(&mut self, signature: Option<String>, th: &Thresholds) {
@@ -494,6 +592,11 @@ impl ToolSchema {
         }
         Some(drift)
     }
+}
+
+/// The session of the newest pending result.
+fn origin_session(pending: &VecDeque<Pending>) -> Option<&str> {
+    pending.back().and_then(|p| p.origin.session.as_deref())
 }
 
 #[cfg(test)]

@@ -151,7 +151,17 @@ fn failed_calls_teach_nothing() {
     for s in &spans {
         assert_eq!(attr(s, "spotter.tool.schema.missing"), None);
     }
-    assert_eq!(p.schema("get_weather").unwrap().variants[0].observations, 2);
+    assert_eq!(
+        p.schema(&schema_key(
+            "bot",
+            "get_weather",
+            Some(r#"{"city": "Lisbon"}"#)
+        ))
+        .unwrap()
+        .variants[0]
+            .observations,
+        2
+    );
 }
 
 #[test]
@@ -267,4 +277,104 @@ fn invalid_options_name_their_key() {
     );
     let options: serde_yaml::Value = serde_yaml::from_str("windw: 3").unwrap();
     assert!(crate::processor::parse_options::<Config>(&options, "p").is_err());
+}
+
+#[test]
+fn schemas_are_keyed_by_service_tool_and_argument_names() {
+    assert_eq!(
+        schema_key("crm", "search", Some(r#"{"query": "a", "limit": 3}"#)),
+        "crm/search(limit,query)"
+    );
+    assert_eq!(
+        schema_key("crm", "search", Some("not json")),
+        "crm/search()"
+    );
+    assert_ne!(
+        schema_key("crm", "search", Some(r#"{"query": "a"}"#)),
+        schema_key("crm", "search", Some(r#"{"query": "a", "expand": "x"}"#))
+    );
+    assert_ne!(
+        schema_key("crm", "search", None),
+        schema_key("hr", "search", None)
+    );
+}
+
+/// A tool whose result depends on its arguments (`expand`) answers in another shape when
+/// called with them, every time: that is not a drift of its plain calls.
+#[test]
+fn a_polymorphic_tool_called_with_other_arguments_is_not_a_drift() {
+    let mut p = processor(Config::default());
+    let plain = r#"{"id": "c1", "name": "Ann", "balance": 3.5}"#;
+    let expanded = r#"{"id": "c1", "invoices": {"data": [], "has_more": false}}"#;
+    let mut spans = Vec::new();
+    for i in 0..12u8 {
+        let t = T0 + u64::from(i) * 10 * SEC;
+        spans.push(tool(
+            "s",
+            1,
+            2 * i + 1,
+            "get_customer",
+            r#"{"customer_id": "c1"}"#,
+            Some(plain),
+            t,
+        ));
+        spans.push(tool(
+            "s",
+            1,
+            2 * i + 2,
+            "get_customer",
+            r#"{"customer_id": "c1", "expand": "invoices"}"#,
+            Some(expanded),
+            t + 5 * SEC,
+        ));
+    }
+    let out = run(&mut p, spans);
+    for s in &out {
+        assert_eq!(attr(s, "spotter.tool.schema_drift"), None);
+        assert_eq!(attr(s, "spotter.tool.schema.missing"), None);
+    }
+}
+
+fn mcp(text: &str) -> String {
+    serde_json::json!({"content": [{"type": "text", "text": text}], "isError": false}).to_string()
+}
+
+/// MCP servers carry their JSON as a string in `content[].text`: the envelope never changes,
+/// the data inside it does.
+#[test]
+fn a_drift_inside_mcp_text_content_is_a_drift() {
+    let mut p = processor(Config::default());
+    let mut spans = Vec::new();
+    for i in 0..4u8 {
+        let r = mcp(&format!(r#"{{"hits": [{{"id": "c{i}"}}], "total": {i}}}"#));
+        spans.push(tool(
+            "a",
+            1,
+            i + 1,
+            "search_contacts",
+            r#"{"query": "x"}"#,
+            Some(&r),
+            T0 + u64::from(i) * SEC,
+        ));
+    }
+    for i in 0..2u8 {
+        let r = mcp(&format!(
+            r#"{{"hits": [{{"id": "c{i}"}}], "total_value": {i}}}"#
+        ));
+        spans.push(tool(
+            "b",
+            1,
+            10 + i,
+            "search_contacts",
+            r#"{"query": "y"}"#,
+            Some(&r),
+            T0 + 10 * SEC + u64::from(i) * SEC,
+        ));
+    }
+    let out = run(&mut p, spans);
+    assert_eq!(
+        attr(by_id(&out, 11), "spotter.tool.schema_drift").as_deref(),
+        Some("true")
+    );
+    assert!(attr(by_id(&out, 10), "spotter.tool.schema.missing").is_some());
 }
