@@ -60,7 +60,7 @@ impl Default for Thresholds {
     fn default() -> Self {
         Thresholds {
             min_observations: 2,
-            min_observations_removal: 8,
+            min_observations_removal: 5,
             persistence: 2,
             window: 3,
         }
@@ -477,7 +477,11 @@ impl ToolSchema {
             return out;
         }
         let signature = diff.signature();
-        out.mismatch = Some(diff.clone());
+        // A null alone breaks no reader that handles the field's absence: the call is not a
+        // mismatch, but the change counts towards a drift.
+        if !diff.removed.is_empty() || !diff.type_changed.is_empty() {
+            out.mismatch = Some(diff.clone());
+        }
         self.push_window(Some(signature.clone()), th);
         self.pending.push_back(Pending {
             signature: signature.clone(),
