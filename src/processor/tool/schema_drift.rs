@@ -18,7 +18,10 @@
 //! - a `spotter.tool.schema_fields_added` event when a matching result brings new fields
 //!   (informational; counted with `change="added"`).
 //!
-//! Every session whose results showed the new shape gets a `schema_drift` finding.
+//! Every session whose results showed the new shape gets a `schema_drift` finding: the ones that
+//! confirmed the drift, and, while its incident is active, every later one that receives a result
+//! of the new shape (that span gets `spotter.tool.schema_drift = true` too, and the event with
+//! `incident = "active"`), so the impact can be counted.
 //!
 //! Learned schemas are saved to `state_file` (atomically: a temporary file, then rename) every
 //! `save_interval` when they changed, and on shutdown, and loaded on start. A corrupt state file
@@ -31,6 +34,8 @@
 //!   come back in the same session, 10,000 healthy calls of tools with optional (present in 5%
 //!   to 97% of results), nullable and argument-dependent members give no drift
 //!   (`tests/healthy_runs.rs`);
+//! - `settle_calls` (default 100): results of only the new shape in a row after which a drift's
+//!   incident settles and its shape is no longer reported;
 //! - `persistence` (default 2) of `window` (default 3): K of the last M calls fleet-wide, or K
 //!   calls of one session;
 //! - `state_file` (default none: schemas live in memory only), `save_interval` (default `30s`);
@@ -79,6 +84,7 @@ use crate::telemetry::logging::Escaped;
 pub struct Config {
     pub min_observations: u32,
     pub min_observations_removal: u32,
+    pub settle_calls: u32,
     pub persistence: usize,
     pub window: usize,
     pub state_file: Option<PathBuf>,
@@ -95,6 +101,7 @@ impl Default for Config {
         Config {
             min_observations: th.min_observations,
             min_observations_removal: th.min_observations_removal,
+            settle_calls: th.settle_calls,
             persistence: th.persistence,
             window: th.window,
             state_file: None,
@@ -147,6 +154,7 @@ impl SchemaDriftProcessor {
             thresholds: Thresholds {
                 min_observations: config.min_observations,
                 min_observations_removal: config.min_observations_removal,
+                settle_calls: config.settle_calls.max(1),
                 persistence: config.persistence,
                 window: config.window,
             },
@@ -317,6 +325,37 @@ impl Processor for SchemaDriftProcessor {
                             first_turn,
                             tool: Some(call.name.to_string()),
                             detail: format!("{text}{version}"),
+                        },
+                    );
+                }
+            }
+            if let Some(incident) = &observation.affected {
+                let text = incident.diff.describe();
+                let mut attrs = vec![
+                    (names::ATTR_TOOL, value::string(call.name.to_string())),
+                    (names::ATTR_DIFF, value::string(text.clone())),
+                    ("incident", value::string("active")),
+                ];
+                if let Some(v) = &incident.first.service_version {
+                    attrs.push((names::ATTR_FIRST_SERVICE_VERSION, value::string(v.clone())));
+                }
+                edit.set(keys::TOOL_SCHEMA_DRIFT, boolean(true));
+                edit.events
+                    .push(event(names::EVENT_SCHEMA_DRIFT, time, attrs));
+                if let Some(s) = &session {
+                    let version = incident
+                        .first
+                        .service_version
+                        .as_deref()
+                        .map(|v| format!(" (first seen with service.version {v})"))
+                        .unwrap_or_default();
+                    self.findings.add(
+                        s,
+                        Finding {
+                            kind: names::FINDING_SCHEMA_DRIFT.to_string(),
+                            first_turn: turn,
+                            tool: Some(call.name.to_string()),
+                            detail: format!("{text}{version}; incident active"),
                         },
                     );
                 }

@@ -26,6 +26,13 @@
 //! session that itself sees the shape change `persistence` times is a drift even when other
 //! sessions' calls interleave, as they do when a change rolls out one server at a time).
 //!
+//! A confirmed drift opens an **incident** on the new variant: its diff, where the new shape was
+//! first seen (release, environment) and the calls since. While it is active, every result that
+//! only the new variant explains (it breaks every older one) is reported as affected, so each
+//! session that receives a drifted result is counted, not just the ones that confirmed it. The
+//! incident settles once `settle_calls` results in a row were of the new shape with no result of
+//! an older shape in between.
+//!
 //! A result that shares no field with the variant, not even a leaf name (an error or status
 //! message in place of the data: `{"message": "Unexpected error"}`), is another kind of answer,
 //! not a new shape of this one; it teaches nothing and is not a mismatch.
@@ -50,6 +57,8 @@ const MAX_PENDING: usize = 32;
 pub struct Thresholds {
     pub min_observations: u32,
     pub min_observations_removal: u32,
+    /// Results of only the new shape in a row after which an incident settles.
+    pub settle_calls: u32,
     /// K: calls of the window that must share a change.
     pub persistence: usize,
     /// M: the window of last calls.
@@ -61,6 +70,7 @@ impl Default for Thresholds {
         Thresholds {
             min_observations: 2,
             min_observations_removal: 5,
+            settle_calls: 100,
             persistence: 2,
             window: 3,
         }
@@ -84,6 +94,21 @@ pub struct Variant {
     /// Pinned from a configured JSON Schema: never replaced, always established.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub pinned: bool,
+    /// The drift that introduced this shape, while its incident is active.
+    #[serde(skip)]
+    pub incident: Option<Incident>,
+}
+
+/// A confirmed drift whose new shape is still being rolled out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Incident {
+    pub diff: Diff,
+    /// Where the new shape was seen first.
+    pub first: Origin,
+    /// Results of the new shape reported since the confirmation.
+    pub affected: u32,
+    /// New-shape results in a row since an older shape was last seen.
+    pub quiet: u32,
 }
 
 fn is_element(path: &str) -> bool {
@@ -388,6 +413,8 @@ pub struct Observation {
     pub drift: Option<Drift>,
     /// New fields on a result that otherwise matched (informational).
     pub added: Vec<(String, Types)>,
+    /// The result has the new shape of an active incident (it breaks every older shape).
+    pub affected: Option<Incident>,
 }
 
 #[derive(Debug, Clone)]
@@ -450,6 +477,8 @@ impl ToolSchema {
             .collect();
         if let Some((i, d)) = diffs.iter().find(|(_, d)| !d.is_breaking()) {
             let i = *i;
+            let only_new_shape = diffs.iter().all(|(j, d)| *j == i || d.is_breaking());
+            out.affected = self.track_incidents(i, only_new_shape, th);
             if !self.variants[i].pinned {
                 self.settle_session(origin.session.as_deref(), i);
                 self.variants[i].learn(shape);
@@ -511,6 +540,34 @@ impl ToolSchema {
             out.drift = self.confirm(&signature, closest, th);
         }
         out
+    }
+
+    /// A result matched variant `i`. When `i` carries an active incident and nothing older
+    /// explains the result, it is affected; a result of an older shape keeps incidents active.
+    fn track_incidents(
+        &mut self,
+        i: usize,
+        only_new_shape: bool,
+        th: &Thresholds,
+    ) -> Option<Incident> {
+        let has_incident = self.variants[i].incident.is_some();
+        if !has_incident || !only_new_shape {
+            for v in self.variants.iter_mut() {
+                if let Some(inc) = v.incident.as_mut() {
+                    inc.quiet = 0;
+                }
+            }
+            return None;
+        }
+        let v = &mut self.variants[i];
+        let inc = v.incident.as_mut()?;
+        inc.affected = inc.affected.saturating_add(1);
+        inc.quiet = inc.quiet.saturating_add(1);
+        let hit = inc.clone();
+        if inc.quiet >= th.settle_calls {
+            v.incident = None;
+        }
+        Some(hit)
     }
 
     /// The session got a result that matches variant `i` again: its pending removals and
@@ -585,6 +642,12 @@ impl ToolSchema {
         }
         // Confirmed by persistence: established from the start.
         variant.observations = variant.observations.max(th.min_observations);
+        variant.incident = Some(Incident {
+            diff: drift.diff.clone(),
+            first: drift.first.clone(),
+            affected: 0,
+            quiet: 0,
+        });
         self.variants.insert(0, variant);
         while self.variants.len() > MAX_VARIANTS {
             match self.variants.iter().rposition(|v| !v.pinned) {

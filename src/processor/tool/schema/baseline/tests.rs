@@ -53,11 +53,11 @@ fn rename_and_nesting_is_a_drift_after_k_of_m() {
     assert_eq!(drift.first.service_version.as_deref(), Some("v3"));
     assert_eq!(drift.sessions, vec![("a".to_string(), 3)]);
 
-    // The new shape is accepted now, and the old one is still known.
-    assert_eq!(
-        s.observe(&weather_v2(13), origin("b", 1), &th),
-        Observation::default()
-    );
+    // The new shape is accepted now (no mismatch, no second drift), and counted as affected
+    // while the incident is active; the old one is still known.
+    let next = s.observe(&weather_v2(13), origin("b", 1), &th);
+    assert!(next.mismatch.is_none() && next.drift.is_none());
+    assert_eq!(next.affected.expect("incident active").diff, drift.diff);
     assert_eq!(
         s.observe(&weather_v1(14), origin("c", 1), &th),
         Observation::default()
