@@ -3,14 +3,19 @@
 //! Keys are a tool name plus the host it called when visible. Time is the spans' own clock
 //! (Unix nanoseconds), so replays and out-of-order arrival give the same answers.
 //!
-//! - **Mid-session expiry**: within one session the key succeeded, then fails with `auth`.
+//! - **Mid-session expiry**: within one session the key succeeded, then its credential is refused.
+//! - **Expired after fleet success**: the key succeeded before in any session, and the refusal
+//!   says the credential expired or was revoked ([`AuthResult::Expired`]): a credential can only
+//!   lapse if it once worked, and the fleet's success shows this one did.
 //! - **Fleet-wide rot**: over the last `window`, the key's auth-failure share is at least
 //!   `min_share`, from at least `min_calls` calls, and at least `min_rise` above its share over
 //!   the `baseline` before the window (which needs `min_calls` calls too); and the key has
 //!   succeeded before.
 //!
 //! A key that never authenticated (a wrong key from the first call on) fails with `auth` but is
-//! not rot: there was nothing to rot. A rot episode starts at its first failure and ends at the
+//! not rot: there was nothing to rot. Neither is a refused *resource* (a 403 without credential
+//! wording): the credential was accepted and the server decided about one object, so it only
+//! counts towards the fleet-wide share. A rot episode starts at its first failure and ends at the
 //! key's next success.
 
 use std::collections::VecDeque;
@@ -25,8 +30,11 @@ pub enum AuthResult {
     Passed,
     /// The call failed authentication: the credential itself was refused.
     Failed,
-    /// The call was refused access to one resource (a 403 without credential wording). Rot only
-    /// when the same resource worked earlier in the session, or fleet-wide by a rising share.
+    /// The credential was refused because it expired or was revoked (expiry or revocation
+    /// wording, `ExpiredToken`, OAuth `invalid_token`/`invalid_grant`).
+    Expired,
+    /// The call was refused access to one resource (a 403 without credential wording): the
+    /// credential was accepted. Never rot on its own; it counts towards the fleet-wide share.
     Denied,
     /// Nothing to learn about credentials (network errors, timeouts...).
     Unknown,
@@ -171,8 +179,6 @@ pub struct AuthHealth {
     keys: LruCache<String, KeyHealth>,
     /// (session, key) → the session's last success with that key.
     sessions: LruCache<(String, String), u64>,
-    /// (session, key, resource) → the session's last success on that resource.
-    resources: LruCache<(String, String, u64), u64>,
     thresholds: FleetThresholds,
 }
 
@@ -182,7 +188,6 @@ impl AuthHealth {
         AuthHealth {
             keys: LruCache::new(nz(max_keys)),
             sessions: LruCache::new(nz(max_sessions)),
-            resources: LruCache::new(nz(max_sessions.saturating_mul(4))),
             thresholds,
         }
     }
@@ -194,18 +199,6 @@ impl AuthHealth {
         session: Option<&str>,
         t: u64,
         result: AuthResult,
-    ) -> Verdict {
-        self.observe_resource(key, session, t, result, 0)
-    }
-
-    /// Record one call of `key` on `resource` (a fingerprint of its arguments).
-    pub fn observe_resource(
-        &mut self,
-        key: &str,
-        session: Option<&str>,
-        t: u64,
-        result: AuthResult,
-        resource: u64,
     ) -> Verdict {
         let th = self.thresholds;
         let health = self
@@ -222,35 +215,30 @@ impl AuthHealth {
                         .sessions
                         .get_or_insert_mut((s.to_string(), key.to_string()), || t);
                     *entry = (*entry).max(t);
-                    let entry = self
-                        .resources
-                        .get_or_insert_mut((s.to_string(), key.to_string(), resource), || t);
-                    *entry = (*entry).max(t);
                 }
                 Verdict {
                     rot: None,
                     recovered,
                 }
             }
-            AuthResult::Failed | AuthResult::Denied => {
+            AuthResult::Failed | AuthResult::Expired | AuthResult::Denied => {
                 health.record(t, true, &th);
-                // A refused credential rots the key; a refused resource only when that very
-                // resource worked before (another customer's order is not the key's fault).
-                let session_success = session.and_then(|s| {
-                    let found = if result == AuthResult::Denied {
-                        self.resources
-                            .get(&(s.to_string(), key.to_string(), resource))
-                            .copied()
-                    } else {
+                let worked_before = health.last_success.is_some_and(|s| s <= t);
+                // A refused resource says nothing about the credential: the session's own
+                // success does not make it rot, only a rising share across the fleet.
+                let session_success = session
+                    .filter(|_| result != AuthResult::Denied)
+                    .and_then(|s| {
                         self.sessions
                             .get(&(s.to_string(), key.to_string()))
                             .copied()
-                    };
-                    found.filter(|ok| *ok <= t)
-                });
+                    })
+                    .filter(|ok| *ok <= t);
                 let kind = if session_success.is_some() {
                     Some(RotKind::MidSession)
-                } else if health.last_success.is_some_and(|s| s <= t) && health.fleet_rot(t, &th) {
+                } else if worked_before
+                    && (result == AuthResult::Expired || health.fleet_rot(t, &th))
+                {
                     Some(RotKind::Fleet)
                 } else {
                     None

@@ -37,7 +37,6 @@ use super::findings::SessionFindings;
 use super::labels::BoundedLabels;
 use super::names;
 use super::result::ParsedResult;
-use super::tool_loop::repetition::fingerprint;
 use super::tool_outcome::state_gauge;
 use crate::config::{ConfigError, DurationStr};
 use crate::pipeline::Batch;
@@ -131,10 +130,7 @@ impl Processor for AuthRotProcessor {
             let parsed = parsed_result(view, &call, cache);
             let (outcome, verdict) = outcome_of(view, parsed.as_deref(), &self.classifier);
             let result = match outcome {
-                Outcome::Auth if is_resource_denial(view, verdict.as_ref(), parsed.as_deref()) => {
-                    AuthResult::Denied
-                }
-                Outcome::Auth => AuthResult::Failed,
+                Outcome::Auth => refusal(view, verdict.as_ref(), parsed.as_deref()),
                 Outcome::Ok
                 | Outcome::Empty
                 | Outcome::SchemaMismatch
@@ -151,7 +147,6 @@ impl Processor for AuthRotProcessor {
                 Some(host) => format!("{service}/{}@{host}", call.name),
                 None => format!("{service}/{}", call.name),
             };
-            let resource = fingerprint("", call.arguments.as_deref(), &[]);
             let tool_label = self.tools.label(&call.name);
             if result != AuthResult::Passed {
                 metrics::counter!(names::AUTH_FAILURES_TOTAL, "tool" => tool_label.clone())
@@ -162,9 +157,7 @@ impl Processor for AuthRotProcessor {
                 .span()
                 .end_time_unix_nano
                 .max(view.span().start_time_unix_nano);
-            let verdict =
-                self.health
-                    .observe_resource(&key, session.as_deref(), t, result, resource);
+            let verdict = self.health.observe(&key, session.as_deref(), t, result);
             if verdict.recovered {
                 metrics::gauge!(names::AUTH_ROT, "tool" => tool_label.clone()).set(0.0);
             }
@@ -192,7 +185,7 @@ impl Processor for AuthRotProcessor {
             if let Some(s) = session.as_deref() {
                 let how = match rot.kind {
                     RotKind::MidSession => "worked earlier in this session",
-                    RotKind::Fleet => "auth failures rose across sessions",
+                    RotKind::Fleet => "worked in earlier sessions",
                 };
                 self.findings.add(
                     s,
@@ -227,6 +220,17 @@ fn credential_wording() -> &'static regex::Regex {
     })
 }
 
+/// Wording that says a credential lapsed: it expired or was revoked (which it can only have
+/// done after working), in several languages, or an OAuth error for an issued token
+/// (`invalid_token`, `invalid_grant`: RFC 6750 and 6749 use them for expired or revoked ones).
+fn lapse_wording() -> &'static regex::Regex {
+    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    RE.get_or_init(|| {
+        regex::Regex::new(r"(?i)expir|revok|revoc|r[ée]voqu|invalid[ _-]?(token|grant)|abgelaufen|widerrufen|caducad|scadut|verlopen|ingetrokken|revogad|失効|期限切れ|有効期限|만료|过期|過期")
+            .expect("lapse regex")
+    })
+}
+
 /// Wording that refuses access to a resource rather than the credential.
 fn denial_wording() -> &'static regex::Regex {
     static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
@@ -236,18 +240,23 @@ fn denial_wording() -> &'static regex::Regex {
     })
 }
 
-/// An auth failure that refuses one resource (HTTP 403, `PERMISSION_DENIED`, "access denied")
-/// without saying anything about the credential. A missing scope is about the credential too.
-fn is_resource_denial(
+/// What an `auth` failure refused:
+/// - [`AuthResult::Denied`]: one resource (HTTP 403, `PERMISSION_DENIED`, "access denied")
+///   without anything said about the credential (a missing scope is about the credential);
+/// - [`AuthResult::Expired`]: a credential that lapsed (expiry or revocation, in the error's
+///   type, code or message);
+/// - [`AuthResult::Failed`]: a credential refused for another or no stated reason.
+fn refusal(
     view: &crate::semconv::SpanView<'_>,
     verdict: Option<&Verdict>,
     parsed: Option<&ParsedResult>,
-) -> bool {
+) -> AuthResult {
     let error_type = verdict
         .and_then(|v| v.error_type.as_deref())
         .or_else(|| view.str_attr(keys::TOOL_ERROR_TYPE))
         .unwrap_or("");
-    let mut text = String::new();
+    let mut text = String::from(error_type);
+    text.push('\n');
     for part in [
         verdict.and_then(|v| v.detail.as_deref()),
         view.str_attr(keys::TOOL_ERROR_DETAIL),
@@ -264,6 +273,9 @@ fn is_resource_denial(
         text.push_str(&part[..end]);
         text.push('\n');
     }
+    if lapse_wording().is_match(&text) {
+        return AuthResult::Expired;
+    }
     let code = super::classifier::rules::normalise_code(error_type);
     let denial_type = error_type == "http_403"
         || [
@@ -276,7 +288,13 @@ fn is_resource_denial(
         .any(|c| code.contains(c))
         || view.http_status_code() == Some(403)
         || denial_wording().is_match(&text);
-    denial_type && !credential_wording().is_match(&text) && !text.to_lowercase().contains("scope")
+    let about_credential =
+        credential_wording().is_match(&text) || text.to_lowercase().contains("scope");
+    if denial_type && !about_credential {
+        AuthResult::Denied
+    } else {
+        AuthResult::Failed
+    }
 }
 
 /// Unix nanoseconds as RFC 3339 UTC with millisecond precision.

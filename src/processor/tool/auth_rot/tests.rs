@@ -127,11 +127,11 @@ fn keys_include_the_host_when_visible() {
                 "a.example",
             ),
             on(
-                failed_tool("s", 2, 2, "fetch", "{}", "403 Forbidden", T0 + SEC),
+                failed_tool("s", 2, 2, "fetch", "{}", "401 Unauthorized", T0 + SEC),
                 "b.example",
             ),
             on(
-                failed_tool("s", 2, 3, "fetch", "{}", "403 Forbidden", T0 + 2 * SEC),
+                failed_tool("s", 2, 3, "fetch", "{}", "401 Unauthorized", T0 + 2 * SEC),
                 "a.example",
             ),
         ],
@@ -251,8 +251,11 @@ fn a_403_on_another_customers_order_after_successes_is_not_rot() {
     assert!(summary(&mut p, "s").findings.is_empty());
 }
 
+/// A permission denial names no credential: the key was accepted and the server refused one
+/// object (its ACL changed, or the agent asked for something it may not see), even one that
+/// worked a minute ago. The tool's next calls succeed, so nothing rotted.
 #[test]
-fn a_403_on_a_resource_that_worked_before_is_rot() {
+fn a_403_without_credential_wording_is_not_rot_even_on_a_resource_that_worked_before() {
     let mut p = processor();
     let spans = run(
         &mut p,
@@ -273,6 +276,57 @@ fn a_403_on_a_resource_that_worked_before_is_rot() {
                 "get_order",
                 r#"{"order_id": "A1"}"#,
                 Some(r#"{"status": 403, "message": "Forbidden"}"#),
+                T0 + 60 * SEC,
+            ),
+            failed_tool(
+                "s",
+                2,
+                3,
+                "get_order",
+                r#"{"order_id": "A1"}"#,
+                "rpc error: code = PermissionDenied desc = Keine Berechtigung für diese Ressource",
+                T0 + 61 * SEC,
+            ),
+            tool(
+                "s",
+                2,
+                4,
+                "get_order",
+                r#"{"order_id": "A1"}"#,
+                Some(r#"{"order_id": "A1"}"#),
+                T0 + 62 * SEC,
+            ),
+        ],
+    );
+    assert!(spans.iter().all(|s| attr(s, "spotter.auth_rot").is_none()));
+    assert!(summary(&mut p, "s").findings.is_empty());
+}
+
+/// A 403 that says the token expired (AWS answers `ExpiredToken` with 403) is the credential.
+#[test]
+fn a_403_that_names_an_expired_token_after_success_is_rot() {
+    let mut p = processor();
+    let spans = run(
+        &mut p,
+        vec![
+            tool(
+                "s",
+                1,
+                1,
+                "s3_get",
+                r#"{"key": "a"}"#,
+                Some(r#"{"size": 1}"#),
+                T0,
+            ),
+            tool(
+                "s",
+                2,
+                2,
+                "s3_get",
+                r#"{"key": "b"}"#,
+                Some(
+                    r#"<?xml version="1.0"?><Error><Code>ExpiredToken</Code><Message>The provided token has expired.</Message></Error>"#,
+                ),
                 T0 + 60 * SEC,
             ),
         ],
@@ -392,4 +446,80 @@ fn the_same_tool_name_of_another_service_does_not_share_credential_health() {
         )],
     );
     assert_eq!(attr(by_id(&spans, 2), "spotter.auth_rot"), None);
+}
+
+fn in_session(s: &str, span_id: u8, turn: u32, t: u64, result: Option<&str>) -> Span {
+    tool(
+        s,
+        turn,
+        span_id,
+        "list_deals",
+        r#"{"stage": "won"}"#,
+        result,
+        t,
+    )
+}
+
+/// The credential worked fleet-wide (earlier sessions), and this session's very first call is
+/// refused as expired or revoked, in any encoding or language: a lapsed credential once worked,
+/// so this is rot even though the session itself never saw a success.
+#[test]
+fn an_expired_credential_after_fleet_success_is_rot_from_the_sessions_first_call() {
+    let expired = [
+        r#"{"error":{"type":"invalid_request_error","code":"api_key_expired","message":"El token de acceso ha caducado"}}"#,
+        "rpc error: code = Unauthenticated desc = アクセストークンの有効期限が切れています",
+        r#"{"error": "invalid_token", "error_description": "The access token is no longer valid"}"#,
+        r#"{"Error": {"Code": "ExpiredToken", "Message": "The security token included in the request is expired"}}"#,
+        "Erreur 401 : le jeton d'accès a été révoqué",
+    ];
+    for (i, body) in expired.iter().enumerate() {
+        let mut p = processor();
+        let ok = r#"{"deals": [], "paging": {"next": null}}"#;
+        run(
+            &mut p,
+            vec![
+                in_session("earlier-a", 1, 1, T0, Some(ok)),
+                in_session("earlier-b", 2, 1, T0 + 60 * SEC, Some(ok)),
+            ],
+        );
+        let spans = run(
+            &mut p,
+            vec![in_session("now", 3, 1, T0 + 600 * SEC, Some(body))],
+        );
+        assert_eq!(
+            attr(by_id(&spans, 3), "spotter.auth_rot").as_deref(),
+            Some("true"),
+            "case {i}: {body}"
+        );
+        let s = summary(&mut p, "now");
+        assert_eq!(s.findings.len(), 1, "case {i}");
+    }
+}
+
+/// A key that fails without saying it lapsed ("invalid API key") against a fleet where the
+/// same tool works is one user's wrong key, not rot (until the fleet's share rises).
+#[test]
+fn an_invalid_key_from_the_first_call_against_a_healthy_fleet_is_not_rot() {
+    let mut p = processor();
+    let ok = r#"{"deals": [], "paging": {"next": null}}"#;
+    run(
+        &mut p,
+        vec![
+            in_session("earlier-a", 1, 1, T0, Some(ok)),
+            in_session("earlier-b", 2, 1, T0 + 60 * SEC, Some(ok)),
+        ],
+    );
+    let spans = run(
+        &mut p,
+        vec![in_session(
+            "now",
+            3,
+            1,
+            T0 + 600 * SEC,
+            Some(
+                r#"{"error":{"type":"invalid_request_error","code":"invalid_api_key","message":"Invalid API key provided"}}"#,
+            ),
+        )],
+    );
+    assert_eq!(attr(by_id(&spans, 3), "spotter.auth_rot"), None);
 }

@@ -16,9 +16,26 @@
 //! or rolls back, is not reported again).
 //!
 //! A rename, move or type change is strong evidence and needs only `min_observations`. A field
-//! that merely vanishes looks the same as an optional field the first results happened to carry,
-//! so removal-only changes need the larger `min_observations_removal` first; below it, the
-//! result teaches the variant that the field is optional.
+//! that merely vanishes, or turns `null` where it never was, looks the same as an optional field
+//! the first results happened to carry, so these changes need the larger
+//! `min_observations_removal` first; below it, the result teaches the variant that the field is
+//! optional. They are also settled by the session that saw them: when the same session gets the
+//! old shape again, the field comes and goes, so the variant learns it is optional.
+//!
+//! Persistence is counted twice: over the last `window` calls fleet-wide, and per session (a
+//! session that itself sees the shape change `persistence` times is a drift even when other
+//! sessions' calls interleave, as they do when a change rolls out one server at a time).
+//!
+//! A confirmed drift opens an **incident** on the new variant: its diff, where the new shape was
+//! first seen (release, environment) and the calls since. While it is active, every result that
+//! only the new variant explains (it breaks every older one) is reported as affected, so each
+//! session that receives a drifted result is counted, not just the ones that confirmed it. The
+//! incident settles once `settle_calls` results in a row were of the new shape with no result of
+//! an older shape in between.
+//!
+//! A result that shares no field with the variant, not even a leaf name (an error or status
+//! message in place of the data: `{"message": "Unexpected error"}`), is another kind of answer,
+//! not a new shape of this one; it teaches nothing and is not a mismatch.
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
@@ -32,12 +49,16 @@ pub const MAX_VARIANTS: usize = 3;
 pub const MAX_VARIANT_PATHS: usize = 1024;
 /// At most this many entries in a diff's description, per list.
 const DESCRIBE_ITEMS: usize = 8;
+/// At most this many mismatching results kept per tool while their drift is unconfirmed.
+const MAX_PENDING: usize = 32;
 
 /// Thresholds, from the processor's config.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Thresholds {
     pub min_observations: u32,
     pub min_observations_removal: u32,
+    /// Results of only the new shape in a row after which an incident settles.
+    pub settle_calls: u32,
     /// K: calls of the window that must share a change.
     pub persistence: usize,
     /// M: the window of last calls.
@@ -48,7 +69,8 @@ impl Default for Thresholds {
     fn default() -> Self {
         Thresholds {
             min_observations: 2,
-            min_observations_removal: 8,
+            min_observations_removal: 5,
+            settle_calls: 100,
             persistence: 2,
             window: 3,
         }
@@ -72,10 +94,35 @@ pub struct Variant {
     /// Pinned from a configured JSON Schema: never replaced, always established.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub pinned: bool,
+    /// The drift that introduced this shape, while its incident is active.
+    #[serde(skip)]
+    pub incident: Option<Incident>,
+}
+
+/// A confirmed drift whose new shape is still being rolled out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Incident {
+    pub diff: Diff,
+    /// Where the new shape was seen first.
+    pub first: Origin,
+    /// Results of the new shape reported since the confirmation.
+    pub affected: u32,
+    /// New-shape results in a row since an older shape was last seen.
+    pub quiet: u32,
 }
 
 fn is_element(path: &str) -> bool {
     path.ends_with("[]")
+}
+
+/// The last key of a path, lowercased, without `_`, `-`, quotes or element marks.
+fn leaf_name(path: &str) -> String {
+    let trimmed = path.trim_end_matches("[]");
+    let last = trimmed.rsplit('.').next().unwrap_or(trimmed);
+    last.chars()
+        .filter(|c| !matches!(c, '_' | '-' | '"'))
+        .flat_map(char::to_lowercase)
+        .collect()
 }
 
 impl Variant {
@@ -129,6 +176,16 @@ impl Variant {
                 .is_some_and(|s| s.present > 0 && s.absent == 0)
     }
 
+    /// Whether `shape` has no path of this variant and no leaf name in common with it (compared
+    /// without case or `_`/`-`, so a re-cased or re-nested field still counts as shared).
+    pub fn shares_nothing(&self, shape: &Shape) -> bool {
+        if shape.paths.keys().any(|p| self.paths.contains_key(p)) {
+            return false;
+        }
+        let known: BTreeSet<String> = self.paths.keys().map(|p| leaf_name(p)).collect();
+        !shape.paths.keys().any(|p| known.contains(&leaf_name(p)))
+    }
+
     /// How `shape` differs from this variant.
     pub fn diff(&self, shape: &Shape) -> Diff {
         let mut diff = Diff::default();
@@ -147,6 +204,13 @@ impl Variant {
                         && !parent_changed
                     {
                         diff.type_changed.push((path.clone(), known, seen));
+                    } else if info.types == Types::NULL
+                        && !known.is_empty()
+                        && !stats.types.contains(Types::NULL)
+                        && self.is_required(path)
+                        && !parent_changed
+                    {
+                        diff.nulled.push((path.clone(), known));
                     }
                 }
                 None => {
@@ -182,6 +246,8 @@ pub struct Diff {
     pub removed: Vec<(String, Types)>,
     /// Paths whose type is new: (path, known types, seen types).
     pub type_changed: Vec<(String, Types, Types)>,
+    /// Required paths that were never `null` and are `null` now: (path, known types).
+    pub nulled: Vec<(String, Types)>,
     /// Leaf paths never seen before.
     pub added: Vec<(String, Types)>,
 }
@@ -192,6 +258,7 @@ pub enum Change {
     Removed,
     Renamed,
     TypeChanged,
+    Nulled,
     Added,
 }
 
@@ -201,6 +268,7 @@ impl Change {
             Change::Removed => "removed",
             Change::Renamed => "renamed",
             Change::TypeChanged => "type_changed",
+            Change::Nulled => "nulled",
             Change::Added => "added",
         }
     }
@@ -209,7 +277,7 @@ impl Change {
 impl Diff {
     /// Whether the result breaks the variant (new fields alone do not).
     pub fn is_breaking(&self) -> bool {
-        !self.removed.is_empty() || !self.type_changed.is_empty()
+        !self.removed.is_empty() || !self.type_changed.is_empty() || !self.nulled.is_empty()
     }
 
     /// A rename, move or type change (strong evidence), as opposed to a field that vanished.
@@ -224,7 +292,12 @@ impl Diff {
             .type_changed
             .iter()
             .map(|(p, _, t)| format!("~{p}:{}", t.0));
-        removed.chain(changed).collect::<Vec<_>>().join(",")
+        let nulled = self.nulled.iter().map(|(p, _)| format!("0{p}"));
+        removed
+            .chain(changed)
+            .chain(nulled)
+            .collect::<Vec<_>>()
+            .join(",")
     }
 
     pub fn changes(&self) -> Vec<Change> {
@@ -238,6 +311,9 @@ impl Diff {
         }
         if !self.type_changed.is_empty() {
             out.push(Change::TypeChanged);
+        }
+        if !self.nulled.is_empty() {
+            out.push(Change::Nulled);
         }
         if out.is_empty() && !self.added.is_empty() {
             out.push(Change::Added);
@@ -255,7 +331,11 @@ impl Diff {
             .type_changed
             .iter()
             .map(|(p, was, now)| format!("{p} ({} → {})", was.describe(), now.describe()));
-        list(removed.chain(changed))
+        let nulled = self
+            .nulled
+            .iter()
+            .map(|(p, was)| format!("{p} ({} → null)", was.describe()));
+        list(removed.chain(changed).chain(nulled))
     }
 
     /// `removed: temperature_c (number); added: temp.value (number), temp.unit (string)`.
@@ -274,6 +354,13 @@ impl Diff {
                 .iter()
                 .map(|(p, was, now)| format!("{p} ({} → {})", was.describe(), now.describe()));
             parts.push(format!("type changed: {}", list(items)));
+        }
+        if !self.nulled.is_empty() {
+            let items = self
+                .nulled
+                .iter()
+                .map(|(p, t)| format!("{p} ({})", t.describe()));
+            parts.push(format!("became null: {}", list(items)));
         }
         if !self.added.is_empty() {
             let items = self
@@ -326,6 +413,8 @@ pub struct Observation {
     pub drift: Option<Drift>,
     /// New fields on a result that otherwise matched (informational).
     pub added: Vec<(String, Types)>,
+    /// The result has the new shape of an active incident (it breaks every older shape).
+    pub affected: Option<Incident>,
 }
 
 #[derive(Debug, Clone)]
@@ -388,7 +477,10 @@ impl ToolSchema {
             .collect();
         if let Some((i, d)) = diffs.iter().find(|(_, d)| !d.is_breaking()) {
             let i = *i;
+            let only_new_shape = diffs.iter().all(|(j, d)| *j == i || d.is_breaking());
+            out.affected = self.track_incidents(i, only_new_shape, th);
             if !self.variants[i].pinned {
+                self.settle_session(origin.session.as_deref(), i);
                 self.variants[i].learn(shape);
             }
             out.added = d.added.clone();
@@ -401,6 +493,10 @@ impl ToolSchema {
             .min_by_key(|(i, d)| (d.removed.len() + d.type_changed.len(), *i))
             .expect("at least one established variant");
         let variant = &self.variants[closest];
+        if !variant.pinned && variant.shares_nothing(shape) {
+            self.push_window(None, th);
+            return out;
+        }
         let confident = variant.pinned
             || diff.is_reshaping()
             || variant.observations >= th.min_observations_removal;
@@ -410,7 +506,11 @@ impl ToolSchema {
             return out;
         }
         let signature = diff.signature();
-        out.mismatch = Some(diff.clone());
+        // A null alone breaks no reader that handles the field's absence: the call is not a
+        // mismatch, but the change counts towards a drift.
+        if !diff.removed.is_empty() || !diff.type_changed.is_empty() {
+            out.mismatch = Some(diff.clone());
+        }
         self.push_window(Some(signature.clone()), th);
         self.pending.push_back(Pending {
             signature: signature.clone(),
@@ -418,18 +518,77 @@ impl ToolSchema {
             diff,
             origin,
         });
-        while self.pending.len() > th.window {
+        while self.pending.len() > MAX_PENDING.max(th.window) {
             self.pending.pop_front();
         }
-        let seen = self
+        let fleet = self
             .window
             .iter()
             .filter(|s| s.as_deref() == Some(signature.as_str()))
             .count();
-        if seen >= th.persistence {
+        let in_session = match origin_session(&self.pending) {
+            Some(session) => self
+                .pending
+                .iter()
+                .filter(|p| {
+                    p.signature == signature && p.origin.session.as_deref() == Some(session)
+                })
+                .count(),
+            None => 0,
+        };
+        if fleet >= th.persistence || in_session >= th.persistence {
             out.drift = self.confirm(&signature, closest, th);
         }
         out
+    }
+
+    /// A result matched variant `i`. When `i` carries an active incident and nothing older
+    /// explains the result, it is affected; a result of an older shape keeps incidents active.
+    fn track_incidents(
+        &mut self,
+        i: usize,
+        only_new_shape: bool,
+        th: &Thresholds,
+    ) -> Option<Incident> {
+        let has_incident = self.variants[i].incident.is_some();
+        if !has_incident || !only_new_shape {
+            for v in self.variants.iter_mut() {
+                if let Some(inc) = v.incident.as_mut() {
+                    inc.quiet = 0;
+                }
+            }
+            return None;
+        }
+        let v = &mut self.variants[i];
+        let inc = v.incident.as_mut()?;
+        inc.affected = inc.affected.saturating_add(1);
+        inc.quiet = inc.quiet.saturating_add(1);
+        let hit = inc.clone();
+        if inc.quiet >= th.settle_calls {
+            v.incident = None;
+        }
+        Some(hit)
+    }
+
+    /// The session got a result that matches variant `i` again: its pending removals and
+    /// nullings were a field that comes and goes, which the variant learns as optional.
+    fn settle_session(&mut self, session: Option<&str>, i: usize) {
+        let Some(session) = session else {
+            return;
+        };
+        let (settled, rest): (Vec<Pending>, Vec<Pending>) = self
+            .pending
+            .drain(..)
+            .partition(|p| p.origin.session.as_deref() == Some(session) && !p.diff.is_reshaping());
+        self.pending = rest.into();
+        for p in &settled {
+            self.variants[i].learn(&p.shape);
+            for s in self.window.iter_mut() {
+                if s.as_deref() == Some(p.signature.as_str()) {
+                    *s = None;
+                }
+            }
+        }
     }
 
     fn push_window(&mut self, signature: Option<String>, th: &Thresholds) {
@@ -483,6 +642,12 @@ impl ToolSchema {
         }
         // Confirmed by persistence: established from the start.
         variant.observations = variant.observations.max(th.min_observations);
+        variant.incident = Some(Incident {
+            diff: drift.diff.clone(),
+            first: drift.first.clone(),
+            affected: 0,
+            quiet: 0,
+        });
         self.variants.insert(0, variant);
         while self.variants.len() > MAX_VARIANTS {
             match self.variants.iter().rposition(|v| !v.pinned) {
@@ -494,6 +659,11 @@ impl ToolSchema {
         }
         Some(drift)
     }
+}
+
+/// The session of the newest pending result.
+fn origin_session(pending: &VecDeque<Pending>) -> Option<&str> {
+    pending.back().and_then(|p| p.origin.session.as_deref())
 }
 
 #[cfg(test)]

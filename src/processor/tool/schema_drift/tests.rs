@@ -101,17 +101,29 @@ fn a_renamed_field_is_a_mismatch_then_a_drift_with_diff_and_attribution() {
     assert_eq!(summary.findings[0].first_turn, 3);
     assert_eq!(summary.findings[0].tool.as_deref(), Some("get_weather"));
 
-    // Other sessions keep using either shape without findings.
-    run(
+    // Other sessions use either shape without a new mismatch; one that receives the new shape
+    // while the incident is active is counted as affected.
+    let out = run(
         &mut p,
         vec![v1("t", 1, 5, 3), v2("t", 2, 6, 4), v1("t", 3, 7, 5)],
     );
+    for s in &out {
+        assert_eq!(attr(s, "spotter.tool.schema.missing"), None);
+    }
     let mut other = SessionSummary {
         session_id: "t".into(),
         ..Default::default()
     };
     p.enrich_summary(&mut other);
-    assert!(other.findings.is_empty(), "{:?}", other.findings);
+    assert_eq!(other.findings.len(), 1, "{:?}", other.findings);
+    assert_eq!(other.findings[0].first_turn, 2);
+    let mut old_only = SessionSummary {
+        session_id: "u".into(),
+        ..Default::default()
+    };
+    run(&mut p, vec![v1("u", 1, 8, 6)]);
+    p.enrich_summary(&mut old_only);
+    assert!(old_only.findings.is_empty(), "{:?}", old_only.findings);
 }
 
 #[test]
@@ -151,7 +163,17 @@ fn failed_calls_teach_nothing() {
     for s in &spans {
         assert_eq!(attr(s, "spotter.tool.schema.missing"), None);
     }
-    assert_eq!(p.schema("get_weather").unwrap().variants[0].observations, 2);
+    assert_eq!(
+        p.schema(&schema_key(
+            "bot",
+            "get_weather",
+            Some(r#"{"city": "Lisbon"}"#)
+        ))
+        .unwrap()
+        .variants[0]
+            .observations,
+        2
+    );
 }
 
 #[test]
@@ -267,4 +289,166 @@ fn invalid_options_name_their_key() {
     );
     let options: serde_yaml::Value = serde_yaml::from_str("windw: 3").unwrap();
     assert!(crate::processor::parse_options::<Config>(&options, "p").is_err());
+}
+
+#[test]
+fn schemas_are_keyed_by_service_tool_and_argument_names() {
+    assert_eq!(
+        schema_key("crm", "search", Some(r#"{"query": "a", "limit": 3}"#)),
+        "crm/search(limit,query)"
+    );
+    assert_eq!(
+        schema_key("crm", "search", Some("not json")),
+        "crm/search()"
+    );
+    assert_ne!(
+        schema_key("crm", "search", Some(r#"{"query": "a"}"#)),
+        schema_key("crm", "search", Some(r#"{"query": "a", "expand": "x"}"#))
+    );
+    assert_ne!(
+        schema_key("crm", "search", None),
+        schema_key("hr", "search", None)
+    );
+}
+
+/// A tool whose result depends on its arguments (`expand`) answers in another shape when
+/// called with them, every time: that is not a drift of its plain calls.
+#[test]
+fn a_polymorphic_tool_called_with_other_arguments_is_not_a_drift() {
+    let mut p = processor(Config::default());
+    let plain = r#"{"id": "c1", "name": "Ann", "balance": 3.5}"#;
+    let expanded = r#"{"id": "c1", "invoices": {"data": [], "has_more": false}}"#;
+    let mut spans = Vec::new();
+    for i in 0..12u8 {
+        let t = T0 + u64::from(i) * 10 * SEC;
+        spans.push(tool(
+            "s",
+            1,
+            2 * i + 1,
+            "get_customer",
+            r#"{"customer_id": "c1"}"#,
+            Some(plain),
+            t,
+        ));
+        spans.push(tool(
+            "s",
+            1,
+            2 * i + 2,
+            "get_customer",
+            r#"{"customer_id": "c1", "expand": "invoices"}"#,
+            Some(expanded),
+            t + 5 * SEC,
+        ));
+    }
+    let out = run(&mut p, spans);
+    for s in &out {
+        assert_eq!(attr(s, "spotter.tool.schema_drift"), None);
+        assert_eq!(attr(s, "spotter.tool.schema.missing"), None);
+    }
+}
+
+fn mcp(text: &str) -> String {
+    serde_json::json!({"content": [{"type": "text", "text": text}], "isError": false}).to_string()
+}
+
+/// MCP servers carry their JSON as a string in `content[].text`: the envelope never changes,
+/// the data inside it does.
+#[test]
+fn a_drift_inside_mcp_text_content_is_a_drift() {
+    let mut p = processor(Config::default());
+    let mut spans = Vec::new();
+    for i in 0..4u8 {
+        let r = mcp(&format!(r#"{{"hits": [{{"id": "c{i}"}}], "total": {i}}}"#));
+        spans.push(tool(
+            "a",
+            1,
+            i + 1,
+            "search_contacts",
+            r#"{"query": "x"}"#,
+            Some(&r),
+            T0 + u64::from(i) * SEC,
+        ));
+    }
+    for i in 0..2u8 {
+        let r = mcp(&format!(
+            r#"{{"hits": [{{"id": "c{i}"}}], "total_value": {i}}}"#
+        ));
+        spans.push(tool(
+            "b",
+            1,
+            10 + i,
+            "search_contacts",
+            r#"{"query": "y"}"#,
+            Some(&r),
+            T0 + 10 * SEC + u64::from(i) * SEC,
+        ));
+    }
+    let out = run(&mut p, spans);
+    assert_eq!(
+        attr(by_id(&out, 11), "spotter.tool.schema_drift").as_deref(),
+        Some("true")
+    );
+    assert!(attr(by_id(&out, 10), "spotter.tool.schema.missing").is_some());
+}
+
+fn drift_findings(p: &mut SchemaDriftProcessor, session: &str) -> usize {
+    let mut s = SessionSummary {
+        session_id: session.into(),
+        ..Default::default()
+    };
+    p.enrich_summary(&mut s);
+    s.findings
+        .iter()
+        .filter(|f| f.kind == "schema_drift")
+        .count()
+}
+
+/// Once confirmed, a drift is an incident: every later session that receives a result of the
+/// new shape gets the finding on that span, while sessions still served the old shape do not.
+#[test]
+fn a_session_that_receives_a_drifted_result_while_the_incident_is_active_is_flagged() {
+    let mut p = processor(Config::default());
+    let mut spans = Vec::new();
+    for i in 0..4u8 {
+        spans.push(v1("a", u32::from(i) + 1, i + 1, 20));
+    }
+    spans.push(v2("b", 1, 10, 11));
+    spans.push(v2("b", 2, 11, 12));
+    let out = run(&mut p, spans);
+    assert_eq!(
+        attr(by_id(&out, 11), "spotter.tool.schema_drift").as_deref(),
+        Some("true")
+    );
+    let later = run(&mut p, vec![v2("c", 1, 20, 13), v1("d", 1, 21, 14)]);
+    assert_eq!(
+        attr(by_id(&later, 20), "spotter.tool.schema_drift").as_deref(),
+        Some("true"),
+        "the next session to get the new shape is counted"
+    );
+    assert_eq!(attr(by_id(&later, 21), "spotter.tool.schema_drift"), None);
+    assert_eq!(drift_findings(&mut p, "b"), 1);
+    assert_eq!(drift_findings(&mut p, "c"), 1);
+    assert_eq!(drift_findings(&mut p, "d"), 0);
+}
+
+/// After `settle_calls` results of only the new shape, the new shape is just the shape.
+#[test]
+fn an_incident_settles_after_settle_calls_of_only_the_new_shape() {
+    let mut p = processor(Config {
+        settle_calls: 3,
+        ..Config::default()
+    });
+    let mut spans = Vec::new();
+    for i in 0..4u8 {
+        spans.push(v1("a", u32::from(i) + 1, i + 1, 20));
+    }
+    spans.push(v2("b", 1, 10, 11));
+    spans.push(v2("b", 2, 11, 12));
+    for i in 0..3u8 {
+        spans.push(v2(&format!("c{i}"), 1, 20 + i, 13));
+    }
+    run(&mut p, spans);
+    let out = run(&mut p, vec![v2("e", 1, 30, 14)]);
+    assert_eq!(attr(by_id(&out, 30), "spotter.tool.schema_drift"), None);
+    assert_eq!(drift_findings(&mut p, "e"), 0);
 }

@@ -53,11 +53,11 @@ fn rename_and_nesting_is_a_drift_after_k_of_m() {
     assert_eq!(drift.first.service_version.as_deref(), Some("v3"));
     assert_eq!(drift.sessions, vec![("a".to_string(), 3)]);
 
-    // The new shape is accepted now, and the old one is still known.
-    assert_eq!(
-        s.observe(&weather_v2(13), origin("b", 1), &th),
-        Observation::default()
-    );
+    // The new shape is accepted now (no mismatch, no second drift), and counted as affected
+    // while the incident is active; the old one is still known.
+    let next = s.observe(&weather_v2(13), origin("b", 1), &th);
+    assert!(next.mismatch.is_none() && next.drift.is_none());
+    assert_eq!(next.affected.expect("incident active").diff, drift.diff);
     assert_eq!(
         s.observe(&weather_v1(14), origin("c", 1), &th),
         Observation::default()
@@ -263,4 +263,114 @@ mod properties {
             prop_assert!(!v.diff(&sb).is_breaking());
         }
     }
+}
+
+fn payment(id: u32, method: serde_json::Value) -> Shape {
+    shape(json!({"id": id, "amount": 10.5, "status": "succeeded", "payment_method": method}))
+}
+
+#[test]
+fn a_field_that_turns_null_for_good_is_a_drift() {
+    let th = Thresholds::default();
+    let mut s = ToolSchema::default();
+    for i in 0..th.min_observations_removal {
+        s.observe(&payment(i, json!({"type": "card"})), origin("a", 1), &th);
+    }
+    let first = s.observe(&payment(100, json!(null)), origin("b", 1), &th);
+    assert_eq!(
+        first,
+        Observation::default(),
+        "one null is not yet anything"
+    );
+    let drift = s
+        .observe(&payment(101, json!(null)), origin("b", 2), &th)
+        .drift
+        .expect("null twice in the session");
+    assert_eq!(drift.diff.changes(), vec![Change::Nulled]);
+    assert_eq!(
+        drift.diff.describe(),
+        "became null: payment_method (object)"
+    );
+}
+
+#[test]
+fn a_field_that_is_sometimes_null_or_missing_in_a_session_is_optional_not_drift() {
+    let th = Thresholds::default();
+    let mut s = ToolSchema::default();
+    for i in 0..20 {
+        s.observe(&payment(i, json!({"type": "card"})), origin("a", 1), &th);
+    }
+    // The same session gets null, then the object again, then null: the field is nullable.
+    let odd = s.observe(&payment(50, json!(null)), origin("b", 1), &th);
+    assert!(odd.drift.is_none());
+    assert_eq!(
+        s.observe(&payment(51, json!({"type": "sepa"})), origin("b", 2), &th),
+        Observation::default()
+    );
+    for i in 0..10 {
+        let o = s.observe(&payment(60 + i, json!(null)), origin("c", i), &th);
+        assert!(o.drift.is_none() && o.mismatch.is_none(), "call {i}");
+    }
+    // And a field that comes and goes in one session is optional.
+    let mut s = ToolSchema::default();
+    for i in 0..20 {
+        s.observe(&weather_v1(i), origin("a", 1), &th);
+    }
+    let without = shape(json!({"city": "Lisbon", "temperature_c": 3, "conditions": "rain"}));
+    s.observe(&without, origin("b", 1), &th);
+    s.observe(&weather_v1(4), origin("b", 2), &th);
+    for i in 0..10 {
+        let o = s.observe(&without, origin("c", i), &th);
+        assert!(o.drift.is_none() && o.mismatch.is_none(), "call {i}");
+    }
+}
+
+#[test]
+fn a_session_that_sees_the_change_twice_is_a_drift_though_other_sessions_interleave() {
+    let th = Thresholds::default();
+    let mut s = ToolSchema::default();
+    for i in 0..4 {
+        s.observe(&weather_v1(i), origin("a", 1), &th);
+    }
+    assert!(s
+        .observe(&weather_v2(1), origin("new", 1), &th)
+        .mismatch
+        .is_some());
+    // Sessions still served by the old release keep the old shape in between.
+    for i in 0..4 {
+        let o = s.observe(&weather_v1(i), origin(&format!("old{i}"), 1), &th);
+        assert_eq!(o, Observation::default());
+    }
+    let drift = s
+        .observe(&weather_v2(2), origin("new", 2), &th)
+        .drift
+        .expect("the session saw the change twice");
+    assert_eq!(drift.sessions, vec![("new".to_string(), 1)]);
+}
+
+#[test]
+fn an_error_message_in_place_of_the_data_is_not_a_new_shape() {
+    let th = Thresholds::default();
+    let mut s = ToolSchema::default();
+    for i in 0..4 {
+        s.observe(&weather_v1(i), origin("a", 1), &th);
+    }
+    let error = shape(json!({"message": "Unexpected error while processing the request"}));
+    for turn in 0..3 {
+        assert_eq!(
+            s.observe(&error, origin("a", 2 + turn), &th),
+            Observation::default()
+        );
+    }
+    // A new envelope keeps the leaf names: that is a move, and it is reported.
+    let wrapped = |t: i64| {
+        shape(
+            json!({"data": {"city": "Rome", "temperature_c": t, "conditions": "sun", "api_version": "1"}, "meta": {"v": "2"}}),
+        )
+    };
+    assert!(s
+        .observe(&wrapped(1), origin("b", 1), &th)
+        .mismatch
+        .is_some());
+    assert!(s.observe(&wrapped(2), origin("b", 2), &th).drift.is_some());
 }
