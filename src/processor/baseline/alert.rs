@@ -69,6 +69,10 @@ pub struct Alert {
     pub z_short: f64,
     #[serde(default)]
     pub z_long: f64,
+    /// Rates: σ by which the effect's confidence bound clears the minimum effect (best suffix
+    /// of the long window).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub z_effect: Option<f64>,
     /// Sessions or calls behind the observation (the short window, or the new release).
     pub count: u64,
     pub seasonal: bool,
@@ -254,6 +258,7 @@ mod tests {
             window: "1h+6h".into(),
             z_short: 4.0,
             z_long: 2.5,
+            z_effect: Some(3.5),
             count: 300,
             seasonal: false,
         }

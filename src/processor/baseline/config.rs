@@ -45,7 +45,10 @@ pub struct Config {
     /// Minimum sessions (or turns, or calls) in the short window (10) and in its baseline (100).
     pub min_window_count: u64,
     pub min_baseline_count: u64,
-    /// Minimum effects for rates and for distributions (medians and p90s).
+    /// Minimum effects for rates and for distributions (medians and p90s). For rates the
+    /// effect's confidence bound must clear it (k σ, over the best suffix of the long window:
+    /// a rise of a fifth against a 25% minimum never fires however long it lasts); for
+    /// distributions the point estimates must.
     pub rates: Effect,
     pub distributions: Effect,
     /// Signals to evaluate (default: all).

@@ -18,7 +18,10 @@
 //! of the week over four weeks once three weeks of history exist. An alert needs all of:
 //! Benjamini-Hochberg significance across the series of that step, the short window at least
 //! k σ above expected and the long one k − 1 (k = 3, 4 under two weeks of history), the minimum
-//! relative and absolute effect, at least `min_history` of history and minimum counts. Only
+//! relative and absolute effect, at least `min_history` of history and minimum counts. For
+//! rates the minimum effect is held to the effect's confidence bound, not its point estimate:
+//! the rate since the rise began (the best suffix of the long window) must clear
+//! max(expected·(1 + min_relative), expected + min_absolute) by k σ to fire. Only
 //! rises are alerts (failures, latency, cost, tokens and turns going down are not). Alerts go
 //! pending → firing → resolved ([`alert`]); releases are compared as they roll out
 //! ([`release`]).
@@ -55,7 +58,7 @@ use crate::summary::SessionSummary;
 use alert::{Alert, AlertKey, Board, Change, Lifecycle, State, Verdict};
 use record::SessionNotes;
 use sketch::Sketch;
-use window::{Check, Rate, Series, Windows};
+use window::{Check, MinEffect, Rate, Series, Windows};
 
 pub use config::Config;
 
@@ -239,6 +242,10 @@ impl BaselineProcessor {
         let w = self.windows.clone();
         let min_history = self.config.min_history.0.as_nanos() as u64;
         let mut checks: Vec<(SeriesKey, Check, u64)> = Vec::new();
+        let min_effect = MinEffect {
+            relative: self.config.rates.min_relative,
+            absolute: self.config.rates.min_absolute,
+        };
         self.rates.retain(|_, s| {
             s.prune(&w, now);
             !s.is_empty()
@@ -249,7 +256,7 @@ impl BaselineProcessor {
         });
         for (key, s) in self.rates.iter_mut() {
             if now.saturating_sub(s.first_ns) >= min_history {
-                if let Some(c) = s.check(&w, now) {
+                if let Some(c) = s.check(&w, now, min_effect) {
                     checks.push((key.clone(), c, s.first_ns));
                 }
             }
@@ -276,9 +283,12 @@ impl BaselineProcessor {
                 && check.z_short >= k
                 && check.relative_effect() >= effect.min_relative
                 && check.absolute_effect() >= effect.min_absolute;
+            // The long window confirms a rise that lasts (k − 1 σ) and, for rates, whose effect
+            // is at least the minimum with confidence: its bound clears it at k σ.
+            let bounded = check.z_effect.is_none_or(|z| z >= k);
             let verdict = Verdict {
                 short,
-                confirmed: short && check.z_long >= k - 1.0,
+                confirmed: short && check.z_long >= k - 1.0 && bounded,
                 stay: check.z_short >= self.config.exit_ratio * k,
             };
             let alert_key = key.alert_key();
@@ -358,6 +368,7 @@ fn evidence(key: AlertKey, c: &Check, now: u64) -> Alert {
         window: "1h+6h".into(),
         z_short: c.z_short,
         z_long: c.z_long,
+        z_effect: c.z_effect,
         count: c.count,
         seasonal: c.seasonal,
     }

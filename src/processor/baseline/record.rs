@@ -233,6 +233,7 @@ impl BaselineProcessor {
                     window: "release".into(),
                     z_short: 0.0,
                     z_long: 0.0,
+                    z_effect: None,
                     count: d.sessions,
                     seasonal: false,
                 };

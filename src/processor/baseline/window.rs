@@ -14,6 +14,13 @@
 //! Rates: expected = baseline rate × the window's count. σ = max(weekly spread, binomial σ with
 //! the baseline's own uncertainty, √expected, 1). The p-value is the exact binomial tail when the window
 //! expects fewer than 10 events (or non-events), the two-proportion z-test otherwise.
+//! Rates also carry the lower confidence bound of their effect against the minimum effect
+//! ([`MinEffect`], Kayenta's rule): the one-sided test of H0 "rate ≤ max(p₀·(1 + min_relative),
+//! p₀ + min_absolute)" (p₀ the baseline rate, its uncertainty and weekly spread scaled in), over
+//! every suffix of the long window from the short window's length on (the part of the 6 h
+//! window since a rise began), best suffix kept as `z_effect`. A rise that is real but below the
+//! minimum effect (5% → 6% against a 25% minimum) then stays below the bound however long it
+//! lasts, instead of crossing it by noise in one window.
 //! Distributions: the Mann-Whitney test of the window against the baseline (z and one-sided p);
 //! expected and observed are medians (and p90s).
 
@@ -142,6 +149,14 @@ pub struct Series<T> {
     plain: Option<(u64, u64, T)>,
 }
 
+/// The smallest effect worth an alert: observed ÷ expected − 1 at least `relative` and
+/// observed − expected at least `absolute`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct MinEffect {
+    pub relative: f64,
+    pub absolute: f64,
+}
+
 /// The comparison of a series' windows with its baseline at one evaluation time.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Check {
@@ -150,6 +165,10 @@ pub struct Check {
     pub z_long: f64,
     /// One-sided p-value of the short window.
     pub p: f64,
+    /// Rates: how many σ the best suffix of the long window (at least the short window long)
+    /// lies above the minimum effect; the effect's confidence bound clears the minimum at this
+    /// level. None for distributions (their minimum effect applies to the point estimates).
+    pub z_effect: Option<f64>,
     /// Expected and observed: rates for rate series, medians for distributions.
     pub expected: f64,
     pub observed: f64,
@@ -271,18 +290,7 @@ fn rate_z(window: Rate, weeks: &[Rate]) -> Option<(f64, f64, f64, f64)> {
     let n = window.n as f64;
     let expected = n * p0;
     let binomial = (n * p0 * (1.0 - p0) * (1.0 + n / base.n as f64)).sqrt();
-    let rates: Vec<f64> = weeks
-        .iter()
-        .filter(|w| w.n > 0)
-        .map(|w| w.k as f64 / w.n as f64)
-        .collect();
-    let spread = if rates.len() >= 2 {
-        let mean = rates.iter().sum::<f64>() / rates.len() as f64;
-        let var = rates.iter().map(|r| (r - mean).powi(2)).sum::<f64>() / (rates.len() - 1) as f64;
-        n * var.sqrt()
-    } else {
-        0.0
-    };
+    let spread = n * week_spread(weeks);
     let sigma = spread.max(binomial).max(expected.sqrt()).max(1.0);
     let z = (window.k as f64 - expected) / sigma;
     let small = expected < 10.0 || (n - expected) < 10.0;
@@ -294,8 +302,65 @@ fn rate_z(window: Rate, weeks: &[Rate]) -> Option<(f64, f64, f64, f64)> {
     Some((z, p, p0, window.k as f64 / n))
 }
 
+/// Standardised excess of `window` over the minimum effect on a rate baseline: the z of the
+/// one-sided test of H0 "rate ≤ m(p₀)", m(p₀) = max(p₀·(1 + relative), p₀ + absolute). Its σ
+/// holds the window's binomial variance at m(p₀), the baseline's own (through the slope of m)
+/// and the week-to-week spread, as [`rate_z`] does.
+fn effect_z(window: Rate, weeks: &[Rate], min: MinEffect) -> Option<f64> {
+    let base = merged(weeks);
+    if base.n == 0 || window.n == 0 {
+        return None;
+    }
+    let p0 = base.k as f64 / base.n as f64;
+    let n = window.n as f64;
+    let (margin, slope) = if p0 * (1.0 + min.relative) >= p0 + min.absolute {
+        (p0 * (1.0 + min.relative), 1.0 + min.relative)
+    } else {
+        (p0 + min.absolute, 1.0)
+    };
+    let margin = margin.min(1.0);
+    let expected = n * margin;
+    let binomial = (n * margin * (1.0 - margin)
+        + n * n * slope * slope * p0 * (1.0 - p0) / base.n as f64)
+        .sqrt();
+    let spread = n * slope * week_spread(weeks);
+    let sigma = binomial.max(spread).max(expected.sqrt()).max(1.0);
+    Some((window.k as f64 - expected) / sigma)
+}
+
+/// Standard deviation of the per-week rates (0 with fewer than two weeks).
+fn week_spread(weeks: &[Rate]) -> f64 {
+    let rates: Vec<f64> = weeks
+        .iter()
+        .filter(|w| w.n > 0)
+        .map(|w| w.k as f64 / w.n as f64)
+        .collect();
+    if rates.len() < 2 {
+        return 0.0;
+    }
+    let mean = rates.iter().sum::<f64>() / rates.len() as f64;
+    let var = rates.iter().map(|r| (r - mean).powi(2)).sum::<f64>() / (rates.len() - 1) as f64;
+    var.sqrt()
+}
+
 impl Series<Rate> {
-    pub fn check(&mut self, windows: &Windows, end_ns: u64) -> Option<Check> {
+    /// The best effect z over the suffixes of the long window ending at `end_ns`, from the
+    /// short window's length up, each against its own baseline.
+    fn effect_bound(&mut self, windows: &Windows, end_ns: u64, min: MinEffect) -> Option<f64> {
+        let mut best: Option<f64> = None;
+        let mut len = windows.short_ns;
+        while len <= windows.long_ns {
+            let w = self.window(windows, end_ns, len);
+            let (weeks, _) = self.baseline(windows, end_ns, len);
+            if let Some(z) = effect_z(w, &weeks, min) {
+                best = Some(best.map_or(z, |b: f64| b.max(z)));
+            }
+            len += windows.step_ns;
+        }
+        best
+    }
+
+    pub fn check(&mut self, windows: &Windows, end_ns: u64, min: MinEffect) -> Option<Check> {
         let short = self.window(windows, end_ns, windows.short_ns);
         let long = self.window(windows, end_ns, windows.long_ns);
         if short.n < windows.min_window_count {
@@ -309,10 +374,12 @@ impl Series<Rate> {
         }
         let (z_short, p, expected, observed) = rate_z(short, &weeks_short)?;
         let (z_long, _, _, _) = rate_z(long, &weeks_long)?;
+        let z_effect = self.effect_bound(windows, end_ns, min);
         Some(Check {
             z_short,
             z_long,
             p,
+            z_effect,
             expected,
             observed,
             expected_p90: None,
@@ -346,6 +413,7 @@ impl Series<Sketch> {
             z_short: test.z,
             z_long: test_long.z,
             p: test.p,
+            z_effect: None,
             expected: base.quantile(0.5)?,
             observed: short.quantile(0.5)?,
             expected_p90: if tails { base.quantile(0.9) } else { None },
@@ -360,6 +428,11 @@ impl Series<Sketch> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const MIN: MinEffect = MinEffect {
+        relative: 0.25,
+        absolute: 0.01,
+    };
 
     fn windows() -> Windows {
         Windows {
@@ -397,15 +470,35 @@ mod tests {
     fn a_doubled_rate_stands_out_of_a_steady_week() {
         let w = windows();
         let mut s = rate_series(24 * 8, 300, |h| if h >= 24 * 8 - 1 { 30 } else { 15 });
-        let c = s.check(&w, T0 + 24 * 8 * HOUR_NS).unwrap();
+        let c = s.check(&w, T0 + 24 * 8 * HOUR_NS, MIN).unwrap();
         assert!(!c.seasonal);
         assert!((c.expected - 0.05).abs() < 1e-3, "{c:?}");
         assert!((c.observed - 0.10).abs() < 1e-9);
         assert!(c.z_short > 3.5 && c.z_short < 4.5, "{c:?}");
         assert!(c.p < 1e-3);
         let mut steady = rate_series(24 * 8, 300, |_| 15);
-        let c = steady.check(&w, T0 + 24 * 8 * HOUR_NS).unwrap();
+        let c = steady.check(&w, T0 + 24 * 8 * HOUR_NS, MIN).unwrap();
         assert!(c.z_short.abs() < 0.5 && c.p > 0.3, "{c:?}");
+    }
+
+    #[test]
+    fn a_rise_below_the_minimum_effect_never_clears_the_effect_bound() {
+        // 5% → 6% (a fifth up, under the 25% minimum) for six full hours at 300 sessions an
+        // hour: nearly 2σ above expected by the end, yet the bound of its effect stays below
+        // the minimum. A doubling for two hours clears it by more than 3σ.
+        let w = windows();
+        let week = 24 * 7;
+        let mut slight = rate_series(week + 6, 300, |h| if h >= week { 18 } else { 15 });
+        let c = slight.check(&w, T0 + (week + 6) * HOUR_NS, MIN).unwrap();
+        assert!(c.z_long > 1.8, "{c:?}");
+        assert!(c.z_effect.unwrap() < 0.0, "{c:?}");
+        let mut doubled = rate_series(week + 2, 300, |h| if h >= week { 30 } else { 15 });
+        let c = doubled.check(&w, T0 + (week + 2) * HOUR_NS, MIN).unwrap();
+        assert!(c.z_effect.unwrap() > 3.0, "{c:?}");
+        // The best suffix is the two doubled hours, not the diluted six.
+        let six: Rate = doubled.window(&w, T0 + (week + 2) * HOUR_NS, w.long_ns);
+        let (base, _) = doubled.baseline(&w, T0 + (week + 2) * HOUR_NS, w.long_ns);
+        assert!(effect_z(six, &base, MIN).unwrap() < 1.0);
     }
 
     #[test]
@@ -420,12 +513,12 @@ mod tests {
         };
         let peak = 24 * 29 + 13; // the window is hour 12 of the day
         let mut s = rate_series(peak, 300, daily);
-        let c = s.check(&w, T0 + peak * HOUR_NS).unwrap();
+        let c = s.check(&w, T0 + peak * HOUR_NS, MIN).unwrap();
         assert!(c.seasonal);
         assert!(c.expected > 0.08, "{c:?}");
         assert!(c.z_short < 1.0, "{c:?}");
         let mut young = rate_series(24 * 8 + 13, 300, daily);
-        let c = young.check(&w, T0 + (24 * 8 + 13) * HOUR_NS).unwrap();
+        let c = young.check(&w, T0 + (24 * 8 + 13) * HOUR_NS, MIN).unwrap();
         assert!(!c.seasonal);
         assert!(c.z_short > 2.0, "{c:?}");
     }
@@ -434,7 +527,7 @@ mod tests {
     fn too_little_traffic_gives_no_verdict() {
         let w = windows();
         let mut s = rate_series(24 * 8, 5, |_| 1);
-        assert_eq!(s.check(&w, T0 + 24 * 8 * HOUR_NS), None);
+        assert_eq!(s.check(&w, T0 + 24 * 8 * HOUR_NS, MIN), None);
     }
 
     #[test]
