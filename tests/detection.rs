@@ -108,17 +108,18 @@ fn corpus_test_agents_meet_the_bar() {
 
 /// What the detectors reach today on the agents they were not tuned on (issue 9, measured
 /// 2026-12-07: F1 auth_rot 0.87, schema_drift 0.65, silent_failure 0.71, tool_loop 1.00,
-/// goal_not_met 0.53; healthy sessions flagged 0.19; then auth_rot 0.97, schema_drift 0.92 and
-/// healthy sessions flagged 0.17 after the auth_rot/schema_drift rework), less 0.02. A change that
+/// goal_not_met 0.53; healthy sessions flagged 0.19; after the auth_rot/schema_drift rework and
+/// after goal_not_met matched the request's verb and silent_failure read answers recorded as JSON
+/// strings: see the floors), less a small allowance. A change that
 /// helps the dev agents and costs the test agents fails here; raise the floors as they improve.
 #[test]
 fn corpus_test_agents_do_not_fall_below_todays_scores() {
     const FLOORS: &[(&str, f64)] = &[
         ("auth_rot", 0.95),
         ("schema_drift", 0.90),
-        ("silent_failure", 0.68),
+        ("silent_failure", 0.77),
         ("tool_loop", 0.98),
-        ("goal_not_met", 0.50),
+        ("goal_not_met", 0.92),
     ];
     let report = run_with(&corpus("test"), Delivery::Original).expect("replay");
     for (mode, floor) in FLOORS {
@@ -129,7 +130,7 @@ fn corpus_test_agents_do_not_fall_below_todays_scores() {
             m.f1()
         );
     }
-    assert!(report.ok_false_positive_rate() <= 0.19, "{report}");
+    assert!(report.ok_false_positive_rate() <= 0.05, "{report}");
 }
 
 /// A labelled folder made of the sample's `otel-proto` captures, with labels chosen by `relabel`.

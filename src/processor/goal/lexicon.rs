@@ -13,15 +13,15 @@ use regex::Regex;
 pub const CLASSES: &[(&str, &str)] = &[
     (
         "cancel",
-        r"cancel|annul|storn|absag|\bvoid\b|キャンセル|取り消|取消|解約",
+        r"cancel|annul|storn|absag|abgesagt|\bvoid\b|\babort|\brevok|キャンセル|取り消|取消|解約",
     ),
     (
         "book",
-        r"\bbook|reserv|schedul|appointment|\btermin|\bbuch|prenot|agend|programa|planifi|予約",
+        r"\bbook|reserv|schedul|appointment|\btermin|\bbuch|réserv|prenot|agend|programa|planifi|programm|geplant|einplan|vereinbart|予約",
     ),
     (
         "send",
-        r"\bsend|\bsent\b|\be-?mail|\bnotify|\bschick|\bsende|verschick|\benvo|\benvi|\binvi[ao]|送信|送っ|送付",
+        r"\bsend|\bsent\b|\be-?mail|\bnotify|\bsms\b|\bschick|\bsende|verschick|versend|\benvo|\benvi|\benví|\binvi[ao]|送信|送っ|送付",
     ),
     (
         "refund",
@@ -29,26 +29,29 @@ pub const CLASSES: &[(&str, &str)] = &[
     ),
     (
         "create",
-        r"\bcreat|\badd\b|\bregister|erstell|\banleg|\bcré|\bcrea|\bcri[ae]|作成|登録",
+        r"\bcreat|\badd\b|\binsert|\bregister|erstell|\banleg|\bcré|\bcrea|\bcri[ae]|作成|登録",
     ),
     (
         "restart",
-        r"restart|reboot|neu ?start|neustart|redémarr|reinici|riavvi|再起動",
+        r"restart|reboot|\bre-?run|\brelaunch|\bredeploy|\bretrigger|neu ?start|neu gestartet|neustart|redémarr|\brelanc|reinici|\brelanz|riavvi|\brilanci|再起動|再実行",
     ),
     (
         "approve",
-        r"approv|genehmig|freigeb|approuv|aprob|aprova|承認",
+        r"approv|\baccept|genehmig|freigeb|freigegeben|approuv|aprob|aprueb|\baprov|承認",
     ),
     (
         "update",
-        r"\bupdat|\bchange\b|\bmodif|aktualisier|\bänder|mettre à jour|mis à jour|actualiz|atualiz|aggiorn|更新|変更",
+        r"\bupdat|\bchange\b|\bedit|\bpatch\b|\brenam|\bmodif|aktualisier|\bänder|\bmet(s|tre|tez|tons)? à jour|mise? à jour|actualiz|atualiz|aggiorn|更新|変更",
     ),
-    ("export", r"export|エクスポート"),
+    ("export", r"export|esport|エクスポート"),
     (
         "delete",
-        r"delet|\bremov|lösch|supprim|elimin|\bborr|exclu|apag|削除",
+        r"delet|\bremov|\bpurge|lösch|supprim|elimin|\bborr|exclu|apag|削除",
     ),
-    ("pay", r"\bpay\b|\bpaid\b|bezahl|\bpay[eé]|\bpag[aeoó]|支払"),
+    (
+        "pay",
+        r"\bpay\b|\bpaid\b|\bcharg(e|ed|es)?\b|bezahl|\bpay[eé]|\bpag[aeoó]|支払",
+    ),
 ];
 
 fn class_res() -> &'static Vec<Regex> {
@@ -181,13 +184,108 @@ pub fn tool_classes(name: &str, description: Option<&str>, read_only_hint: Optio
     description.map(classes_in).unwrap_or(0)
 }
 
-fn request_marker() -> &'static Regex {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| {
-        Regex::new(r"(?i)\bplease\b|\bpls\b|\b(can|could|would|will) you\b|\bi('d| would) like\b|\bi (want|need)\b|\bgo ahead\b|\bhelp me\b|\bi'd like\b|\bbitte\b|\b(kannst|könntest) du\b|\b(können|könnten|würden) sie\b|\bich (möchte|will|hätte gern|brauche)\b|\b(pouvez|pourriez)[ -]vous\b|\b(peux|pourrais)[ -]tu\b|\bje (veux|voudrais|souhaite)\b|\bmerci de\b|\bveuillez\b|\bs'il (vous|te) pla[iî]t\b|\bpor favor\b|\b(puedes|podrías|podría|puede)\b|\b(quiero|quisiera|necesito)\b|\b(pode|poderia|podes)\b|\b(quero|gostaria|preciso)\b|\bper favore\b|\b(puoi|potresti|vorrei|voglio)\b|ください|下さい|お願い|してほしい|して欲しい")
-            .expect("request regex")
-    })
-}
+/// Words that open a request, as lowercase token sequences: "please", "can you", "bitte",
+/// "merci de", "por favor"... What follows them is the verb of the request.
+const LEADING_MARKERS: &[&[&str]] = &[
+    &["please"],
+    &["pls"],
+    &["kindly"],
+    &["can", "you"],
+    &["could", "you"],
+    &["would", "you"],
+    &["will", "you"],
+    &["i", "d", "like", "you", "to"],
+    &["i", "d", "like", "to"],
+    &["i", "would", "like", "to"],
+    &["i", "want", "you", "to"],
+    &["i", "want", "to"],
+    &["i", "want"],
+    &["i", "need", "you", "to"],
+    &["i", "need", "to"],
+    &["i", "need"],
+    &["go", "ahead", "and"],
+    &["help", "me"],
+    &["now"],
+    &["also"],
+    &["just"],
+    &["bitte"],
+    &["kannst", "du"],
+    &["könntest", "du"],
+    &["können", "sie"],
+    &["könnten", "sie"],
+    &["würden", "sie"],
+    &["würdest", "du"],
+    &["ich", "möchte"],
+    &["ich", "will"],
+    &["merci", "de"],
+    &["merci", "d"],
+    &["veuillez"],
+    &["pouvez", "vous"],
+    &["pourriez", "vous"],
+    &["peux", "tu"],
+    &["pourrais", "tu"],
+    &["je", "veux"],
+    &["je", "voudrais"],
+    &["je", "souhaite"],
+    &["por", "favor"],
+    &["puedes"],
+    &["podrías"],
+    &["podría"],
+    &["puede"],
+    &["quiero"],
+    &["quisiera"],
+    &["necesito"],
+    &["você", "pode"],
+    &["pode"],
+    &["poderia"],
+    &["podes"],
+    &["quero"],
+    &["gostaria", "de"],
+    &["preciso"],
+    &["per", "favore"],
+    &["puoi"],
+    &["potresti"],
+    &["vorrei"],
+    &["voglio"],
+];
+
+/// Determiners and pronouns between a marker and a noun request ("I want a refund"); skipped
+/// only after a marker, since a clause that opens with them names a thing, it asks nothing.
+const AFTER_MARKER: &[&str] = &["a", "an", "the", "me", "us", "to"];
+
+/// Markers after which German puts the verb last ("Kannst du die Bestellung stornieren?").
+const VERB_LAST_MARKERS: &[&[&str]] = &[
+    &["kannst", "du"],
+    &["könntest", "du"],
+    &["können", "sie"],
+    &["könnten", "sie"],
+    &["würden", "sie"],
+    &["würdest", "du"],
+    &["ich", "möchte"],
+    &["ich", "will"],
+];
+
+/// German separable verbs: (stem of the first word, particle at the clause's end) → the words
+/// that name the action ("starte X neu" restarts, "plane X ein" schedules, "sage X ab" cancels).
+const SEPARABLE: &[(&str, &str, &str)] = &[
+    ("start", "neu", "neustart"),
+    ("plan", "ein", "einplan"),
+    ("trag", "ein", "einplan"),
+    ("sag", "ab", "absag"),
+    ("schick", "ab", "schick"),
+];
+
+/// Japanese request endings: the action is the noun or verb just before them.
+const JA_REQUEST_ENDINGS: &[&str] = &[
+    "してください",
+    "して下さい",
+    "してほしい",
+    "して欲しい",
+    "をお願いします",
+    "お願いします",
+    "ください",
+    "下さい",
+];
 
 fn information_question() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
@@ -197,50 +295,198 @@ fn information_question() -> &'static Regex {
     })
 }
 
-/// The action classes a user message asks to be performed (zero for questions about actions:
-/// "how do I cancel?", "what is the refund policy?").
-pub fn requested_classes(text: &str) -> u16 {
-    let t = text.trim();
-    if t.is_empty() || t.len() > 2000 {
-        return 0;
+/// Text with quoted passages removed: a quoted subject ("a ticket about 'Refund request'") names
+/// something, it asks for nothing.
+fn without_quotes(text: &str) -> String {
+    const PAIRS: &[(char, char)] = &[
+        ('"', '"'),
+        ('\u{201c}', '\u{201d}'),
+        ('\u{2018}', '\u{2019}'),
+        ('«', '»'),
+        ('「', '」'),
+        ('『', '』'),
+    ];
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        // A single quote opens a quotation only at a word's start (not "don't", "d'annuler").
+        let opens_single = c == '\''
+            && (i == 0 || !chars[i - 1].is_alphanumeric())
+            && chars.get(i + 1).is_some_and(|n| n.is_alphanumeric());
+        let close = if opens_single {
+            Some('\'')
+        } else {
+            PAIRS.iter().find(|(o, _)| *o == c).map(|(_, cl)| *cl)
+        };
+        if let Some(close) = close {
+            if let Some(j) = chars[i + 1..].iter().position(|x| *x == close) {
+                out.push(' ');
+                i += j + 2;
+                continue;
+            }
+        }
+        out.push(c);
+        i += 1;
     }
-    let classes = classes_in(t);
-    if classes == 0 {
-        return 0;
-    }
-    let first_word = t
-        .split(|c: char| !c.is_alphanumeric())
-        .find(|w| !w.is_empty())
-        .unwrap_or("");
-    let imperative = classes_in(first_word) != 0;
-    let asks = request_marker().is_match(t) || imperative;
-    if !asks || information_question().is_match(t) {
-        return 0;
-    }
-    classes
+    out
 }
 
+/// The lowercase word tokens of a clause (apostrophes and hyphens split: "d'annuler" is "d",
+/// "annuler"; "peux-tu" is "peux", "tu").
+fn tokens(clause: &str) -> Vec<String> {
+    clause
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect()
+}
+
+/// The action classes one clause asks for: the verb that opens it, after any request markers
+/// ("please cancel", "merci d'annuler", "por favor, reembolsa"), or, after a German modal,
+/// the verb that closes it ("kannst du X stornieren"). Nouns of the object ("look up the
+/// refund of X", "a ticket about a booking") are not the request's verb.
+fn clause_request(clause: &str) -> u16 {
+    let words = tokens(clause);
+    let mut i = 0;
+    let mut verb_last = false;
+    'strip: while i < words.len() {
+        for m in LEADING_MARKERS {
+            if words.len() >= i + m.len()
+                && words[i..i + m.len()]
+                    .iter()
+                    .zip(m.iter())
+                    .all(|(w, m)| w == m)
+            {
+                verb_last |= VERB_LAST_MARKERS.contains(m);
+                i += m.len();
+                continue 'strip;
+            }
+        }
+        if i > 0 && AFTER_MARKER.contains(&words[i].as_str()) {
+            i += 1;
+            continue;
+        }
+        break;
+    }
+    let rest = &words[i..];
+    let Some(first) = rest.first() else {
+        return 0;
+    };
+    let last = rest.last().map(String::as_str).unwrap_or("");
+    if verb_last {
+        // After a German modal the object comes first and the verb last ("Kannst du export
+        // EX-1 prüfen?" asks to check, not to export).
+        return if rest.len() > 1 {
+            classes_in(&format!(" {last} "))
+        } else {
+            0
+        };
+    }
+    let mut bits = classes_in(&format!(" {first} "));
+    if bits == 0 && rest.len() >= 3 && rest[1] == "à" && rest[2] == "jour" {
+        // "mettre à jour", "mets à jour": the verb is the whole phrase.
+        bits = classes_in(&rest[..3].join(" "));
+    }
+    for (stem, particle, means) in SEPARABLE {
+        if rest.len() > 1 && first.starts_with(stem) && last == *particle {
+            bits |= classes_in(means);
+        }
+    }
+    bits
+}
+
+/// The action classes of a Japanese request: the words just before its polite ending
+/// ("予約してください", "注文をキャンセルしてください").
+fn japanese_request(clause: &str) -> u16 {
+    for ending in JA_REQUEST_ENDINGS {
+        if let Some(at) = clause.find(ending) {
+            let before: String = clause[..at]
+                .chars()
+                .rev()
+                .take(8)
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+                .collect();
+            let verb = before
+                .rsplit(['を', 'は', 'が', 'に', 'の'])
+                .next()
+                .unwrap_or("");
+            return classes_in(verb);
+        }
+    }
+    0
+}
+
+/// The action classes a user message asks to be performed (zero for questions about actions:
+/// "how do I cancel?", "what is the refund policy?"). The action is the request's verb, in
+/// any of its clauses; quoted passages and the nouns of the object do not count.
+pub fn requested_classes(text: &str) -> u16 {
+    let t = text.trim();
+    if t.is_empty() || t.len() > 2000 || information_question().is_match(t) {
+        return 0;
+    }
+    let cleaned = without_quotes(t);
+    let mut bits = 0;
+    // Commas do not end a clause: "Por favor, cancela X" is one request, and the items of a
+    // list ("check A, the scheduler service") are things, not verbs. A colon opens one ("I
+    // said: cancel order A1").
+    for clause in cleaned.split([
+        '.', '!', '?', ';', ':', '\n', '。', '！', '？', '¿', '¡', '：',
+    ]) {
+        let clause = clause.trim();
+        if clause.is_empty() {
+            continue;
+        }
+        bits |= clause_request(clause) | japanese_request(clause);
+    }
+    bits
+}
+
+/// Past participles of the actions, by language (used in [`claim`]).
+const EN_DONE: &str = r"cancell?ed|booked|reserved|scheduled|rescheduled|sent|e-?mailed|refunded|created|added|registered|restarted|rebooted|re-?run|relaunched|redeployed|approved|accepted|updated|changed|edited|modified|exported|deleted|removed|paid|charged|submitted";
+const DE_DONE: &str = r"storniert|abgesagt|gebucht|reserviert|gesendet|geschickt|verschickt|versendet|erstattet|erstellt|angelegt|neu\ gestartet|neugestartet|genehmigt|freigegeben|aktualisiert|geändert|exportiert|gelöscht|bezahlt|geplant|eingeplant|vereinbart";
+const FR_DONE: &str = r"(?:annul|réserv|envoy|rembours|cré|redémarr|relanc|approuv|modifi|export|supprim|pay|planifi|programm)ée?s?|mise?s?\ à\ jour";
+const ES_DONE: &str = r"(?:cancelad|reservad|enviad|reembolsad|cread|reiniciad|relanzad|aprobad|actualizad|modificad|exportad|eliminad|borrad|pagad|programad|agendad)[oa]s?";
+const PT_DONE: &str = r"(?:cancelad|reservad|enviad|reembolsad|criad|reiniciad|aprovad|atualizad|exportad|excluíd|apagad|agendad)[oa]s?|pag[oa]s?";
+const IT_DONE: &str = r"(?:annullat|cancellat|prenotat|inviat|rimborsat|creat|riavviat|rilanciat|approvat|aggiornat|esportat|eliminat|pagat|programmat)[oaie]";
+
+/// A sentence asserting a completed action: the subject's auxiliary right before the past
+/// participle (only adverbs between: "I've just cancelled", "has now been booked", "a été
+/// relancé", "ya está cancelado"). German puts the object between them ("Ich habe die
+/// Bestellung storniert"), so it may stand between them there. Reported content after a colon
+/// ("Here is what I found: payout P is paid") is never the subject's own claim.
 fn claim() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
-        Regex::new(r"(?ix)
-            \b(i(\x27ve|\x27ve\ just|\ have|\ just)?|we(\x27ve|\ have)?|has\ been|have\ been|was\ successfully|were\ successfully|successfully|is\ now|are\ now|done)\b[^.!?\n]{0,40}?\b(cancell?ed|booked|reserved|scheduled|rescheduled|sent|e-?mailed|refunded|created|added|registered|restarted|rebooted|approved|updated|changed|exported|deleted|removed|paid|submitted)\b
-          | \b(habe|haben|hab|wurde|wurden)\b[^.!?\n]{0,60}?\b(storniert|abgesagt|gebucht|reserviert|gesendet|geschickt|verschickt|erstattet|erstellt|angelegt|neu\ gestartet|neugestartet|genehmigt|aktualisiert|geändert|exportiert|gelöscht|bezahlt|geplant|vereinbart)\b
-          | \b(j\x27ai|nous\ avons|a\ été|ont\ été|est\ bien|c\x27est\ fait)\b[^.!?\n]{0,40}?(annulé|réservé|envoyé|remboursé|créé|redémarré|approuvé|mis\ à\ jour|exporté|supprimé|payé|planifié)
-          | \b(he|hemos|ha\ sido|han\ sido|fue|fueron|quedó)\b[^.!?\n]{0,40}?(cancelad|reservad|enviad|reembolsad|cread|reiniciad|aprobad|actualizad|exportad|eliminad|pagad|programad|agendad)
-          | \b(foi|foram|já)\b[^.!?\n]{0,40}?(cancelad|reservad|enviad|reembolsad|criad|reiniciad|aprovad|atualizad|exportad|excluíd|apagad|pag[oa]\b|agendad)
-          | \b(cancelei|reservei|enviei|reembolsei|criei|reiniciei|aprovei|atualizei|exportei|excluí|paguei|agendei)\b
-          | \b(ho|abbiamo|è\ stat[oa])\b[^.!?\n]{0,40}?(annullat|cancellat|prenotat|inviat|rimborsat|creat|riavviat|approvat|aggiornat|esportat|eliminat|pagat|programmat)
-          | (キャンセル|予約|送信|返金|作成|再起動|承認|更新|変更|エクスポート|削除|支払)[^。！？\n]{0,12}?(しました|されました|完了|済み|いたしました)
-        ")
-        .expect("claim regex")
+        let adv = r"(?:\s+(?:just|now|already|also|successfully|all|both))*";
+        let pattern = format!(
+            r"(?ix)
+            \b(?:i|we)(?:\x27ve|’ve|\s+have|\s+had)?{adv}\s+(?:{EN_DONE})\b
+          | \b(?:has|have){adv}\s+been{adv}\s+(?:{EN_DONE})\b
+          | \b(?:was|were|is\s+now|are\s+now|got){adv}\s+(?:{EN_DONE})\b
+          | \bsuccessfully\s+(?:{EN_DONE})\b
+          | \b(?:habe|haben|hab|hat|wurde|wurden|ist|sind)\b[^.!?\n:;]{{0,60}}?\b(?:{DE_DONE})\b
+          | (?:\bj\x27ai|\bj’ai|\bnous\s+avons|\bl\x27ai|\bl’ai|\ba\s+été|\bont\s+été|\best|\bsont)(?:\s+(?:bien|maintenant|déjà|été))*\s+(?:{FR_DONE})\b
+          | \b(?:he|hemos|ha\s+sido|han\s+sido|fue|fueron|quedó|quedaron|está|están)(?:\s+(?:ya|correctamente))?\s+(?:{ES_DONE})\b
+          | \b(?:foi|foram|está|estão)(?:\s+(?:já|devidamente))?\s+(?:{PT_DONE})\b
+          | \b(?:cancelei|reservei|enviei|reembolsei|criei|reiniciei|aprovei|atualizei|exportei|excluí|paguei|agendei)\b
+          | \b(?:ho|abbiamo|è\s+stat[oa]|sono\s+stat[ie])(?:\s+(?:già|correttamente))?\s+(?:{IT_DONE})\b
+          | (?:キャンセル|予約|送信|返金|作成|再起動|再実行|承認|更新|変更|エクスポート|削除|支払)(?:を|が)?(?:しました|いたしました|されました|済みです|済み|完了しました)
+        "
+        );
+        Regex::new(&pattern).expect("claim regex")
     })
 }
 
+/// Words that make a sentence something other than a completed action: negation, plans,
+/// conditions, offers ("not", "nothing", "will", "if", "rien", "nada", "nichts", "できな").
 fn negation() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
-        Regex::new(r"(?i)\bnot\b|n't\b|\bnever\b|\bunable\b|\bnicht\b|\bkein|\bpas\b|\bjamais\b|\bno\b|\bnão\b|\bnon\b|ません|できな|失敗|\bwill\b|\bwould\b|\bcan\b|\bonce\b|\bif\b|\bwenn\b|\bsi\b|\bse\b")
+        Regex::new(r"(?i)\bnot\b|n't\b|n’t\b|\bnever\b|\bnothing\b|\bunable\b|\bnicht\b|\bnichts\b|\bkein|\bpas\b|\brien\b|\bjamais\b|\bn'|\bn’|\bno\b|\bnada\b|\bningun|\bnão\b|\bnenhum|\bnon\b|\bnessun|ません|できな|失敗|\bwill\b|'ll\b|’ll\b|\bwould\b|\bshall\b|\bcan\b|\bonce\b|\bif\b|\bwenn\b|\bfalls\b|\bsi\b|\bse\b|\bsoll\b")
             .expect("negation regex")
     })
 }
@@ -248,16 +494,23 @@ fn negation() -> &'static Regex {
 fn first_person() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
-        Regex::new(r"(?i)^(i\b|i'|we\b|we'|habe\b|haben\b|hab\b|j'ai|nous avons|he\b|hemos|ho\b|abbiamo|cancelei|reservei|enviei|reembolsei|criei|reiniciei|aprovei|atualizei|exportei|excluí|paguei|agendei)")
+        Regex::new(r"(?i)^(i\b|i'|i’|we\b|we'|we’|habe\b|haben\b|hab\b|j'ai|j’ai|l'ai|l’ai|nous avons|he\b|hemos|ho\b|abbiamo|cancelei|reservei|enviei|reembolsei|criei|reiniciei|aprovei|atualizei|exportei|excluí|paguei|agendei)")
             .expect("first person regex")
     })
+}
+
+/// The sentences of an answer that state something (questions ask, they claim nothing).
+fn statements(answer: &str) -> impl Iterator<Item = &str> {
+    answer
+        .split_inclusive(['.', '!', '?', '\n', '。', '！', '？'])
+        .filter(|s| !s.trim_end().ends_with(['?', '？']))
 }
 
 /// Claims made in the first person ("I've cancelled", "J'ai annulé", "He cancelado"), as
 /// class bits; the rest of [`claimed_classes`] are passive ("has been cancelled").
 pub fn first_person_claims(answer: &str) -> u16 {
     let mut bits = 0;
-    for sentence in answer.split(['.', '!', '?', '\n', '。', '！', '？']) {
+    for sentence in statements(answer) {
         let Some(m) = claim().find(sentence) else {
             continue;
         };
@@ -271,10 +524,10 @@ pub fn first_person_claims(answer: &str) -> u16 {
 
 /// The action classes an answer claims to have completed ("I've cancelled your order",
 /// "Done: the meeting has been booked", "Die Bestellung wurde storniert", "予約しました").
-/// Negated, conditional and future sentences do not claim anything.
+/// Negated, conditional, future and questioning sentences do not claim anything.
 pub fn claimed_classes(answer: &str) -> u16 {
     let mut bits = 0;
-    for sentence in answer.split(['.', '!', '?', '\n', '。', '！', '？']) {
+    for sentence in statements(answer) {
         let Some(m) = claim().find(sentence) else {
             continue;
         };
@@ -365,5 +618,109 @@ mod tests {
         ] {
             assert_eq!(claimed_classes(text), 0, "{text}");
         }
+    }
+
+    #[test]
+    fn an_action_noun_in_the_object_is_not_the_request() {
+        for (text, want) in [
+            (
+                "Please create a ticket about 'Refund request'.",
+                vec!["create"],
+            ),
+            (
+                "Bitte erstelle a ticket about 'Refund request'.",
+                vec!["create"],
+            ),
+            (
+                "Merci de créer a ticket about \"Refund request\".",
+                vec!["create"],
+            ),
+            ("Please cancel booking B-12.", vec!["cancel"]),
+        ] {
+            assert_eq!(names(requested_classes(text)), want, "{text}");
+        }
+        for text in [
+            "Please look up the refund of order 55.",
+            "Can you check the export job E-1?",
+            "Bitte schau dir die Buchung B-1 an.",
+            "Regarde l'annulation A-1, s'il te plaît.",
+            "Kannst du export EX-1 prüfen?",
+            "Você pode verificar A, the scheduler service?",
+            "the scheduler serviceを調べてください。",
+        ] {
+            assert_eq!(requested_classes(text), 0, "{text}");
+        }
+    }
+
+    #[test]
+    fn verbs_at_the_end_separable_and_phrasal_verbs_are_requests() {
+        for (text, want) in [
+            ("Kannst du die Bestellung stornieren?", "cancel"),
+            ("Bitte starte pipeline job-1 neu.", "restart"),
+            ("Merci de relancer pipeline job-1.", "restart"),
+            ("Merci de mettre à jour contact ct_1.", "update"),
+            ("Por favor, aprueba la solicitud R-1.", "approve"),
+            ("Por favor, aprove a solicitação R-1.", "approve"),
+            ("Envía el correo, por favor.", "send"),
+            ("Réserve un rendez-vous, s'il te plaît.", "book"),
+            ("job-1を再実行してください。", "restart"),
+            ("You didn't do it. Please rerun job-1.", "restart"),
+            ("Will you cancel order A1?", "cancel"),
+            ("I said: cancel order A1, please.", "cancel"),
+        ] {
+            assert_eq!(names(requested_classes(text)), vec![want], "{text}");
+        }
+    }
+
+    #[test]
+    fn reported_content_is_not_the_agents_own_claim() {
+        for text in [
+            "Here is what I found: payout po_1 is paid.",
+            "Here is what I found: E1 has 2 approved leave requests.",
+            "I looked at invoice in_1: it was paid in May.",
+        ] {
+            assert_eq!(first_person_claims(text), 0, "{text}");
+        }
+        assert_eq!(
+            claimed_classes("Here is what I found: payout po_1 is paid."),
+            0
+        );
+    }
+
+    #[test]
+    fn offers_questions_plans_and_negations_are_not_claims() {
+        for text in [
+            "Would you like me to approve it?",
+            "I can approve it for you.",
+            "I'll cancel it right away.",
+            "The request was not approved.",
+            "Rien n'a été modifié.",
+            "Nothing was changed.",
+            "Before I cancel it: have I cancelled the right one?",
+        ] {
+            assert_eq!(claimed_classes(text), 0, "{text}");
+        }
+    }
+
+    #[test]
+    fn claims_with_adverbs_and_in_other_languages_are_claims() {
+        for (text, want) in [
+            ("C'est fait : pipeline job-1 a été relancé.", "restart"),
+            ("pipeline job-1 est maintenant relancé.", "restart"),
+            ("contact ct_1 já está atualizado.", "update"),
+            ("Hecho: la cita ha sido cancelada.", "cancel"),
+            ("I've just re-run the pipeline.", "restart"),
+            ("La richiesta è stata approvata.", "approve"),
+        ] {
+            assert_eq!(names(claimed_classes(text)), vec![want], "{text}");
+        }
+        assert_eq!(
+            names(first_person_claims("Ich habe die Bestellung storniert.")),
+            vec!["cancel"]
+        );
+        assert_eq!(
+            names(first_person_claims("All set, I've sent the email.")),
+            vec!["send"]
+        );
     }
 }

@@ -50,18 +50,19 @@ pub const DEFAULT_ACKNOWLEDGEMENTS: &[&str] = &[
     r"\bno\s+(results?|matches|records?|data|entries|items?|orders?|documents?)\b",
     r"\bnothing\s+(was\s+)?(found|matched|came up|available)",
     r"\bnot find\b",
+    r"\bfound nothing\b|\bnothing (for|about|on)\b",
     // German
-    r"\bleider\b|\bentschuldig|\b(konnte|kann)\b.{0,40}\bnicht\b|\bnicht möglich|\bfehlgeschlagen|\bfehler|\bnicht (verfügbar|erreichbar)|\bspäter (noch )?(einmal|erneut)|\bkeine (daten|ergebnisse|treffer)|\bproblem (mit|bei)\b|\bstörung",
+    r"\b(hat|hatte|hat es) nicht geklappt|\bnicht geklappt|\bleider\b|\bentschuldig|\b(konnte|kann)\b.{0,40}\bnicht\b|\bnicht möglich|\bfehlgeschlagen|\bfehler|\bnicht (verfügbar|erreichbar)|\bspäter (noch )?(einmal|erneut)|\bkeine (daten|ergebnisse|treffer)|\bproblem (mit|bei)\b|\bstörung",
     // French
-    r"\bdésolée?\b|\bmalheureusement\b|\bimpossible\b|\b(je )?n'ai pas pu\b|\bn'a pas pu\b|\béchec\b|\berreur\b|\bindisponible\b|\bréessay|\baucun(e)? (résultat|donnée)|\bproblème (avec|technique)",
+    r"\béchou|\bne (peux|peut|pouvons|pouvez|peuvent|pourrai|pourrons|pourrait) pas\b|\bdésolée?\b|\bmalheureusement\b|\bimpossible\b|\b(je )?n'ai pas pu\b|\bn'a pas pu\b|\béchec\b|\berreur\b|\bindisponible\b|\bréessay|\baucun(e)? (résultat|donnée)|\bproblème (avec|technique)",
     // Spanish
-    r"\blo siento\b|\blamentablemente\b|\bdesafortunadamente\b|\bno (pude|pudo|se pudo|puedo|es posible)\b|\berror\b|\bfall(ó|o|ido)\b|\bno (está )?disponible\b|\binténtelo|\bintenta(r)? de nuevo|\bningún resultado|\bno hay (datos|resultados)|\bproblema (con|técnico)",
+    r"\bint[ée]ntalo\b|\bvuelv[ae] a intentar|\blo siento\b|\blamentablemente\b|\bdesafortunadamente\b|\bno (pude|pudo|se pudo|puedo|es posible)\b|\berror\b|\bfall(ó|o|ido)\b|\bno (está )?disponible\b|\binténtelo|\bintenta(r)? de nuevo|\bningún resultado|\bno hay (datos|resultados)|\bproblema (con|técnico)",
     // Italian
-    r"\bmi dispiace\b|\bpurtroppo\b|\bnon (sono|è) (riuscit|stato possibile)|\bnon riesco\b|\berrore\b|\bnon (è )?disponibile\b|\briprova|\bnessun (risultato|dato)|\bproblema (con|tecnico)",
+    r"\bfallit[oa]\b|\bnon ho (accesso|i permessi|il permesso)|\bmi dispiace\b|\bpurtroppo\b|\bnon (sono|è) (riuscit|stato possibile)|\bnon riesco\b|\berrore\b|\bnon (è )?disponibile\b|\briprova|\bnessun (risultato|dato)|\bproblema (con|tecnico)",
     // Portuguese
-    r"\bdesculp|\binfelizmente\b|\bnão (consegui|conseguimos|foi possível|é possível)|\berro\b|\bindisponível\b|\btente novamente\b|\bnenhum (resultado|dado)",
+    r"\bfalh(ou|aram|a|ando)\b|\bdesculp|\binfelizmente\b|\bnão (consegui|conseguimos|foi possível|é possível)|\berro\b|\bindisponível\b|\btente novamente\b|\bnenhum (resultado|dado)",
     // Access refused to the object asked about, in every language.
-    r"\b(no|don'?t have|do not have|without) (access|permission)|\bnot (allowed|permitted|authori[sz]ed)|\bkeine berechtigung|\bkein zugriff|\bpas (accès|l'autorisation|la permission)|\bsin (permiso|acceso)|\bno tiene (permiso|acceso)|\bnão tem (permissão|acesso)|\bsem (permissão|acesso)|権限|アクセスでき",
+    r"\b(no|don'?t have|do not have|without) (access|permission)|\bnot (allowed|permitted|authori[sz]ed)|\bkeine berechtigung|\bkein zugriff|\bpas (accès|l'autorisation|la permission)|\bsin (permiso|acceso)|\bno (tengo|tenemos|tienes|tiene|tienen) (permiso|acceso)|\bnão (tenho|temos|tem|têm) (permissão|acesso)|\bsem (permissão|acesso)|権限|アクセスでき",
     // Negated statements: "n'est pas valide", "no tienes permiso", "não é válida".
     r"\bn'(est|a|ai|avons|ont)\b.{0,30}\bpas\b|\bpas (pu|possible|valide|disponible)|\bno tienes?\b|\bno es v[áa]lid|\bnão (é|está) (válid|disponível)|\bungültig|\binvalide?\b|\binválid",
     // Nothing found, in other languages.
@@ -85,9 +86,21 @@ pub const DEFAULT_ESCALATION_TOOLS: &[&str] = &[
 ];
 
 /// Text of a model output: the string values under `content` / `text` of JSON messages, or the
-/// raw text.
+/// raw text. An output recorded as a JSON string literal (`"\"Lo siento, fall\\u00f3\""`, as
+/// instrumentations that serialise a function's return value write it) is decoded first.
 pub fn output_text(raw: &str) -> String {
-    let t = raw.trim_start();
+    let t = raw.trim();
+    if t.starts_with('"') && t.ends_with('"') && t.len() >= 2 {
+        if let Ok(Value::String(inner)) = serde_json::from_str::<Value>(t) {
+            let i = inner.trim_start();
+            if (i.starts_with('[') || i.starts_with('{'))
+                && serde_json::from_str::<Value>(i).is_ok()
+            {
+                return output_text(i);
+            }
+            return inner;
+        }
+    }
     if t.starts_with('[') || t.starts_with('{') {
         if let Ok(v) = serde_json::from_str::<Value>(t) {
             let mut out = String::new();
@@ -350,5 +363,41 @@ mod tests {
         assert_eq!(t.verdict(&failure(10)), Verdict::Unknown);
         t.root = Some(None);
         assert_eq!(t.verdict(&failure(10)), Verdict::Unknown);
+    }
+
+    #[test]
+    fn an_output_recorded_as_a_json_string_is_decoded() {
+        assert_eq!(
+            output_text(r#""La consulta fall\u00f3; int\u00e9ntalo de nuevo.""#),
+            "La consulta falló; inténtalo de nuevo."
+        );
+        let nested = r#""[{\"role\":\"assistant\",\"content\":\"Sorry, it failed.\"}]""#;
+        assert_eq!(output_text(nested).trim(), "Sorry, it failed.");
+        assert!(lexicon().acknowledges(&output_text(
+            r#""\u7533\u3057\u8a33\u3042\u308a\u307e\u305b\u3093""#
+        )));
+    }
+
+    #[test]
+    fn inability_and_missing_access_are_conveyed_in_every_language() {
+        let l = lexicon();
+        for t in [
+            "I found nothing for the place Osaka Namba.",
+            "La requête vers search code a échoué (délai dépassé) ; je ne peux pas encore vous répondre.",
+            "Puedo ver A, pero no tengo acceso a B.",
+            "Consigo ver A, mas não tenho acesso a B.",
+            "A consulta ao serviço falhou; tente mais tarde.",
+            "Das hat nicht geklappt, der Dienst antwortet nicht.",
+            "Posso vedere A, ma non ho accesso a B.",
+        ] {
+            assert!(l.acknowledges(t), "{t}");
+        }
+        for t in [
+            "Esto es lo que encontré: 3 deals in proposal.",
+            "Voici ce que j'ai trouvé : PR #5 est ouverte.",
+            "Aqui está o que encontrei: 3 contatos.",
+        ] {
+            assert!(!l.acknowledges(t), "{t}");
+        }
     }
 }
