@@ -59,6 +59,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
+use serde::de::IgnoredAny;
 use serde::Deserialize;
 
 use super::call::{edit_spans, outcome_of, parsed_result};
@@ -74,6 +75,7 @@ use super::schema::store::{SchemaStateError, SchemaStore};
 use crate::config::{ConfigError, DurationStr};
 use crate::pipeline::Batch;
 use crate::processor::Processor;
+use crate::semconv::keys::otel;
 use crate::semconv::keys::spotter as keys;
 use crate::semconv::value;
 use crate::summary::{Finding, SessionSummary};
@@ -198,12 +200,12 @@ impl SchemaDriftProcessor {
 
 /// Where a tool's results are learned: `service/tool(arg1,arg2)`, with the argument names
 /// sorted (their values are data). Arguments that are not a JSON object give `tool()`.
+/// The values are skipped while parsing, never built: this runs for every tool call.
 pub fn schema_key(service: &str, tool: &str, arguments: Option<&str>) -> String {
-    let mut names: Vec<String> = arguments
-        .and_then(|a| serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(a).ok())
-        .map(|m| m.into_iter().map(|(k, _)| k).collect())
+    let names: Vec<String> = arguments
+        .and_then(|a| serde_json::from_str::<BTreeMap<String, IgnoredAny>>(a).ok())
+        .map(|m| m.into_keys().collect())
         .unwrap_or_default();
-    names.sort();
     format!("{service}/{tool}({})", names.join(","))
 }
 
@@ -248,7 +250,7 @@ impl Processor for SchemaDriftProcessor {
             };
             let pinned = self.pinned.get(call.name.as_ref());
             let key = schema_key(
-                view.str_attr("service.name").unwrap_or(""),
+                view.str_attr(otel::SERVICE_NAME).unwrap_or(""),
                 &call.name,
                 call.arguments.as_deref(),
             );
