@@ -122,7 +122,21 @@ def capture():
 def spotter(phoenix, capture, tmp_path_factory):
     binary = os.environ.get("SPOTTER_BIN", str(ROOT / "target/debug/spotter"))
     d = tmp_path_factory.mktemp("spotter")
-    ports = {k: free_port() for k in ("grpc", "http", "health", "metrics")}
+    for _ in range(5):
+        ports = {k: free_port() for k in ("grpc", "http", "health", "metrics")}
+        proc = start_spotter(binary, d, ports, phoenix, capture)
+        if proc is not None:
+            break
+    else:
+        pytest.fail(f"spotter found no free ports in 5 tries: {(d / 'spotter.log').read_text()[-3000:]}")
+    yield d, ports
+    proc.send_signal(signal.SIGTERM)
+    proc.wait(timeout=20)
+
+
+def start_spotter(binary: str, d: Path, ports: dict, phoenix: str, capture: str):
+    """Start spotter on `ports`; None when a port was taken between picking and binding it
+    (free_port releases the port it found, so another process can take it first)."""
     config = d / "spotter.yaml"
     config.write_text(f"""\
 receivers:
@@ -168,20 +182,26 @@ service:
     metrics: {{ address: "127.0.0.1:{ports['metrics']}" }}
     logs: {{ level: warn }}
 """)
-    log = open(d / "spotter.log", "wb")
-    proc = subprocess.Popen([binary, "--config", str(config)], stdout=log, stderr=subprocess.STDOUT)
+    log_path = d / "spotter.log"
+    with open(log_path, "wb") as log:
+        proc = subprocess.Popen([binary, "--config", str(config)], stdout=log,
+                                stderr=subprocess.STDOUT)
 
     def ready():
+        if proc.poll() is not None:
+            return "exited"
         try:
             with urllib.request.urlopen(f"http://127.0.0.1:{ports['health']}/readyz", timeout=1) as r:
                 return r.status == 200
         except OSError:
             return False
 
-    wait(ready, 30, "spotter to be ready")
-    yield d, ports
-    proc.send_signal(signal.SIGTERM)
-    proc.wait(timeout=20)
+    if wait(ready, 30, "spotter to be ready") == "exited":
+        text = log_path.read_text()
+        if "Address already in use" in text:
+            return None
+        pytest.fail(f"spotter exited with {proc.returncode}: {text[-3000:]}")
+    return proc
 
 
 def send_sessions(http_port: int) -> None:

@@ -188,16 +188,21 @@ service:
     )
 
 
-def wait_ready(proc: subprocess.Popen, health_port: int, log: Path, timeout: float = 20.0) -> None:
+def wait_ready(proc: subprocess.Popen, health_port: int, log: Path, timeout: float = 20.0) -> bool:
+    """True once spotter is ready; False when it exited because a port it was given had been
+    taken between `free_port` releasing it and spotter binding it (the caller retries)."""
     url = f"http://127.0.0.1:{health_port}/readyz"
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            pytest.fail(f"spotter exited with {proc.returncode}:\n{log.read_text()}")
+            text = log.read_text()
+            if "Address already in use" in text:
+                return False
+            pytest.fail(f"spotter exited with {proc.returncode}:\n{text}")
         try:
             with urllib.request.urlopen(url, timeout=1) as resp:
                 if resp.status == 200:
-                    return
+                    return True
         except (urllib.error.URLError, ConnectionError, OSError):
             pass
         time.sleep(0.05)
@@ -205,18 +210,20 @@ def wait_ready(proc: subprocess.Popen, health_port: int, log: Path, timeout: flo
 
 
 def start_spotter(tmp_dir: Path, sink_port: int, **config_options) -> Spotter:
-    ports = {name: free_port() for name in ("grpc", "http", "health", "metrics")}
     config = tmp_dir / "spotter.yaml"
-    write_config(config, ports, sink_port, **config_options)
     log = tmp_dir / "spotter.log"
-    with open(log, "wb") as out:
-        proc = subprocess.Popen(
-            [str(spotter_binary()), "--config", str(config)],
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    wait_ready(proc, ports["health"], log)
-    return Spotter(proc, ports, log, config)
+    for _ in range(5):
+        ports = {name: free_port() for name in ("grpc", "http", "health", "metrics")}
+        write_config(config, ports, sink_port, **config_options)
+        with open(log, "wb") as out:
+            proc = subprocess.Popen(
+                [str(spotter_binary()), "--config", str(config)],
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
+        if wait_ready(proc, ports["health"], log):
+            return Spotter(proc, ports, log, config)
+    pytest.fail(f"spotter found no free ports in 5 tries:\n{log.read_text()}")
 
 
 def stop_spotter(spotter: Spotter) -> None:

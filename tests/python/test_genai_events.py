@@ -128,14 +128,18 @@ def attrs(items: list[dict]) -> dict:
 def run_agent(mode: str, tmp: Path) -> tuple[dict[str, dict], list[dict], list[dict]]:
     """Run the agent in `mode` through a fresh spotter; return its spans by name, the session
     summaries and the log records the logs pipeline wrote."""
-    ports = {name: free_port() for name in ("http", "health", "metrics")}
-    cfg = config(tmp, ports)
     log = tmp / "spotter.log"
-    with open(log, "wb") as out:
-        proc = subprocess.Popen(
-            [str(spotter_binary()), "--config", str(cfg)], stdout=out, stderr=subprocess.STDOUT
-        )
-    wait_ready(proc, ports["health"], log)
+    for _ in range(5):
+        ports = {name: free_port() for name in ("http", "health", "metrics")}
+        cfg = config(tmp, ports)
+        with open(log, "wb") as out:
+            proc = subprocess.Popen(
+                [str(spotter_binary()), "--config", str(cfg)], stdout=out, stderr=subprocess.STDOUT
+            )
+        if wait_ready(proc, ports["health"], log):
+            break
+    else:
+        pytest.fail(f"spotter found no free ports in 5 tries:\n{log.read_text()}")
     running = Spotter(proc, ports, log, cfg)
     session = f"refund-{mode}"
     plan = [{"id": session, "turns": [{
