@@ -160,13 +160,17 @@ fn a_doubled_failure_rate_fires_within_hours_and_a_rise_below_the_minimum_effect
         within(240),
         within(360)
     );
-    // Firing needs the rate since the rise to clear 6.25% (the minimum effect) by 3σ. In 2,000
-    // simulated runs of the same windows and rule at 300 sessions an hour a doubling fired
-    // within 2 h in 72%, 3 h in 93%, 4 h in 98% and 6 h in 99.9%, and 5% -> 6% fired within 6 h
-    // in 2.2%: this traffic cannot tell 10% from the 6.25% bound in under two hours every time
-    // and also never pass 6% (an oracle test at exactly 2 h reaches about 90% at 1% error).
-    assert!(within(120) * 2 >= judged.len(), "{runs:?}");
-    assert_eq!(within(360), judged.len(), "{runs:?}");
+    // Firing needs the rate since the rise (the best suffix of the 6 h window, at least 1 h) to
+    // clear 6.25% (the minimum effect) by 3σ of its binomial likelihood ratio; the whole 6 h
+    // window's z no longer has to pass as well. In 2,000 simulated runs of the same windows and
+    // rules at 300 sessions an hour a doubling fired within 2 h in 78%, 3 h in 93%, 4 h in 98%
+    // and 6 h in 100%, and 5% -> 6% fired within 6 h in 2.6% (the rule before: 74%, 93%, 98%,
+    // 100% and 3.2%). No rule does much better: with 600 sessions in two hours, 10% and 6% lie
+    // about 3.5σ apart, so catching every doubling within 2 h and never passing 6% in 6 h are
+    // at odds (an oracle test at exactly 2 h reaches about 90% at 1% error). These seeds: 16 of
+    // 20 within 2 h (15 before), all within 3 h (19 before).
+    assert!(within(120) * 5 >= judged.len() * 4, "{runs:?}");
+    assert_eq!(within(180), judged.len(), "{runs:?}");
     let runs: Vec<Run> = (0..seeds)
         .map(|seed| {
             time_to_fire(
@@ -183,10 +187,10 @@ fn a_doubled_failure_rate_fires_within_hours_and_a_rise_below_the_minimum_effect
     println!("5% -> 6% at 300/h over 6 h: {runs:?}");
     let fired = runs.iter().filter(|r| matches!(r, Run::Fired(_))).count();
     // 6% is a real rise (the 6 h window is nearly 2σ above expected by the end) but under the
-    // minimum effect, so the bound of its effect stays below it, except by noise: about 2% of
-    // runs by the simulation; here 1 of 20 (seed 104, at 290 minutes; before the bound, 3 of
-    // 20). The issue asks for none: the normal bound is anti-conservative for small counts
-    // (an exact or variance-stabilised one halves the rate, at some cost in speed).
+    // minimum effect, so the bound of its effect stays below it, except by noise: 2.6% of runs
+    // by the simulation; here 1 of 20 (seed 104, at 290 minutes, with the normal bound and with
+    // the likelihood-ratio one; before any bound, 3 of 20). The issue asks for none: that takes
+    // a stricter bound, which costs the 2 h detections above (see the figures there).
     assert!(fired <= 1, "{runs:?}");
 }
 

@@ -69,8 +69,8 @@ pub struct Alert {
     pub z_short: f64,
     #[serde(default)]
     pub z_long: f64,
-    /// Rates: σ by which the effect's confidence bound clears the minimum effect (best suffix
-    /// of the long window).
+    /// σ by which the effect's confidence bound clears the minimum effect: for rates over the
+    /// best suffix of the long window, for distributions the Hodges-Lehmann shift's.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub z_effect: Option<f64>,
     /// Sessions or calls behind the observation (the short window, or the new release).

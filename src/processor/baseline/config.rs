@@ -45,10 +45,11 @@ pub struct Config {
     /// Minimum sessions (or turns, or calls) in the short window (10) and in its baseline (100).
     pub min_window_count: u64,
     pub min_baseline_count: u64,
-    /// Minimum effects for rates and for distributions (medians and p90s). For rates the
-    /// effect's confidence bound must clear it (k σ, over the best suffix of the long window:
-    /// a rise of a fifth against a 25% minimum never fires however long it lasts); for
-    /// distributions the point estimates must.
+    /// Minimum effects for rates and for distributions. The effect's confidence bound must
+    /// clear the relative one at k σ: for rates the likelihood-ratio bound over the best suffix
+    /// of the long window (a rise of a fifth against a 25% minimum never fires however long it
+    /// lasts), for distributions the Hodges-Lehmann shift's rank-test bound (Kayenta). The
+    /// absolute minimum of distributions applies to the point estimates (medians and p90s).
     pub rates: Effect,
     pub distributions: Effect,
     /// Signals to evaluate (default: all).

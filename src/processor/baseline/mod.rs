@@ -17,11 +17,14 @@
 //! 6 h windows are compared with its baseline ([`window`]): the previous week, or the same hour
 //! of the week over four weeks once three weeks of history exist. An alert needs all of:
 //! Benjamini-Hochberg significance across the series of that step, the short window at least
-//! k σ above expected and the long one k − 1 (k = 3, 4 under two weeks of history), the minimum
-//! relative and absolute effect, at least `min_history` of history and minimum counts. For
-//! rates the minimum effect is held to the effect's confidence bound, not its point estimate:
-//! the rate since the rise began (the best suffix of the long window) must clear
-//! max(expected·(1 + min_relative), expected + min_absolute) by k σ to fire. Only
+//! k σ above expected (k = 3, 4 under two weeks of history), the minimum effect held to the
+//! effect's confidence bound, at least `min_history` of history and minimum counts, and the long
+//! window's confirmation. For rates the bound is the change-point one: the rate since the rise
+//! began (the best suffix of the long window, at least the short window long) must clear
+//! max(expected·(1 + min_relative), expected + min_absolute) by k σ (binomial likelihood ratio),
+//! which also confirms that the rise lasts, so the whole long window's dilution by the hours
+//! before the rise no longer delays a verdict. For distributions the Hodges-Lehmann shift's
+//! bound must clear 1 + min_relative by k σ, and the long window k − 1 σ. Only
 //! rises are alerts (failures, latency, cost, tokens and turns going down are not). Alerts go
 //! pending → firing → resolved ([`alert`]); releases are compared as they roll out
 //! ([`release`]).
@@ -246,6 +249,10 @@ impl BaselineProcessor {
             relative: self.config.rates.min_relative,
             absolute: self.config.rates.min_absolute,
         };
+        let dist_effect = MinEffect {
+            relative: self.config.distributions.min_relative,
+            absolute: self.config.distributions.min_absolute,
+        };
         self.rates.retain(|_, s| {
             s.prune(&w, now);
             !s.is_empty()
@@ -263,7 +270,7 @@ impl BaselineProcessor {
         }
         for (key, s) in self.dists.iter_mut() {
             if now.saturating_sub(s.first_ns) >= min_history {
-                if let Some(c) = s.check(&w, now, key.signal == "turn_latency") {
+                if let Some(c) = s.check(&w, now, key.signal == "turn_latency", dist_effect) {
                     checks.push((key.clone(), c, s.first_ns));
                 }
             }
@@ -274,21 +281,38 @@ impl BaselineProcessor {
         for (i, (key, check, first)) in checks.iter().enumerate() {
             let young = now.saturating_sub(*first) < self.config.young_history.0.as_nanos() as u64;
             let k = self.config.k + f64::from(u8::from(young));
-            let effect = if key.signal.ends_with("_rate") {
+            let rate = key.signal.ends_with("_rate");
+            let effect = if rate {
                 &self.config.rates
             } else {
                 &self.config.distributions
             };
+            // The effect's confidence bound clears the minimum effect at k σ: for rates the
+            // likelihood-ratio bound of the rate since the rise began (best suffix of the long
+            // window), for distributions the Hodges-Lehmann shift's rank-test bound.
+            let bounded = check.z_effect.is_some_and(|z| z >= k);
+            let minimum = if rate {
+                check.relative_effect() >= effect.min_relative
+            } else {
+                bounded
+            };
             let short = discoveries[i]
                 && check.z_short >= k
-                && check.relative_effect() >= effect.min_relative
+                && minimum
                 && check.absolute_effect() >= effect.min_absolute;
-            // The long window confirms a rise that lasts (k − 1 σ) and, for rates, whose effect
-            // is at least the minimum with confidence: its bound clears it at k σ.
-            let bounded = check.z_effect.is_none_or(|z| z >= k);
+            // The long window confirms a rise that lasts. For rates that is the change-point
+            // bound over the long window: the rate since the rise began (at least the short
+            // window long) clears the minimum effect at k σ, which a rise of two hours in a 6 h
+            // window does long before the whole window's z does (4 h of old rate dilute it).
+            // Distributions need the whole long window at k − 1 σ.
+            let confirmed = if rate {
+                bounded
+            } else {
+                check.z_long >= k - 1.0
+            };
             let verdict = Verdict {
                 short,
-                confirmed: short && check.z_long >= k - 1.0 && bounded,
+                confirmed: short && confirmed,
                 stay: check.z_short >= self.config.exit_ratio * k,
             };
             let alert_key = key.alert_key();

@@ -29,6 +29,11 @@ pub fn bin_of(value: f64) -> i16 {
     (value.ln() / BASE.ln()).round().clamp(-MAX_BIN, MAX_BIN) as i16
 }
 
+/// How many bins a ratio spans: `ratio` = 1.1^bins.
+pub fn bins_of_ratio(ratio: f64) -> f64 {
+    ratio.ln() / BASE.ln()
+}
+
 /// The value a bin stands for.
 pub fn value_of(bin: i16) -> f64 {
     if bin == ZERO_BIN {
@@ -115,6 +120,24 @@ impl Sketch {
         })
     }
 
+    /// Every positive value divided by 1.1^`by` (its bin moved down by `by`); zero and negative
+    /// values stay in their own bin. The rank test of a shifted window against its baseline is
+    /// the test of "shifted by at most that ratio", which is how the Hodges-Lehmann shift's
+    /// confidence bound is read from bins.
+    pub fn scaled_down(&self, by: i16) -> Sketch {
+        let mut out = Sketch::default();
+        for &(bin, count) in &self.bins {
+            let moved = if bin == ZERO_BIN {
+                bin
+            } else {
+                // Clamped like `bin_of`, so the zero bin stays below every other.
+                (i32::from(bin) - i32::from(by)).clamp(-(MAX_BIN as i32), MAX_BIN as i32) as i16
+            };
+            out.add_bin(moved, count);
+        }
+        out
+    }
+
     /// Stored bins (memory accounting).
     pub fn len(&self) -> usize {
         self.bins.len()
@@ -147,6 +170,17 @@ mod tests {
         s.add(1e-9);
         assert_eq!(s.quantile(0.5), Some(0.0));
         assert!(bin_of(1e-9) > bin_of(0.0));
+    }
+
+    #[test]
+    fn scaling_down_moves_positive_bins_and_keeps_zero_below_them() {
+        let mut s = Sketch::default();
+        s.add(0.0);
+        s.add(1.0);
+        s.add(1.1f64.powi(5));
+        let down = s.scaled_down(2);
+        assert_eq!(down.bins, vec![(ZERO_BIN, 1), (-2, 1), (3, 1)]);
+        assert!((bins_of_ratio(1.1f64.powi(3)) - 3.0).abs() < 1e-9);
     }
 
     #[test]

@@ -14,21 +14,25 @@
 //! Rates: expected = baseline rate × the window's count. σ = max(weekly spread, binomial σ with
 //! the baseline's own uncertainty, √expected, 1). The p-value is the exact binomial tail when the window
 //! expects fewer than 10 events (or non-events), the two-proportion z-test otherwise.
-//! Rates also carry the lower confidence bound of their effect against the minimum effect
-//! ([`MinEffect`], Kayenta's rule): the one-sided test of H0 "rate ≤ max(p₀·(1 + min_relative),
-//! p₀ + min_absolute)" (p₀ the baseline rate, its uncertainty and weekly spread scaled in), over
-//! every suffix of the long window from the short window's length on (the part of the 6 h
-//! window since a rise began), best suffix kept as `z_effect`. A rise that is real but below the
-//! minimum effect (5% → 6% against a 25% minimum) then stays below the bound however long it
-//! lasts, instead of crossing it by noise in one window.
-//! Distributions: the Mann-Whitney test of the window against the baseline (z and one-sided p);
+//! Rates also carry the confidence bound of their effect against the minimum effect
+//! ([`MinEffect`], Kayenta's rule): the one-sided likelihood-ratio test of H0 "rate ≤
+//! max(p₀·(1 + min_relative), p₀ + min_absolute)" (p₀ the baseline rate, its uncertainty and
+//! weekly spread scaled in), over every suffix of the long window from the short window's length
+//! on (the part of the 6 h window since a rise began: a change-point statistic, the binomial
+//! GLR's signed root), best suffix kept as `z_effect`. A rise that is real but below the minimum
+//! effect (5% → 6% against a 25% minimum) then stays below the bound however long it lasts,
+//! instead of crossing it by noise in one window, and a rise that clears it is not diluted by
+//! the hours of old rate before it.
+//! Distributions: the Mann-Whitney test of the window against the baseline (z and one-sided p),
+//! and the confidence bound of the Hodges-Lehmann shift (the median ratio of a window value to a
+//! baseline value) beyond 1 + min_relative, by inverting the same rank test, as `z_effect`;
 //! expected and observed are medians (and p90s).
 
 use std::collections::VecDeque;
 
 use serde::{Deserialize, Serialize};
 
-use super::sketch::Sketch;
+use super::sketch::{self, Sketch};
 use super::stats;
 
 pub const HOUR_NS: u64 = 3_600_000_000_000;
@@ -165,9 +169,9 @@ pub struct Check {
     pub z_long: f64,
     /// One-sided p-value of the short window.
     pub p: f64,
-    /// Rates: how many σ the best suffix of the long window (at least the short window long)
-    /// lies above the minimum effect; the effect's confidence bound clears the minimum at this
-    /// level. None for distributions (their minimum effect applies to the point estimates).
+    /// How many σ the effect lies beyond the minimum effect; its confidence bound clears the
+    /// minimum at this level. Rates: the best suffix of the long window (at least the short
+    /// window long). Distributions: the short window's Hodges-Lehmann shift (relative minimum).
     pub z_effect: Option<f64>,
     /// Expected and observed: rates for rate series, medians for distributions.
     pub expected: f64,
@@ -302,10 +306,13 @@ fn rate_z(window: Rate, weeks: &[Rate]) -> Option<(f64, f64, f64, f64)> {
     Some((z, p, p0, window.k as f64 / n))
 }
 
-/// Standardised excess of `window` over the minimum effect on a rate baseline: the z of the
-/// one-sided test of H0 "rate ≤ m(p₀)", m(p₀) = max(p₀·(1 + relative), p₀ + absolute). Its σ
-/// holds the window's binomial variance at m(p₀), the baseline's own (through the slope of m)
-/// and the week-to-week spread, as [`rate_z`] does.
+/// How far the rate of `window` lies above the minimum effect on a rate baseline, in σ: the
+/// signed root of the binomial likelihood ratio of H0 "rate ≤ m(p₀)", m(p₀) = max(p₀·(1 +
+/// relative), p₀ + absolute), r = sign(p̂ − m)·√(2n·KL(p̂ ‖ m)). The likelihood ratio keeps its
+/// level for small counts, where the Wald z (p̂ − m)/σ is anti-conservative. The margin is itself
+/// estimated: its variance (the baseline's own through the slope of m, and the week-to-week
+/// spread) widens the test, r·√(V / (V + V_m)) with V = m(1 − m)/n the window's variance at the
+/// margin, as [`rate_z`] widens σ.
 fn effect_z(window: Rate, weeks: &[Rate], min: MinEffect) -> Option<f64> {
     let base = merged(weeks);
     if base.n == 0 || window.n == 0 {
@@ -318,14 +325,23 @@ fn effect_z(window: Rate, weeks: &[Rate], min: MinEffect) -> Option<f64> {
     } else {
         (p0 + min.absolute, 1.0)
     };
-    let margin = margin.min(1.0);
-    let expected = n * margin;
-    let binomial = (n * margin * (1.0 - margin)
-        + n * n * slope * slope * p0 * (1.0 - p0) / base.n as f64)
-        .sqrt();
-    let spread = n * slope * week_spread(weeks);
-    let sigma = binomial.max(spread).max(expected.sqrt()).max(1.0);
-    Some((window.k as f64 - expected) / sigma)
+    if margin >= 1.0 {
+        // No rate can exceed the minimum effect.
+        return Some(0.0);
+    }
+    let observed = window.k as f64 / n;
+    let root = (2.0 * n * kl_bernoulli(observed, margin)).sqrt();
+    let signed = if observed >= margin { root } else { -root };
+    let v = margin * (1.0 - margin) / n;
+    let spread = slope * week_spread(weeks);
+    let v_margin = slope * slope * p0 * (1.0 - p0) / base.n as f64 + spread * spread;
+    Some(signed * (v / (v + v_margin)).sqrt())
+}
+
+/// Kullback-Leibler divergence of Bernoulli(a) from Bernoulli(b), 0 < b < 1.
+fn kl_bernoulli(a: f64, b: f64) -> f64 {
+    let term = |x: f64, y: f64| if x <= 0.0 { 0.0 } else { x * (x / y).ln() };
+    (term(a, b) + term(1.0 - a, 1.0 - b)).max(0.0)
 }
 
 /// Standard deviation of the per-week rates (0 with fewer than two weeks).
@@ -392,8 +408,16 @@ impl Series<Rate> {
 }
 
 impl Series<Sketch> {
-    /// `tails`: whether p90s take part (turn latency).
-    pub fn check(&mut self, windows: &Windows, end_ns: u64, tails: bool) -> Option<Check> {
+    /// `tails`: whether p90s take part (turn latency). `min`: the minimum relative effect the
+    /// Hodges-Lehmann shift's confidence bound must clear (its absolute part applies to the
+    /// point estimates).
+    pub fn check(
+        &mut self,
+        windows: &Windows,
+        end_ns: u64,
+        tails: bool,
+        min: MinEffect,
+    ) -> Option<Check> {
         let short = self.window(windows, end_ns, windows.short_ns);
         if short.count() < windows.min_window_count {
             return None;
@@ -413,7 +437,7 @@ impl Series<Sketch> {
             z_short: test.z,
             z_long: test_long.z,
             p: test.p,
-            z_effect: None,
+            z_effect: Some(shift_z(&short, &base, min.relative)),
             expected: base.quantile(0.5)?,
             observed: short.quantile(0.5)?,
             expected_p90: if tails { base.quantile(0.9) } else { None },
@@ -423,6 +447,23 @@ impl Series<Sketch> {
             seasonal,
         })
     }
+}
+
+/// How far the Hodges-Lehmann shift of `window` over `base` (on the log scale: the median ratio
+/// of a window value to a baseline value) lies beyond 1 + `relative`, in σ: the rank test of the
+/// window scaled down by that ratio against the baseline. Inverting the Mann-Whitney test is how
+/// the shift's confidence bound is built (Kayenta's judge), so z ≥ k says the bound at level k
+/// clears the minimum effect. The ratio falls between bins (1.1 wide); z is interpolated
+/// between the two neighbouring whole-bin shifts.
+fn shift_z(window: &Sketch, base: &Sketch, relative: f64) -> f64 {
+    let bins = sketch::bins_of_ratio(1.0 + relative.max(0.0));
+    let lower = bins.floor();
+    let z_at = |by: f64| {
+        let by = by.clamp(0.0, f64::from(i16::MAX)) as i16;
+        stats::mann_whitney(window.scaled_down(by).paired(base)).z
+    };
+    let (z_lo, z_hi) = (z_at(lower), z_at(lower + 1.0));
+    z_lo + (bins - lower) * (z_hi - z_lo)
 }
 
 #[cfg(test)]
@@ -554,8 +595,64 @@ mod tests {
                 });
             }
         }
-        let c = s.check(&w, T0 + hours * HOUR_NS, true).unwrap();
+        let c = s.check(&w, T0 + hours * HOUR_NS, true, MIN).unwrap();
         assert!(c.z_short > 5.0, "{c:?}");
         assert!(c.relative_effect() > 0.3, "{c:?}");
+        // Half again is twice the 25% minimum: the shift's bound clears it.
+        assert!(c.z_effect.unwrap() > 3.0, "{c:?}");
+    }
+
+    /// Cost per session `ratio` times the usual for the last hour of eight days, 300 an hour,
+    /// lognormal (σ = 0.5) as the traffic the generator makes.
+    fn cost_series(ratio: f64) -> Series<Sketch> {
+        let w = windows();
+        let mut s: Series<Sketch> = Series::default();
+        let hours = 24 * 8;
+        let mut state = 0x2545_f491_4f6c_dd1d_u64;
+        let mut uniform = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            ((state >> 11) as f64 + 0.5) / (1u64 << 53) as f64
+        };
+        for h in 0..hours {
+            for i in 0..300u64 {
+                let z = (-2.0 * uniform().ln()).sqrt() * (std::f64::consts::TAU * uniform()).cos();
+                let v = 0.02 * (0.5 * z).exp() * if h == hours - 1 { ratio } else { 1.0 };
+                s.record(
+                    &w,
+                    T0 + h * HOUR_NS + i * 10_000_000_000,
+                    |sk: &mut Sketch| sk.add(v),
+                );
+            }
+        }
+        s
+    }
+
+    #[test]
+    fn a_significant_rise_under_the_minimum_effect_keeps_the_shift_bound_below_it() {
+        // 12% dearer for an hour at 300 sessions is plainly significant (several σ), and its
+        // point estimate can reach the 25% minimum by binning and noise; the Hodges-Lehmann
+        // shift's bound stays below it. 60% dearer clears it.
+        let w = windows();
+        let end = T0 + 24 * 8 * HOUR_NS;
+        let c = cost_series(1.12).check(&w, end, false, MIN).unwrap();
+        assert!(c.z_short > 2.0, "{c:?}");
+        assert!(c.z_effect.unwrap() < 0.0, "{c:?}");
+        let c = cost_series(1.6).check(&w, end, false, MIN).unwrap();
+        assert!(c.z_effect.unwrap() > 3.0, "{c:?}");
+    }
+
+    #[test]
+    fn the_effect_bound_of_a_rate_keeps_its_level_on_small_counts() {
+        // 4 failures in 12 sessions against a 5% baseline (margin 6.25%): the exact binomial
+        // tail P(X ≥ 4 | 12, 6.25%) is 0.005, 2.57σ. The Wald z (4 − 0.75)/max(σ, 1) says 3.25σ
+        // and would clear k = 3; the likelihood-ratio root (2.8σ) stays near the exact level.
+        let base = [Rate {
+            n: 50_000,
+            k: 2_500,
+        }];
+        let z = effect_z(Rate { n: 12, k: 4 }, &base, MIN).unwrap();
+        assert!(z > 2.0 && z < 3.0, "{z}");
     }
 }
