@@ -107,6 +107,9 @@ pub struct CallEvidence<'a> {
     pub error_type: Option<&'a str>,
     /// `http.response.status_code` on the tool span.
     pub http_status: Option<i64>,
+    /// The tool's name: a tool that checks the state of something reports that state
+    /// ([`reports_state`]).
+    pub tool: Option<&'a str>,
     /// The tool result, parsed once per span.
     pub result: Option<&'a ParsedResult>,
     /// Fields the tool's learned schema always had that this result lacks (from `schema_drift`).
@@ -202,7 +205,8 @@ impl Classifier {
             || !ev.exceptions.is_empty()
             || ev.error_type.is_some()
             || ev.http_status.is_some_and(|s| s >= 400);
-        let result_signal = ev.result.and_then(|r| self.result_signal(r));
+        let report = ev.tool.is_some_and(reports_state);
+        let result_signal = ev.result.and_then(|r| self.result_signal(r, report));
 
         if span_failed {
             let mut signal = FailureSignal::default();
@@ -244,10 +248,11 @@ impl Classifier {
         Verdict::ok()
     }
 
-    /// A failure signal inside the result, JSON or text.
-    fn result_signal(&self, result: &ParsedResult) -> Option<FailureSignal> {
+    /// A failure signal inside the result, JSON or text. `report`: the tool reports the state
+    /// of something, so its flags and statuses are that state ([`json::failure_signal`]).
+    fn result_signal(&self, result: &ParsedResult, report: bool) -> Option<FailureSignal> {
         let outer = match result.json() {
-            Some(value) => json::failure_signal(value, &self.rules),
+            Some(value) => json::failure_signal(value, &self.rules, report),
             None if result.inner().is_some() => None,
             None => text::failure_signal(result.text()),
         };
@@ -255,7 +260,7 @@ impl Classifier {
         outer.or_else(|| {
             let inner = result.inner()?;
             match &inner.json {
-                Some(value) => json::failure_signal(value, &self.rules),
+                Some(value) => json::failure_signal(value, &self.rules, report),
                 None => text::failure_signal(&inner.text),
             }
         })
@@ -293,6 +298,50 @@ impl Classifier {
             detail: signal.detail(),
         }
     }
+}
+
+/// A tool whose job is to check the state of something and report it: a health check, a ping,
+/// a probe, a link or uptime check (`check_health`, `ping_host`, `probe_endpoint`,
+/// `check_links`, `service_healthcheck`). Its `ok: false`, `healthy: false` or `status: 503` is
+/// the state it found, which is data; only what says the *check itself* failed (an error
+/// member, MCP `isError`, a failure code, the span's own status) is a failure.
+pub fn reports_state(tool: &str) -> bool {
+    // Words of `snake_case`, `kebab-case`, `dotted.names` and `camelCase`.
+    let mut words: Vec<String> = vec![String::new()];
+    let mut prev_lower = false;
+    for c in tool.chars() {
+        if !c.is_ascii_alphanumeric() || (c.is_ascii_uppercase() && prev_lower) {
+            words.push(String::new());
+        }
+        if c.is_ascii_alphanumeric() {
+            words
+                .last_mut()
+                .expect("one word")
+                .push(c.to_ascii_lowercase());
+        }
+        prev_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
+    }
+    words.retain(|w| !w.is_empty());
+    let lower = tool.to_ascii_lowercase();
+    let checks = |w: &str| {
+        matches!(
+            w,
+            "health"
+                | "healthcheck"
+                | "healthz"
+                | "ping"
+                | "probe"
+                | "uptime"
+                | "heartbeat"
+                | "liveness"
+                | "readiness"
+        )
+    };
+    words.iter().any(|w| checks(w))
+        || lower.contains("healthcheck")
+        || words
+            .first()
+            .is_some_and(|w| matches!(w.as_str(), "check" | "probe"))
 }
 
 /// Cut `s` to at most `max` bytes on a character boundary, marking the cut with `…`.
