@@ -233,6 +233,11 @@ impl Processor for SchemaDriftProcessor {
         edit_spans(&mut batch, |view, cache| {
             let call = view.tool()?;
             let parsed = parsed_result(view, &call, cache)?;
+            // An empty result (`{}`, `{"table": null}`, an envelope with no text) has no shape:
+            // it teaches nothing and is no drift (`tool_outcome` may call it `empty`).
+            if parsed.is_empty() {
+                return None;
+            }
             // The data the tool returned, inside its envelope (MCP text content, a JSON string).
             let json = parsed.payload().filter(|j| j.is_object())?;
             let (outcome, _) = outcome_of(view, Some(&parsed), &self.classifier);

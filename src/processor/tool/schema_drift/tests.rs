@@ -452,3 +452,57 @@ fn an_incident_settles_after_settle_calls_of_only_the_new_shape() {
     assert_eq!(attr(by_id(&out, 30), "spotter.tool.schema_drift"), None);
     assert_eq!(drift_findings(&mut p, "e"), 0);
 }
+
+/// Empty results (`{}`, `{"table": null}`, an MCP envelope with no text, nested in a JSON
+/// string) have no shape: they never establish a schema and never read as a drift from it.
+#[test]
+fn empty_results_are_never_learned_as_a_shape_nor_reported_as_drift() {
+    let empties = [
+        "{}",
+        r#"{"table": null}"#,
+        r#""{\"content\":[{\"type\":\"text\",\"text\":\"\"}],\"isError\":false}""#,
+    ];
+    let mut p = processor(Config::default());
+    let mut spans = Vec::new();
+    let mut id = 1u8;
+    for (turn, e) in empties.iter().cycle().take(6).enumerate() {
+        spans.push(tool(
+            "a",
+            turn as u32 + 1,
+            id,
+            "describe_table",
+            "{}",
+            Some(e),
+            T0,
+        ));
+        id += 1;
+    }
+    run(&mut p, spans);
+    let data = r#"{"table": "orders", "columns": ["id"], "row_estimate": 10}"#;
+    let mut spans = Vec::new();
+    for turn in 1..=4u32 {
+        spans.push(tool("b", turn, id, "describe_table", "{}", Some(data), T0));
+        id += 1;
+    }
+    // And empty results after the data shape is established are no drift from it either.
+    for (turn, e) in empties.iter().cycle().take(6).enumerate() {
+        spans.push(tool(
+            "c",
+            turn as u32 + 1,
+            id,
+            "describe_table",
+            "{}",
+            Some(e),
+            T0,
+        ));
+        id += 1;
+    }
+    let out = run(&mut p, spans);
+    for s in &out {
+        assert_eq!(attr(s, "spotter.tool.schema_drift"), None);
+        assert_eq!(attr(s, "spotter.tool.schema.missing"), None);
+    }
+    for session in ["a", "b", "c"] {
+        assert_eq!(drift_findings(&mut p, session), 0, "{session}");
+    }
+}
