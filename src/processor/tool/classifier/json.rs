@@ -67,9 +67,9 @@ const FAILURE_WORDS: &[&str] = &["ERROR", "FAILED", "FAILURE", "FAIL", "FATAL", 
 /// A failure stated by a JSON result, if any.
 ///
 /// `report`: the result is the report of a tool that checks the state of something (a health
-/// check, a ping, a link check; [`super::reports_state`]). Its success flags, statuses and
-/// messages describe the thing checked, so only an error member, MCP `isError`, a failure code
-/// or a gRPC status say that the check itself failed.
+/// check, a ping, a link check; [`super::reports_state`]). Its success flags, statuses, error
+/// members and messages describe the thing checked, so only MCP `isError` or a failure about
+/// the caller (its credentials or quota) says that the check itself failed.
 pub fn failure_signal(value: &Value, rules: &Ruleset, report: bool) -> Option<FailureSignal> {
     match value {
         Value::Object(obj) => inspect(obj, 0, rules, report),

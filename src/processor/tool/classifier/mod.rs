@@ -300,48 +300,91 @@ impl Classifier {
     }
 }
 
-/// A tool whose job is to check the state of something and report it: a health check, a ping,
+/// A tool whose job is to check the state of a system and report it: a health check, a ping,
 /// a probe, a link or uptime check (`check_health`, `ping_host`, `probe_endpoint`,
 /// `check_links`, `service_healthcheck`). Its `ok: false`, `healthy: false` or `status: 503` is
-/// the state it found, which is data; only what says the *check itself* failed (an error
-/// member, MCP `isError`, a failure code, the span's own status) is a failure.
+/// the state it found, which is data (so is its `error` member: `"disk full"`, `"queue backlog"`);
+/// only what says the *check itself* failed (MCP `isError`, a failure about the caller's
+/// credentials or quota, the span's own status) is a failure.
 pub fn reports_state(tool: &str) -> bool {
-    // Words of `snake_case`, `kebab-case`, `dotted.names` and `camelCase`.
-    let mut words: Vec<String> = vec![String::new()];
-    let mut prev_lower = false;
-    for c in tool.chars() {
-        if !c.is_ascii_alphanumeric() || (c.is_ascii_uppercase() && prev_lower) {
-            words.push(String::new());
-        }
-        if c.is_ascii_alphanumeric() {
-            words
-                .last_mut()
-                .expect("one word")
-                .push(c.to_ascii_lowercase());
-        }
-        prev_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
-    }
-    words.retain(|w| !w.is_empty());
-    let lower = tool.to_ascii_lowercase();
-    let checks = |w: &str| {
-        matches!(
-            w,
-            "health"
-                | "healthcheck"
-                | "healthz"
-                | "ping"
-                | "probe"
-                | "uptime"
-                | "heartbeat"
-                | "liveness"
-                | "readiness"
-        )
+    const CHECKS: &[&str] = &[
+        "health",
+        "healthcheck",
+        "healthz",
+        "ping",
+        "probe",
+        "uptime",
+        "heartbeat",
+        "liveness",
+        "readiness",
+    ];
+    // `check_links`, `test_connection`, `verify_endpoint`: a check of a system, whose failures
+    // look like errors (`connection refused`, 503). `check_availability` or `check_eligibility`
+    // report business state and keep the ordinary rules.
+    const SYSTEMS: &[&str] = &[
+        "link",
+        "url",
+        "endpoint",
+        "service",
+        "site",
+        "website",
+        "host",
+        "server",
+        "connection",
+        "connectivity",
+        "dns",
+        "port",
+        "api",
+        "status",
+        "system",
+        "dependency",
+        "dependencies",
+        "integration",
+        "database",
+        "db",
+    ];
+    let is = |w: &str, list: &[&str]| {
+        let singular = w.strip_suffix(['s', 'S']).unwrap_or(w);
+        list.iter()
+            .any(|x| x.eq_ignore_ascii_case(w) || x.eq_ignore_ascii_case(singular))
     };
-    words.iter().any(|w| checks(w))
-        || lower.contains("healthcheck")
-        || words
-            .first()
-            .is_some_and(|w| matches!(w.as_str(), "check" | "probe"))
+    if words(tool).any(|w| is(w, CHECKS))
+        || tool
+            .as_bytes()
+            .windows(11)
+            .any(|b| b.eq_ignore_ascii_case(b"healthcheck"))
+    {
+        return true;
+    }
+    let mut ws = words(tool);
+    ws.next()
+        .is_some_and(|w| is(w, &["check", "test", "verify"]))
+        && ws.any(|w| is(w, SYSTEMS))
+}
+
+/// The words of a name in `snake_case`, `kebab-case`, `dotted.names` or `camelCase`, without
+/// allocating (this runs for every tool call).
+fn words(name: &str) -> impl Iterator<Item = &str> {
+    let bytes = name.as_bytes();
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        while i < bytes.len() && !bytes[i].is_ascii_alphanumeric() {
+            i += 1;
+        }
+        if i >= bytes.len() {
+            return None;
+        }
+        let start = i;
+        i += 1;
+        while i < bytes.len()
+            && bytes[i].is_ascii_alphanumeric()
+            && (!bytes[i].is_ascii_uppercase() || bytes[i - 1].is_ascii_uppercase())
+        {
+            i += 1;
+        }
+        // Only ASCII bytes were stepped over, so both ends are character boundaries.
+        name.get(start..i)
+    })
 }
 
 /// Cut `s` to at most `max` bytes on a character boundary, marking the cut with `…`.

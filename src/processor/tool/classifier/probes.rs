@@ -244,6 +244,8 @@ fn tools_that_check_state_are_recognised_by_their_name() {
         "service_healthcheck",
         "get_health",
         "ServiceHealth",
+        "test_connection",
+        "verify_endpoint",
     ] {
         assert!(reports_state(t), "{t}");
     }
@@ -255,6 +257,8 @@ fn tools_that_check_state_are_recognised_by_their_name() {
         "create_check",
         "shipping_rates",
         "send_email",
+        "check_availability",
+        "check_eligibility",
     ] {
         assert!(!reports_state(t), "{t}");
     }
