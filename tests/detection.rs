@@ -110,14 +110,16 @@ fn corpus_test_agents_meet_the_bar() {
 /// 2026-12-07: F1 auth_rot 0.87, schema_drift 0.65, silent_failure 0.71, tool_loop 1.00,
 /// goal_not_met 0.53; healthy sessions flagged 0.19; after the auth_rot/schema_drift rework and
 /// after goal_not_met matched the request's verb and silent_failure read answers recorded as JSON
-/// strings: see the floors), less a small allowance. A change that
+/// strings, and after silent_failure judged empty results by a short history, health checks'
+/// reports stayed data and schema_drift stopped learning empty results: see the floors), less
+/// a small allowance. A change that
 /// helps the dev agents and costs the test agents fails here; raise the floors as they improve.
 #[test]
 fn corpus_test_agents_do_not_fall_below_todays_scores() {
     const FLOORS: &[(&str, f64)] = &[
         ("auth_rot", 0.95),
-        ("schema_drift", 0.90),
-        ("silent_failure", 0.77),
+        ("schema_drift", 0.92),
+        ("silent_failure", 0.86),
         ("tool_loop", 0.98),
         ("goal_not_met", 0.92),
     ];
@@ -130,7 +132,7 @@ fn corpus_test_agents_do_not_fall_below_todays_scores() {
             m.f1()
         );
     }
-    assert!(report.ok_false_positive_rate() <= 0.05, "{report}");
+    assert!(report.ok_false_positive_rate() <= 0.01, "{report}");
 }
 
 /// A labelled folder made of the sample's `otel-proto` captures, with labels chosen by `relabel`.

@@ -56,7 +56,8 @@ impl<'a> SpanView<'a> {
         })
     }
 
-    fn tool_name(&self) -> &'a str {
+    /// The tool's name, without reading its arguments or result.
+    pub fn tool_name(&self) -> &'a str {
         if let Some(name) = self.first_str(&[otel::GEN_AI_TOOL_NAME, oi::TOOL_NAME]) {
             return name;
         }

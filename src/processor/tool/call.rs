@@ -28,6 +28,7 @@ pub fn evidence<'a>(view: &SpanView<'a>, parsed: Option<&'a ParsedResult>) -> Ca
         exceptions: view.exception_messages().collect(),
         error_type: view.error_type(),
         http_status: view.http_status_code(),
+        tool: Some(view.tool_name()),
         result: parsed,
         schema_missing: view.tool_schema_missing(),
         usually_returns_data: false,

@@ -50,8 +50,25 @@ fn parse_json(text: &str) -> Option<Value> {
     }
 }
 
-/// The data inside an MCP `CallToolResult` or a JSON string.
+/// Envelopes unwrapped inside one another (a JSON string holding an MCP `CallToolResult`
+/// holding JSON text), at most.
+const MAX_ENVELOPES: usize = 3;
+
+/// The data inside an MCP `CallToolResult` or a JSON string, unwrapping envelopes nested in
+/// one another: what the tool returned is the innermost data.
 fn inner_of(json: &Value) -> Option<Inner> {
+    let mut inner = envelope_content(json)?;
+    for _ in 1..MAX_ENVELOPES {
+        match inner.json.as_ref().and_then(envelope_content) {
+            Some(next) => inner = next,
+            None => break,
+        }
+    }
+    Some(inner)
+}
+
+/// The content of one envelope.
+fn envelope_content(json: &Value) -> Option<Inner> {
     match json {
         Value::String(s) => Some(Inner {
             text: s.clone(),
@@ -137,14 +154,24 @@ const META_KEYS: &[&str] = &[
     "more",
 ];
 
+/// Metadata members that count what was found.
+const COUNT_KEYS: &[&str] = &["total", "count", "totalcount", "total_count"];
+
 fn value_is_empty(v: &Value) -> bool {
     match v {
         Value::Null => true,
         Value::Object(m) => {
             let mut saw_data_slot = false;
             for (k, child) in m {
-                let meta = META_KEYS.contains(&k.to_ascii_lowercase().as_str());
+                let key = k.to_ascii_lowercase();
+                let meta = META_KEYS.contains(&key.as_str());
                 if meta {
+                    // A result that counts what it found is not empty when the count is not
+                    // zero (`{"results": null, "total": 3}` lost its data; it found some).
+                    if COUNT_KEYS.contains(&key.as_str()) && child.as_f64().is_some_and(|n| n > 0.0)
+                    {
+                        return false;
+                    }
                     continue;
                 }
                 if !value_is_empty(child) {
@@ -342,6 +369,7 @@ mod tests {
             "Keine Daten gefunden.",
             "Aucun résultat",
             r#"{"content": [{"type": "text", "text": "[]"}], "isError": false}"#,
+            r#""{\"content\":[{\"type\":\"text\",\"text\":\"\"}],\"isError\":false}""#,
         ] {
             assert!(ParsedResult::parse(t).is_empty(), "{t:?}");
         }
@@ -349,11 +377,21 @@ mod tests {
             "0",
             "[0]",
             "no",
+            "{\"results\": null, \"total\": 3}",
+            "{\"items\": [], \"count\": 2}",
             "{\"ok\": true, \"id\": 3}",
             "No data available for users outside the EU; here are EU users:\n- Ana",
         ] {
             assert!(!ParsedResult::parse(t).is_empty(), "{t:?}");
         }
+    }
+
+    #[test]
+    fn nested_envelopes_are_unwrapped_to_the_data() {
+        let nested = r#""{\"content\":[{\"type\":\"text\",\"text\":\"{\\\"rows\\\":[1]}\"}],\"isError\":false}""#;
+        let parsed = ParsedResult::parse(nested);
+        assert_eq!(parsed.payload(), Some(&serde_json::json!({"rows": [1]})));
+        assert!(!parsed.is_empty());
     }
 
     #[test]

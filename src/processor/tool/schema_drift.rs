@@ -34,8 +34,10 @@
 //!   come back in the same session, 10,000 healthy calls of tools with optional (present in 5%
 //!   to 97% of results), nullable and argument-dependent members give no drift
 //!   (`tests/healthy_runs.rs`);
-//! - `settle_calls` (default 100): results of only the new shape in a row after which a drift's
-//!   incident settles and its shape is no longer reported;
+//! - `settle_calls` (default 100) and `settle_after` (default `24h`): a drift's incident settles,
+//!   and its shape is no longer reported, once only the new shape has been seen for that many
+//!   results in a row or for that span of event time (span end times, not the wall clock),
+//!   whichever comes first;
 //! - `persistence` (default 2) of `window` (default 3): K of the last M calls fleet-wide, or K
 //!   calls of one session;
 //! - `state_file` (default none: schemas live in memory only), `save_interval` (default `30s`);
@@ -87,6 +89,7 @@ pub struct Config {
     pub min_observations: u32,
     pub min_observations_removal: u32,
     pub settle_calls: u32,
+    pub settle_after: DurationStr,
     pub persistence: usize,
     pub window: usize,
     pub state_file: Option<PathBuf>,
@@ -104,6 +107,7 @@ impl Default for Config {
             min_observations: th.min_observations,
             min_observations_removal: th.min_observations_removal,
             settle_calls: th.settle_calls,
+            settle_after: DurationStr(Duration::from_nanos(th.settle_after_nanos)),
             persistence: th.persistence,
             window: th.window,
             state_file: None,
@@ -157,6 +161,9 @@ impl SchemaDriftProcessor {
                 min_observations: config.min_observations,
                 min_observations_removal: config.min_observations_removal,
                 settle_calls: config.settle_calls.max(1),
+                settle_after_nanos: u64::try_from(config.settle_after.0.as_nanos())
+                    .unwrap_or(u64::MAX)
+                    .max(1),
                 persistence: config.persistence,
                 window: config.window,
             },
@@ -233,6 +240,11 @@ impl Processor for SchemaDriftProcessor {
         edit_spans(&mut batch, |view, cache| {
             let call = view.tool()?;
             let parsed = parsed_result(view, &call, cache)?;
+            // An empty result (`{}`, `{"table": null}`, an envelope with no text) has no shape:
+            // it teaches nothing and is no drift (`tool_outcome` may call it `empty`).
+            if parsed.is_empty() {
+                return None;
+            }
             // The data the tool returned, inside its envelope (MCP text content, a JSON string).
             let json = parsed.payload().filter(|j| j.is_object())?;
             let (outcome, _) = outcome_of(view, Some(&parsed), &self.classifier);
@@ -245,6 +257,7 @@ impl Processor for SchemaDriftProcessor {
             let origin = Origin {
                 session: session.clone(),
                 turn,
+                time_unix_nano: view.span().end_time_unix_nano,
                 service_version: view.service_version().map(str::to_string),
                 environment: view.deployment_environment().map(str::to_string),
             };

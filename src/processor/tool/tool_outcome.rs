@@ -9,8 +9,9 @@
 //! status to `ERROR` with the detail, so every backend finally sees the failure.
 //!
 //! `empty` needs history: a null or empty result counts as `empty` only for a tool that has
-//! returned data at least `empty_after` times and returned data at least four times as often as
-//! nothing.
+//! returned data at least `empty_after` times and at least twice as often as nothing (it
+//! *usually* returns data). The turn's answer then decides whether the emptiness was conveyed
+//! (`silent_failure`), so a tool that sometimes finds nothing is not a failure by itself.
 //!
 //! Metrics: `spotter_tool_calls_total{workflow,tool,outcome}` and
 //! `spotter_tool_call_duration_seconds{workflow,tool}`; tool and workflow labels are capped
@@ -22,7 +23,7 @@
 //!   `{outcome, status_codes: [401, "5xx"], codes: [TOKEN_REVOKED], patterns: ["(?i)vault sealed"]}`;
 //! - `mark_failed_spans` (default `true`);
 //! - `max_detail_bytes` (default 256);
-//! - `empty_after` (default 3);
+//! - `empty_after` (default 1);
 //! - `max_tool_labels` (default 64), `max_workflow_labels` (default 32);
 //! - `max_sessions` (default 10000), `max_tools` (default 4096): state bounds.
 //!
@@ -73,7 +74,7 @@ impl Default for Config {
             rules: Vec::new(),
             mark_failed_spans: true,
             max_detail_bytes: 256,
-            empty_after: 3,
+            empty_after: 1,
             max_tool_labels: 64,
             max_workflow_labels: 32,
             max_sessions: 10_000,
@@ -91,7 +92,7 @@ struct DataHistory {
 
 impl DataHistory {
     fn usually_returns_data(&self, after: u32) -> bool {
-        self.with_data >= after && self.with_data >= self.empty.saturating_mul(4)
+        self.with_data >= after && self.with_data >= self.empty.saturating_mul(2)
     }
 }
 

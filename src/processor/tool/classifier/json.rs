@@ -65,15 +65,25 @@ const CODE_KEYS: &[&str] = &[
 const FAILURE_WORDS: &[&str] = &["ERROR", "FAILED", "FAILURE", "FAIL", "FATAL", "ERRORED"];
 
 /// A failure stated by a JSON result, if any.
-pub fn failure_signal(value: &Value, rules: &Ruleset) -> Option<FailureSignal> {
+///
+/// `report`: the result is the report of a tool that checks the state of something (a health
+/// check, a ping, a link check; [`super::reports_state`]). Its success flags, statuses, error
+/// members and messages describe the thing checked, so only MCP `isError` or a failure about
+/// the caller (its credentials or quota) says that the check itself failed.
+pub fn failure_signal(value: &Value, rules: &Ruleset, report: bool) -> Option<FailureSignal> {
     match value {
-        Value::Object(obj) => inspect(obj, 0, rules),
+        Value::Object(obj) => inspect(obj, 0, rules, report),
         _ => None,
     }
 }
 
-fn inspect(obj: &Map<String, Value>, depth: usize, rules: &Ruleset) -> Option<FailureSignal> {
-    if let Some(s) = own_failure(obj, depth, rules) {
+fn inspect(
+    obj: &Map<String, Value>,
+    depth: usize,
+    rules: &Ruleset,
+    report: bool,
+) -> Option<FailureSignal> {
+    if let Some(s) = own_failure(obj, depth, rules, report) {
         return Some(s);
     }
     if depth >= MAX_DEPTH {
@@ -90,7 +100,7 @@ fn inspect(obj: &Map<String, Value>, depth: usize, rules: &Ruleset) -> Option<Fa
     }
     obj.iter().find_map(|(k, v)| match v {
         Value::Object(child) if WRAPPER_KEYS.contains(&normalise_key(k).as_str()) => {
-            inspect(child, depth + 1, rules)
+            inspect(child, depth + 1, rules, report)
         }
         _ => None,
     })
@@ -231,10 +241,23 @@ const ERROR_MEMBERS: &[&str] = &[
 ];
 
 /// A failure stated by this object's own members.
-fn own_failure(obj: &Map<String, Value>, depth: usize, rules: &Ruleset) -> Option<FailureSignal> {
+fn own_failure(
+    obj: &Map<String, Value>,
+    depth: usize,
+    rules: &Ruleset,
+    report: bool,
+) -> Option<FailureSignal> {
     // MCP `isError: true` is the protocol's own verdict on the call.
     if member(obj, &["iserror"]).is_some_and(|(_, v)| *v == Value::Bool(true)) {
         return Some(collect(obj, 0));
+    }
+    if report {
+        // A state report: its flags, statuses, error members and messages are the state of
+        // the thing checked (`{"ok": false, "error": "disk 97% full"}`). Only a failure
+        // about the caller, its credentials or its quota, says the check itself failed.
+        return (depth <= 1)
+            .then(|| collect(obj, 0))
+            .filter(|s| about_caller(s, rules));
     }
     let envelope = is_envelope(obj);
     let has_error_member = obj.iter().any(|(k, v)| {
@@ -276,15 +299,7 @@ fn own_failure(obj: &Map<String, Value>, depth: usize, rules: &Ruleset) -> Optio
                 return Some(collect(obj, 0));
             }
         }
-        let code_named = obj.iter().any(|(k, v)| {
-            matches!(
-                normalise_key(k).as_str(),
-                "code" | "errorcode" | "type" | "errortype" | "name" | "kind"
-            ) && v
-                .as_str()
-                .is_some_and(|c| rules.is_failure_code(c) && looks_like_code(c))
-        });
-        if code_named {
+        if failure_code_member(obj, rules) {
             return Some(collect(obj, 0));
         }
         if is_grpc_status(obj, rules) {
@@ -313,6 +328,30 @@ fn own_failure(obj: &Map<String, Value>, depth: usize, rules: &Ruleset) -> Optio
         }
     }
     None
+}
+
+/// A failure signal that is about the caller: its credentials or its quota.
+fn about_caller(s: &FailureSignal, rules: &Ruleset) -> bool {
+    let caller = |c: Option<Outcome>| matches!(c, Some(Outcome::Auth | Outcome::RateLimited));
+    s.statuses.iter().any(|x| caller(rules.class_of_status(*x)))
+        || s.codes.iter().any(|c| caller(rules.class_of_code(c)))
+        || s.codes
+            .iter()
+            .chain(s.messages.iter())
+            .filter(|m| m.len() <= 300)
+            .any(|m| caller(rules.class_of_text(m)))
+}
+
+/// A code member naming a known failure (`{"code": "UNAUTHENTICATED"}`, `__type`).
+fn failure_code_member(obj: &Map<String, Value>, rules: &Ruleset) -> bool {
+    obj.iter().any(|(k, v)| {
+        matches!(
+            normalise_key(k).as_str(),
+            "code" | "errorcode" | "type" | "errortype" | "name" | "kind"
+        ) && v
+            .as_str()
+            .is_some_and(|c| rules.is_failure_code(c) && looks_like_code(c))
+    })
 }
 
 /// A `google.rpc.Status` in JSON: `{"code": 1..16, "message": ..., "details": [...]}`. Without

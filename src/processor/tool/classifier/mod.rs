@@ -107,6 +107,9 @@ pub struct CallEvidence<'a> {
     pub error_type: Option<&'a str>,
     /// `http.response.status_code` on the tool span.
     pub http_status: Option<i64>,
+    /// The tool's name: a tool that checks the state of something reports that state
+    /// ([`reports_state`]).
+    pub tool: Option<&'a str>,
     /// The tool result, parsed once per span.
     pub result: Option<&'a ParsedResult>,
     /// Fields the tool's learned schema always had that this result lacks (from `schema_drift`).
@@ -202,7 +205,8 @@ impl Classifier {
             || !ev.exceptions.is_empty()
             || ev.error_type.is_some()
             || ev.http_status.is_some_and(|s| s >= 400);
-        let result_signal = ev.result.and_then(|r| self.result_signal(r));
+        let report = ev.tool.is_some_and(reports_state);
+        let result_signal = ev.result.and_then(|r| self.result_signal(r, report));
 
         if span_failed {
             let mut signal = FailureSignal::default();
@@ -244,10 +248,11 @@ impl Classifier {
         Verdict::ok()
     }
 
-    /// A failure signal inside the result, JSON or text.
-    fn result_signal(&self, result: &ParsedResult) -> Option<FailureSignal> {
+    /// A failure signal inside the result, JSON or text. `report`: the tool reports the state
+    /// of something, so its flags and statuses are that state ([`json::failure_signal`]).
+    fn result_signal(&self, result: &ParsedResult, report: bool) -> Option<FailureSignal> {
         let outer = match result.json() {
-            Some(value) => json::failure_signal(value, &self.rules),
+            Some(value) => json::failure_signal(value, &self.rules, report),
             None if result.inner().is_some() => None,
             None => text::failure_signal(result.text()),
         };
@@ -255,7 +260,7 @@ impl Classifier {
         outer.or_else(|| {
             let inner = result.inner()?;
             match &inner.json {
-                Some(value) => json::failure_signal(value, &self.rules),
+                Some(value) => json::failure_signal(value, &self.rules, report),
                 None => text::failure_signal(&inner.text),
             }
         })
@@ -293,6 +298,93 @@ impl Classifier {
             detail: signal.detail(),
         }
     }
+}
+
+/// A tool whose job is to check the state of a system and report it: a health check, a ping,
+/// a probe, a link or uptime check (`check_health`, `ping_host`, `probe_endpoint`,
+/// `check_links`, `service_healthcheck`). Its `ok: false`, `healthy: false` or `status: 503` is
+/// the state it found, which is data (so is its `error` member: `"disk full"`, `"queue backlog"`);
+/// only what says the *check itself* failed (MCP `isError`, a failure about the caller's
+/// credentials or quota, the span's own status) is a failure.
+pub fn reports_state(tool: &str) -> bool {
+    const CHECKS: &[&str] = &[
+        "health",
+        "healthcheck",
+        "healthz",
+        "ping",
+        "probe",
+        "uptime",
+        "heartbeat",
+        "liveness",
+        "readiness",
+    ];
+    // `check_links`, `test_connection`, `verify_endpoint`: a check of a system, whose failures
+    // look like errors (`connection refused`, 503). `check_availability` or `check_eligibility`
+    // report business state and keep the ordinary rules.
+    const SYSTEMS: &[&str] = &[
+        "link",
+        "url",
+        "endpoint",
+        "service",
+        "site",
+        "website",
+        "host",
+        "server",
+        "connection",
+        "connectivity",
+        "dns",
+        "port",
+        "api",
+        "status",
+        "system",
+        "dependency",
+        "dependencies",
+        "integration",
+        "database",
+        "db",
+    ];
+    let is = |w: &str, list: &[&str]| {
+        let singular = w.strip_suffix(['s', 'S']).unwrap_or(w);
+        list.iter()
+            .any(|x| x.eq_ignore_ascii_case(w) || x.eq_ignore_ascii_case(singular))
+    };
+    if words(tool).any(|w| is(w, CHECKS))
+        || tool
+            .as_bytes()
+            .windows(11)
+            .any(|b| b.eq_ignore_ascii_case(b"healthcheck"))
+    {
+        return true;
+    }
+    let mut ws = words(tool);
+    ws.next()
+        .is_some_and(|w| is(w, &["check", "test", "verify"]))
+        && ws.any(|w| is(w, SYSTEMS))
+}
+
+/// The words of a name in `snake_case`, `kebab-case`, `dotted.names` or `camelCase`, without
+/// allocating (this runs for every tool call).
+fn words(name: &str) -> impl Iterator<Item = &str> {
+    let bytes = name.as_bytes();
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        while i < bytes.len() && !bytes[i].is_ascii_alphanumeric() {
+            i += 1;
+        }
+        if i >= bytes.len() {
+            return None;
+        }
+        let start = i;
+        i += 1;
+        while i < bytes.len()
+            && bytes[i].is_ascii_alphanumeric()
+            && (!bytes[i].is_ascii_uppercase() || bytes[i - 1].is_ascii_uppercase())
+        {
+            i += 1;
+        }
+        // Only ASCII bytes were stepped over, so both ends are character boundaries.
+        name.get(start..i)
+    })
 }
 
 /// Cut `s` to at most `max` bytes on a character boundary, marking the cut with `…`.

@@ -185,6 +185,85 @@ fn a_health_check_saying_not_ok_is_business_data() {
     );
 }
 
+fn outcome_of_tool(tool: &str, text: &str) -> Outcome {
+    let parsed = ParsedResult::parse(text);
+    Classifier::default()
+        .classify(&CallEvidence {
+            tool: Some(tool),
+            result: Some(&parsed),
+            ..Default::default()
+        })
+        .outcome
+}
+
+#[test]
+fn a_health_check_reporting_not_ok_with_its_reason_is_business_data() {
+    for tool in [
+        "health_check",
+        "check_service",
+        "ping_host",
+        "db.healthcheck",
+    ] {
+        for text in [
+            r#"{"ok":false,"error":"disk 97% full"}"#,
+            r#"{"ok":false,"status":"degraded","message":"2 of 5 replicas down"}"#,
+            r#"{"healthy":false,"status":503,"detail":"connection refused"}"#,
+            r#"{"success":false,"errors":["queue backlog 12000"]}"#,
+        ] {
+            assert_eq!(outcome_of_tool(tool, text), Outcome::Ok, "{tool}: {text}");
+        }
+        // The check itself refused: the caller's credentials or quota.
+        assert_eq!(
+            outcome_of_tool(tool, r#"{"ok":false,"error":"invalid_auth"}"#),
+            Outcome::Auth
+        );
+        assert_eq!(
+            outcome_of_tool(tool, r#"{"message":"Rate limit exceeded, retry later"}"#),
+            Outcome::RateLimited
+        );
+        assert!(outcome_of_tool(
+            tool,
+            r#"{"content":[{"type":"text","text":"internal error"}],"isError":true}"#
+        )
+        .is_hard_failure());
+    }
+    // The same body from a tool that does not check anything is its own failure.
+    assert!(
+        outcome_of_tool("get_order", r#"{"ok":false,"error":"disk 97% full"}"#).is_hard_failure()
+    );
+}
+
+#[test]
+fn tools_that_check_state_are_recognised_by_their_name() {
+    for t in [
+        "health_check",
+        "check_links",
+        "ping",
+        "probe_endpoint",
+        "uptime_status",
+        "service_healthcheck",
+        "get_health",
+        "ServiceHealth",
+        "test_connection",
+        "verify_endpoint",
+    ] {
+        assert!(reports_state(t), "{t}");
+    }
+    for t in [
+        "get_order",
+        "list_invoices",
+        "get_job_status",
+        "checkout",
+        "create_check",
+        "shipping_rates",
+        "send_email",
+        "check_availability",
+        "check_eligibility",
+    ] {
+        assert!(!reports_state(t), "{t}");
+    }
+}
+
 #[test]
 fn log_text_starting_with_error_is_business_data() {
     for text in [

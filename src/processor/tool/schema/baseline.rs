@@ -31,7 +31,8 @@
 //! only the new variant explains (it breaks every older one) is reported as affected, so each
 //! session that receives a drifted result is counted, not just the ones that confirmed it. The
 //! incident settles once `settle_calls` results in a row were of the new shape with no result of
-//! an older shape in between.
+//! an older shape in between, or once only the new shape was seen for `settle_after` of event
+//! time (span time, so a replay settles as live traffic would).
 //!
 //! A result that shares no field with the variant, not even a leaf name (an error or status
 //! message in place of the data: `{"message": "Unexpected error"}`), is another kind of answer,
@@ -49,6 +50,8 @@ pub const MAX_VARIANTS: usize = 3;
 pub const MAX_VARIANT_PATHS: usize = 1024;
 /// At most this many entries in a diff's description, per list.
 const DESCRIBE_ITEMS: usize = 8;
+/// A day in nanoseconds: the default `settle_after`.
+pub const DAY_NANOS: u64 = 24 * 3600 * 1_000_000_000;
 /// At most this many mismatching results kept per tool while their drift is unconfirmed.
 const MAX_PENDING: usize = 32;
 
@@ -59,6 +62,8 @@ pub struct Thresholds {
     pub min_observations_removal: u32,
     /// Results of only the new shape in a row after which an incident settles.
     pub settle_calls: u32,
+    /// Event time (nanoseconds) of only the new shape after which an incident settles.
+    pub settle_after_nanos: u64,
     /// K: calls of the window that must share a change.
     pub persistence: usize,
     /// M: the window of last calls.
@@ -71,6 +76,7 @@ impl Default for Thresholds {
             min_observations: 2,
             min_observations_removal: 5,
             settle_calls: 100,
+            settle_after_nanos: DAY_NANOS,
             persistence: 2,
             window: 3,
         }
@@ -109,6 +115,8 @@ pub struct Incident {
     pub affected: u32,
     /// New-shape results in a row since an older shape was last seen.
     pub quiet: u32,
+    /// Event time of the first of those results (0: none yet).
+    pub quiet_since: u64,
 }
 
 fn is_element(path: &str) -> bool {
@@ -390,6 +398,8 @@ fn list(items: impl Iterator<Item = String>) -> String {
 pub struct Origin {
     pub session: Option<String>,
     pub turn: u32,
+    /// Event time of the result (its span's end, nanoseconds since the epoch; 0 when unknown).
+    pub time_unix_nano: u64,
     pub service_version: Option<String>,
     pub environment: Option<String>,
 }
@@ -478,7 +488,7 @@ impl ToolSchema {
         if let Some((i, d)) = diffs.iter().find(|(_, d)| !d.is_breaking()) {
             let i = *i;
             let only_new_shape = diffs.iter().all(|(j, d)| *j == i || d.is_breaking());
-            out.affected = self.track_incidents(i, only_new_shape, th);
+            out.affected = self.track_incidents(i, only_new_shape, origin.time_unix_nano, th);
             if !self.variants[i].pinned {
                 self.settle_session(origin.session.as_deref(), i);
                 self.variants[i].learn(shape);
@@ -544,10 +554,13 @@ impl ToolSchema {
 
     /// A result matched variant `i`. When `i` carries an active incident and nothing older
     /// explains the result, it is affected; a result of an older shape keeps incidents active.
+    /// An incident settles, and its shape is just the shape, once only the new shape has been
+    /// seen for `settle_calls` results or for `settle_after` of event time.
     fn track_incidents(
         &mut self,
         i: usize,
         only_new_shape: bool,
+        time: u64,
         th: &Thresholds,
     ) -> Option<Incident> {
         let has_incident = self.variants[i].incident.is_some();
@@ -555,12 +568,21 @@ impl ToolSchema {
             for v in self.variants.iter_mut() {
                 if let Some(inc) = v.incident.as_mut() {
                     inc.quiet = 0;
+                    inc.quiet_since = 0;
                 }
             }
             return None;
         }
         let v = &mut self.variants[i];
         let inc = v.incident.as_mut()?;
+        if time > 0 {
+            if inc.quiet_since == 0 {
+                inc.quiet_since = time;
+            } else if time.saturating_sub(inc.quiet_since) >= th.settle_after_nanos {
+                v.incident = None;
+                return None;
+            }
+        }
         inc.affected = inc.affected.saturating_add(1);
         inc.quiet = inc.quiet.saturating_add(1);
         let hit = inc.clone();
@@ -647,6 +669,7 @@ impl ToolSchema {
             first: drift.first.clone(),
             affected: 0,
             quiet: 0,
+            quiet_since: 0,
         });
         self.variants.insert(0, variant);
         while self.variants.len() > MAX_VARIANTS {

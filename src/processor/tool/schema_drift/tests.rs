@@ -1,4 +1,4 @@
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use opentelemetry_proto::tonic::trace::v1::Span;
 
@@ -451,4 +451,121 @@ fn an_incident_settles_after_settle_calls_of_only_the_new_shape() {
     let out = run(&mut p, vec![v2("e", 1, 30, 14)]);
     assert_eq!(attr(by_id(&out, 30), "spotter.tool.schema_drift"), None);
     assert_eq!(drift_findings(&mut p, "e"), 0);
+}
+
+/// Empty results (`{}`, `{"table": null}`, an MCP envelope with no text, nested in a JSON
+/// string) have no shape: they never establish a schema and never read as a drift from it.
+#[test]
+fn empty_results_are_never_learned_as_a_shape_nor_reported_as_drift() {
+    let empties = [
+        "{}",
+        r#"{"table": null}"#,
+        r#""{\"content\":[{\"type\":\"text\",\"text\":\"\"}],\"isError\":false}""#,
+    ];
+    let mut p = processor(Config::default());
+    let mut spans = Vec::new();
+    let mut id = 1u8;
+    for (turn, e) in empties.iter().cycle().take(6).enumerate() {
+        spans.push(tool(
+            "a",
+            turn as u32 + 1,
+            id,
+            "describe_table",
+            "{}",
+            Some(e),
+            T0,
+        ));
+        id += 1;
+    }
+    run(&mut p, spans);
+    let data = r#"{"table": "orders", "columns": ["id"], "row_estimate": 10}"#;
+    let mut spans = Vec::new();
+    for turn in 1..=4u32 {
+        spans.push(tool("b", turn, id, "describe_table", "{}", Some(data), T0));
+        id += 1;
+    }
+    // And empty results after the data shape is established are no drift from it either.
+    for (turn, e) in empties.iter().cycle().take(6).enumerate() {
+        spans.push(tool(
+            "c",
+            turn as u32 + 1,
+            id,
+            "describe_table",
+            "{}",
+            Some(e),
+            T0,
+        ));
+        id += 1;
+    }
+    let out = run(&mut p, spans);
+    for s in &out {
+        assert_eq!(attr(s, "spotter.tool.schema_drift"), None);
+        assert_eq!(attr(s, "spotter.tool.schema.missing"), None);
+    }
+    for session in ["a", "b", "c"] {
+        assert_eq!(drift_findings(&mut p, session), 0, "{session}");
+    }
+}
+
+/// The span at event time `t` (start and end).
+fn at(mut s: Span, t: u64) -> Span {
+    s.start_time_unix_nano = t;
+    s.end_time_unix_nano = t + 1;
+    s
+}
+
+/// Besides `settle_calls`, an incident settles once only the new shape has been seen for
+/// `settle_after` of event time; a result of the old shape in between restarts that span.
+#[test]
+fn an_incident_settles_after_settle_after_of_event_time_with_only_the_new_shape() {
+    const MIN: u64 = 60 * SEC;
+    let options: serde_yaml::Value = serde_yaml::from_str("settle_after: 1h").unwrap();
+    let config: Config = crate::processor::parse_options(&options, "p").unwrap();
+    assert_eq!(config.settle_after.0, Duration::from_secs(3600));
+    assert_eq!(
+        Config::default().settle_after.0,
+        Duration::from_secs(86_400)
+    );
+    let confirmed = |p: &mut SchemaDriftProcessor| {
+        let mut spans = Vec::new();
+        for i in 0..4u8 {
+            spans.push(at(v1("a", u32::from(i) + 1, i + 1, 20), T0 + u64::from(i)));
+        }
+        spans.push(at(v2("b", 1, 10, 11), T0 + 10));
+        spans.push(at(v2("b", 2, 11, 12), T0 + 11));
+        let out = run(p, spans);
+        assert_eq!(
+            attr(by_id(&out, 11), "spotter.tool.schema_drift").as_deref(),
+            Some("true")
+        );
+    };
+    let drifted = |p: &mut SchemaDriftProcessor, session: &str, id: u8, t: u64| {
+        let out = run(p, vec![at(v2(session, 1, id, 13), t)]);
+        attr(by_id(&out, id), "spotter.tool.schema_drift").is_some()
+    };
+
+    let mut p = processor(config.clone());
+    confirmed(&mut p);
+    assert!(drifted(&mut p, "c", 20, T0 + 10 * MIN), "active: counted");
+    assert!(
+        drifted(&mut p, "d", 21, T0 + 50 * MIN),
+        "50 min of only the new shape"
+    );
+    assert!(
+        !drifted(&mut p, "e", 22, T0 + 2 * 60 * MIN),
+        "settled after 1h"
+    );
+    assert_eq!(drift_findings(&mut p, "e"), 0);
+
+    let mut p = processor(config);
+    confirmed(&mut p);
+    assert!(drifted(&mut p, "c", 20, T0 + 10 * MIN));
+    // The old shape is still served at +30 min: the incident is active, the span restarts.
+    run(&mut p, vec![at(v1("f", 1, 30, 21), T0 + 30 * MIN)]);
+    assert!(drifted(&mut p, "d", 21, T0 + 50 * MIN));
+    assert!(
+        drifted(&mut p, "e", 22, T0 + 100 * MIN),
+        "50 min since the old shape was last seen"
+    );
+    assert!(!drifted(&mut p, "g", 23, T0 + 160 * MIN), "then it settles");
 }

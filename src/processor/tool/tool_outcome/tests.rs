@@ -129,6 +129,75 @@ fn empty_results_count_only_for_tools_that_usually_return_data() {
     );
 }
 
+/// A tool that returned data before and now returns nothing is `empty` from its first data
+/// result on; a tool that finds nothing about as often as something is not.
+#[test]
+fn an_empty_result_after_data_is_empty_and_a_tool_often_empty_is_not() {
+    let mut p = processor();
+    let data = |id: u8| tool("s", 1, id, "get_rates", "{}", Some(r#"{"rates": [1]}"#), T0);
+    let nothing = |id: u8| {
+        tool(
+            "s",
+            2,
+            id,
+            "get_rates",
+            "{}",
+            Some(r#"{"results": null}"#),
+            T0,
+        )
+    };
+    run(&mut p, vec![data(1)]);
+    let after_one = run(&mut p, vec![nothing(2)]);
+    assert_eq!(
+        attr(&after_one[0], "spotter.tool.outcome").as_deref(),
+        Some("empty")
+    );
+    // Now once data, once nothing: the next empty result is ordinary for this tool.
+    let often_empty = run(&mut p, vec![nothing(3)]);
+    assert_eq!(
+        attr(&often_empty[0], "spotter.tool.outcome").as_deref(),
+        Some("ok")
+    );
+}
+
+/// A health check reports the state of what it checks: `ok: false` with the reason is that
+/// state, not a failed call, and is never turned into an ERROR span.
+#[test]
+fn a_health_check_reporting_a_problem_is_not_a_failed_call() {
+    let mut p = processor();
+    let spans = run(
+        &mut p,
+        vec![
+            tool(
+                "s",
+                1,
+                1,
+                "health_check",
+                r#"{"service": "db"}"#,
+                Some(r#"{"ok": false, "error": "disk 97% full"}"#),
+                T0,
+            ),
+            tool(
+                "s",
+                1,
+                2,
+                "health_check",
+                r#"{"service": "db"}"#,
+                Some(r#"{"ok": false, "error": "invalid_auth"}"#),
+                T0,
+            ),
+        ],
+    );
+    let report = by_id(&spans, 1);
+    assert_eq!(attr(report, "spotter.tool.outcome").as_deref(), Some("ok"));
+    assert!(report.status.is_none());
+    assert_eq!(
+        attr(by_id(&spans, 2), "spotter.tool.outcome").as_deref(),
+        Some("auth"),
+        "a check refused for the caller's credentials did fail"
+    );
+}
+
 #[test]
 fn non_tool_spans_are_left_alone_and_summaries_count_outcomes() {
     let mut p = processor();

@@ -10,6 +10,7 @@ fn origin(session: &str, turn: u32) -> Origin {
     Origin {
         session: Some(session.to_string()),
         turn,
+        time_unix_nano: 0,
         service_version: Some(format!("v{turn}")),
         environment: None,
     }
