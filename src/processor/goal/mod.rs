@@ -38,6 +38,7 @@ use serde_json::Value as Json;
 
 use self::lexicon::{
     claimed_classes, class_names, first_person_claims, is_reader, requested_classes, tool_classes,
+    unmet,
 };
 use crate::config::ConfigError;
 use crate::pipeline::{Batch, Payload};
@@ -219,7 +220,7 @@ impl GoalProcessor {
             let (first_person, passive) = split_claims(answer);
             let asked = requested_so_far(*turn, &requests);
             let claimed = first_person | (passive & asked);
-            let undone = claimed & !t.done;
+            let undone = unmet(claimed, t.done);
             if undone != 0 {
                 let reason = format!("claimed_not_done: {}", class_names(undone).join(","));
                 verdicts.push((*turn, reason));
@@ -390,7 +391,7 @@ impl Processor for GoalProcessor {
                     .iter()
                     .filter(|(t, _)| t >= turn)
                     .fold(0u16, |a, (_, c)| a | c);
-                let undone = classes & !done;
+                let undone = unmet(*classes, done);
                 if undone != 0 {
                     missing |= undone;
                     first_turn.get_or_insert(*turn);
