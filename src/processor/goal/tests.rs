@@ -302,3 +302,40 @@ fn a_scheduling_request_in_japanese_is_met_by_the_scheduling_tool() {
     );
     assert!(findings.is_empty(), "{findings:?}");
 }
+
+#[test]
+fn mcp_hints_override_what_the_tool_name_says() {
+    let check_in = |hint: &str| {
+        with_attr(
+            tool(
+                "s",
+                1,
+                3,
+                "check_in_guest",
+                r#"{"guest": "G1"}"#,
+                Some(r#"{"guest": "G1", "room": 12}"#),
+                T0 + 102 * SEC,
+            ),
+            kv("mcp.tool.annotations", hint),
+        )
+    };
+    for (hint, met) in [
+        (r#"{"destructiveHint": true}"#, true),
+        (r#"{"destructiveHint": false}"#, false),
+        (r#"{"readOnlyHint": true, "destructiveHint": true}"#, false),
+    ] {
+        let mut p = processor();
+        let (_, findings) = run_session(
+            &mut p,
+            "s",
+            vec![turn(
+                "s",
+                1,
+                "Please book guest G1 into a room.",
+                vec![check_in(hint)],
+                "Guest G1 is in room 12.",
+            )],
+        );
+        assert_eq!(findings.is_empty(), met, "{hint}: {findings:?}");
+    }
+}
