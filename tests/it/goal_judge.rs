@@ -280,3 +280,54 @@ fn the_judge_is_off_by_default_and_its_options_are_checked_by_path() {
         assert!(e.to_string().starts_with(want), "{yaml}: {e}");
     }
 }
+
+/// The same turn posted to a running spotter whose pipeline has the judge: the downstream
+/// receives every span, the root with the judge's verdict.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn through_the_service_the_judges_verdict_reaches_the_downstream() {
+    use prost::Message;
+    use spotter::pipeline::Payload;
+
+    let judge = FakeJudge::start(Mode::Says(
+        r#"{"goal_met": false, "reason": "R-7 still runs on Friday"}"#,
+    ))
+    .await;
+    let sink = crate::sink::Sink::start().await;
+    let yaml = crate::harness::config_to_sink(
+        sink.addr,
+        &format!(
+            "  tool_outcome: {{}}\n  goal:\n    judge: {{endpoint: '{}', model: judge-1, timeout: 5s, wait: 5s}}\n  batch:\n    timeout: 50ms",
+            judge.url
+        ),
+        "tool_outcome, goal, batch",
+        "",
+    );
+    let service = crate::harness::start(&yaml).await;
+    let request = match batch(undecided_turn()).payload() {
+        Payload::Traces(r) => r.encode_to_vec(),
+        _ => unreachable!("a trace batch"),
+    };
+    let reply = crate::harness::post(
+        &crate::harness::http_url(&service, "/v1/traces"),
+        "application/x-protobuf",
+        None,
+        request,
+    )
+    .await;
+    assert_eq!(reply.status, 200);
+    assert_eq!(sink.wait_for_spans(3, Duration::from_secs(10)).await, 3);
+    let traces = sink.recorded.traces.lock().unwrap().clone();
+    let spans: Vec<Span> = traces
+        .iter()
+        .flat_map(|r| &r.resource_spans)
+        .flat_map(|rs| &rs.scope_spans)
+        .flat_map(|ss| ss.spans.clone())
+        .collect();
+    let root = root(&spans);
+    assert_eq!(attr(root, "spotter.goal_not_met").as_deref(), Some("true"));
+    assert_eq!(
+        attr(root, "spotter.goal_not_met.source").as_deref(),
+        Some("judge")
+    );
+    assert_eq!(judge.bodies.lock().unwrap().len(), 1);
+}

@@ -63,6 +63,7 @@ use crate::processor::tool::call::{edit_spans, outcome_of};
 use crate::processor::tool::classifier::Classifier;
 use crate::processor::tool::edit::{boolean, SpanEdit};
 use crate::processor::tool::findings::SessionFindings;
+use crate::processor::tool::names::STATE_ENTRIES;
 use crate::processor::tool::silent_failure::turn::output_text;
 use crate::processor::Processor;
 use crate::semconv::keys::spotter as keys;
@@ -332,6 +333,10 @@ impl GoalProcessor {
             out.push(held.batch);
         }
         self.held = kept;
+        if self.judge.is_some() {
+            metrics::gauge!(STATE_ENTRIES, "processor" => self.id.clone(), "state" => "judge_held_batches")
+                .set(self.held.len() as f64);
+        }
     }
 
     /// Write the verdicts waiting in `stamps` on the final spans of their turns in `batch`.
