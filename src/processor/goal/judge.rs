@@ -356,7 +356,9 @@ pub fn parse_response(body: &[u8]) -> Result<Verdict, JudgeError> {
         .pointer("/choices/0/message/content")
         .and_then(Json::as_str)
         .ok_or_else(|| garbage("no choices[0].message.content"))?;
-    let verdict = first_object(content).ok_or_else(|| garbage("no JSON object in the answer"))?;
+    // A verdict is short; a long answer is searched only at its start.
+    let head: String = content.chars().take(16 * 1024).collect();
+    let verdict = first_object(&head).ok_or_else(|| garbage("no JSON object in the answer"))?;
     let goal_met = match verdict.get("goal_met") {
         Some(Json::Bool(b)) => *b,
         Some(Json::String(s)) if s.eq_ignore_ascii_case("true") => true,

@@ -56,7 +56,7 @@ pub const CLASSES: &[(&str, &str)] = &[
     // [`unmet`]).
     (
         "set_up",
-        r"\bset ?up\b|\bconfigur|\barrang|\borgani[sz]|einricht|eingerichtet|konfigur|\bmis(e|es)? en place|mettre en place|\bimpost|organizz|設定|手配|セットアップ",
+        r"\bset ?up\b|\bconfigur|einricht|eingerichtet|konfigur|\bmis(e|es)? en place|mettre en place|\bimpost|設定|手配|セットアップ",
     ),
 ];
 
@@ -517,12 +517,12 @@ pub fn requested_classes(text: &str) -> u16 {
 }
 
 /// Past participles of the actions, by language (used in [`claim`]).
-const EN_DONE: &str = r"cancell?ed|booked|reserved|scheduled|rescheduled|sent|e-?mailed|refunded|created|added|registered|restarted|rebooted|re-?run|relaunched|redeployed|approved|accepted|updated|changed|edited|modified|exported|deleted|removed|paid|charged|submitted|set\ up|configured|arranged|organi[sz]ed";
-const DE_DONE: &str = r"storniert|abgesagt|gebucht|reserviert|gesendet|geschickt|verschickt|versendet|erstattet|erstellt|angelegt|neu\ gestartet|neugestartet|genehmigt|freigegeben|aktualisiert|geändert|exportiert|gelöscht|bezahlt|geplant|eingeplant|vereinbart|eingerichtet|konfiguriert|organisiert";
-const FR_DONE: &str = r"(?:annul|réserv|envoy|rembours|cré|redémarr|relanc|approuv|modifi|export|supprim|pay|planifi|programm|configur|organis)ée?s?|mise?s?\ à\ jour|mise?s?\ en\ place";
-const ES_DONE: &str = r"(?:cancelad|reservad|enviad|reembolsad|cread|reiniciad|relanzad|aprobad|actualizad|modificad|exportad|eliminad|borrad|pagad|programad|agendad|configurad|organizad)[oa]s?";
-const PT_DONE: &str = r"(?:cancelad|reservad|enviad|reembolsad|criad|reiniciad|aprovad|atualizad|exportad|excluíd|apagad|agendad|configurad|organizad)[oa]s?|pag[oa]s?";
-const IT_DONE: &str = r"(?:annullat|cancellat|prenotat|inviat|rimborsat|creat|riavviat|rilanciat|approvat|aggiornat|esportat|eliminat|pagat|programmat|configurat|impostat|organizzat)[oaie]";
+const EN_DONE: &str = r"cancell?ed|booked|reserved|scheduled|rescheduled|sent|e-?mailed|refunded|created|added|registered|restarted|rebooted|re-?run|relaunched|redeployed|approved|accepted|updated|changed|edited|modified|exported|deleted|removed|paid|charged|submitted|set\ up|configured";
+const DE_DONE: &str = r"storniert|abgesagt|gebucht|reserviert|gesendet|geschickt|verschickt|versendet|erstattet|erstellt|angelegt|neu\ gestartet|neugestartet|genehmigt|freigegeben|aktualisiert|geändert|exportiert|gelöscht|bezahlt|geplant|eingeplant|vereinbart|eingerichtet|konfiguriert";
+const FR_DONE: &str = r"(?:annul|réserv|envoy|rembours|cré|redémarr|relanc|approuv|modifi|export|supprim|pay|planifi|programm|configur)ée?s?|mise?s?\ à\ jour|mise?s?\ en\ place";
+const ES_DONE: &str = r"(?:cancelad|reservad|enviad|reembolsad|cread|reiniciad|relanzad|aprobad|actualizad|modificad|exportad|eliminad|borrad|pagad|programad|agendad|configurad)[oa]s?";
+const PT_DONE: &str = r"(?:cancelad|reservad|enviad|reembolsad|criad|reiniciad|aprovad|atualizad|exportad|excluíd|apagad|agendad|configurad)[oa]s?|pag[oa]s?";
+const IT_DONE: &str = r"(?:annullat|cancellat|prenotat|inviat|rimborsat|creat|riavviat|rilanciat|approvat|aggiornat|esportat|eliminat|pagat|programmat|configurat|impostat)[oaie]";
 
 /// A sentence asserting a completed action: the subject's auxiliary right before the past
 /// participle (only adverbs between: "I've just cancelled", "has now been booked", "a été
@@ -768,6 +768,12 @@ mod tests {
         ] {
             assert_eq!(requested_classes(text), SET_UP, "{text}");
         }
+        // Arranging or organising results is presenting them, not an action.
+        assert_eq!(requested_classes("Please arrange the rows by date."), 0);
+        assert_eq!(
+            requested_classes("Please organize these results by region."),
+            0
+        );
         let book = classes_in(" schedule ");
         assert_eq!(unmet(SET_UP, book), 0);
         assert_eq!(unmet(SET_UP, 0), SET_UP);
