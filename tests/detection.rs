@@ -121,7 +121,7 @@ fn corpus_test_agents_do_not_fall_below_todays_scores() {
         ("schema_drift", 0.92),
         ("silent_failure", 0.86),
         ("tool_loop", 0.98),
-        ("goal_not_met", 0.92),
+        ("goal_not_met", 0.98),
     ];
     let report = run_with(&corpus("test"), Delivery::Original).expect("replay");
     for (mode, floor) in FLOORS {

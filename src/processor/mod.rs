@@ -98,6 +98,7 @@ pub fn describe(c: &mut Catalog) {
     failure_modes::names::describe(c);
     baseline::describe(c);
     genai_events::describe(c);
+    goal::judge::describe(c);
 }
 
 /// Build one processor from its component id and YAML options, through the [`registry`].

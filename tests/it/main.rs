@@ -17,7 +17,9 @@
 //! - `security`: bearer-token authentication on both protocols, and TLS;
 //! - `sessions`: the session processor stamps every span through the real listeners;
 //! - `genai_events`: GenAI log events joined to their spans give the verdicts span attributes
-//!   give, in either arrival order, within a bounded wait.
+//!   give, in either arrival order, within a bounded wait;
+//! - `goal_judge`: the goal processor's optional judge against a fake OpenAI-compatible server
+//!   (verdict, garbage, 500, hang, no server): verdicts stamped, spans always delivered.
 //!
 //! Support modules: `harness` starts spotter (in-process or the built binary) and talks to it;
 //! `sink` is a downstream OTLP/gRPC receiver that records what spotter forwards.
@@ -28,6 +30,7 @@ mod durability;
 mod failure_modes;
 mod fixtures;
 mod genai_events;
+mod goal_judge;
 mod harness;
 mod hostile;
 mod lifecycle;

@@ -17,7 +17,7 @@ pub const CLASSES: &[(&str, &str)] = &[
     ),
     (
         "book",
-        r"\bbook|reserv|schedul|appointment|\btermin|\bbuch|réserv|prenot|agend|programa|planifi|programm|geplant|einplan|vereinbart|予約",
+        r"\bbook|reserv|schedul|appointment|\btermin|\bbuch|réserv|prenot|agend|programa|planifi|programm|geplant|einplan|vereinbart|予約|スケジュール",
     ),
     (
         "send",
@@ -52,7 +52,27 @@ pub const CLASSES: &[(&str, &str)] = &[
         "pay",
         r"\bpay\b|\bpaid\b|\bcharg(e|ed|es)?\b|bezahl|\bpay[eé]|\bpag[aeoó]|支払",
     ),
+    // Setting something up names no particular action: any acting tool can do it (see
+    // [`unmet`]).
+    (
+        "set_up",
+        r"\bset ?up\b|\bconfigur|einricht|eingerichtet|konfigur|\bmis(e|es)? en place|mettre en place|\bimpost|設定|手配|セットアップ",
+    ),
 ];
+
+/// The class of requests that name no particular action ("set up", "configure", "設定").
+pub const SET_UP: u16 = 1 << 11;
+
+/// The requested (or claimed) classes that `done` leaves undone. A request to set something
+/// up is met by any acting tool's success, since it names no particular action.
+pub fn unmet(asked: u16, done: u16) -> u16 {
+    let undone = asked & !done;
+    if done != 0 {
+        undone & !SET_UP
+    } else {
+        undone
+    }
+}
 
 fn class_res() -> &'static Vec<Regex> {
     static RE: OnceLock<Vec<Regex>> = OnceLock::new();
@@ -273,6 +293,7 @@ const SEPARABLE: &[(&str, &str, &str)] = &[
     ("trag", "ein", "einplan"),
     ("sag", "ab", "absag"),
     ("schick", "ab", "schick"),
+    ("richt", "ein", "einricht"),
 ];
 
 /// Japanese request endings: the action is the noun or verb just before them.
@@ -389,6 +410,10 @@ fn clause_request(clause: &str) -> u16 {
         // "mettre à jour", "mets à jour": the verb is the whole phrase.
         bits = classes_in(&rest[..3].join(" "));
     }
+    if bits == 0 && rest.len() >= 2 {
+        // "set up a weekly run": a phrasal verb of setting up.
+        bits = classes_in(&rest[..2].join(" ")) & SET_UP;
+    }
     for (stem, particle, means) in SEPARABLE {
         if rest.len() > 1 && first.starts_with(stem) && last == *particle {
             bits |= classes_in(means);
@@ -420,6 +445,51 @@ fn japanese_request(clause: &str) -> u16 {
     0
 }
 
+/// Words that end with a full stop without ending the sentence ("Dr. Lee", "z. B.").
+const ABBREVIATIONS: &[&str] = &[
+    "dr", "mr", "mrs", "ms", "prof", "st", "nr", "no", "vs", "ca", "approx", "mme", "mlle", "jr",
+    "sr", "sra", "srta", "inc", "ltd", "co", "corp", "dept", "bzw", "sig", "ref", "vol",
+];
+
+/// Whether the `.` at byte `at` of `text` ends a sentence: not inside a word or number
+/// (`example.org`, `3.5`), not after an initial (`C. Dubois`) or a common abbreviation.
+fn ends_sentence(text: &str, at: usize) -> bool {
+    let after = &text[at + 1..];
+    if after.chars().next().is_some_and(|c| !c.is_whitespace()) {
+        return false;
+    }
+    let before = &text[..at];
+    let word: String = before
+        .chars()
+        .rev()
+        .take_while(|c| c.is_alphabetic())
+        .collect();
+    let n = word.chars().count();
+    if n == 1 {
+        return false;
+    }
+    let word: String = word.chars().rev().collect::<String>().to_lowercase();
+    !(n > 0 && ABBREVIATIONS.contains(&word.as_str()))
+}
+
+/// The pieces of `text` ending at any of `ends` (each piece keeps its terminator); a full stop
+/// ends a piece only where it [`ends_sentence`].
+pub fn split_sentences<'a>(text: &'a str, ends: &[char]) -> Vec<&'a str> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for (i, c) in text.char_indices() {
+        if ends.contains(&c) && (c != '.' || ends_sentence(text, i)) {
+            let end = i + c.len_utf8();
+            out.push(&text[start..end]);
+            start = end;
+        }
+    }
+    if start < text.len() {
+        out.push(&text[start..]);
+    }
+    out
+}
+
 /// The action classes a user message asks to be performed (zero for questions about actions:
 /// "how do I cancel?", "what is the refund policy?"). The action is the request's verb, in
 /// any of its clauses; quoted passages and the nouns of the object do not count.
@@ -433,10 +503,11 @@ pub fn requested_classes(text: &str) -> u16 {
     // Commas do not end a clause: "Por favor, cancela X" is one request, and the items of a
     // list ("check A, the scheduler service") are things, not verbs. A colon opens one ("I
     // said: cancel order A1").
-    for clause in cleaned.split([
+    const ENDS: &[char] = &[
         '.', '!', '?', ';', ':', '\n', '。', '！', '？', '¿', '¡', '：',
-    ]) {
-        let clause = clause.trim();
+    ];
+    for clause in split_sentences(&cleaned, ENDS) {
+        let clause = clause.trim().trim_end_matches(ENDS).trim();
         if clause.is_empty() {
             continue;
         }
@@ -446,12 +517,12 @@ pub fn requested_classes(text: &str) -> u16 {
 }
 
 /// Past participles of the actions, by language (used in [`claim`]).
-const EN_DONE: &str = r"cancell?ed|booked|reserved|scheduled|rescheduled|sent|e-?mailed|refunded|created|added|registered|restarted|rebooted|re-?run|relaunched|redeployed|approved|accepted|updated|changed|edited|modified|exported|deleted|removed|paid|charged|submitted";
-const DE_DONE: &str = r"storniert|abgesagt|gebucht|reserviert|gesendet|geschickt|verschickt|versendet|erstattet|erstellt|angelegt|neu\ gestartet|neugestartet|genehmigt|freigegeben|aktualisiert|geändert|exportiert|gelöscht|bezahlt|geplant|eingeplant|vereinbart";
-const FR_DONE: &str = r"(?:annul|réserv|envoy|rembours|cré|redémarr|relanc|approuv|modifi|export|supprim|pay|planifi|programm)ée?s?|mise?s?\ à\ jour";
-const ES_DONE: &str = r"(?:cancelad|reservad|enviad|reembolsad|cread|reiniciad|relanzad|aprobad|actualizad|modificad|exportad|eliminad|borrad|pagad|programad|agendad)[oa]s?";
-const PT_DONE: &str = r"(?:cancelad|reservad|enviad|reembolsad|criad|reiniciad|aprovad|atualizad|exportad|excluíd|apagad|agendad)[oa]s?|pag[oa]s?";
-const IT_DONE: &str = r"(?:annullat|cancellat|prenotat|inviat|rimborsat|creat|riavviat|rilanciat|approvat|aggiornat|esportat|eliminat|pagat|programmat)[oaie]";
+const EN_DONE: &str = r"cancell?ed|booked|reserved|scheduled|rescheduled|sent|e-?mailed|refunded|created|added|registered|restarted|rebooted|re-?run|relaunched|redeployed|approved|accepted|updated|changed|edited|modified|exported|deleted|removed|paid|charged|submitted|set\ up|configured";
+const DE_DONE: &str = r"storniert|abgesagt|gebucht|reserviert|gesendet|geschickt|verschickt|versendet|erstattet|erstellt|angelegt|neu\ gestartet|neugestartet|genehmigt|freigegeben|aktualisiert|geändert|exportiert|gelöscht|bezahlt|geplant|eingeplant|vereinbart|eingerichtet|konfiguriert";
+const FR_DONE: &str = r"(?:annul|réserv|envoy|rembours|cré|redémarr|relanc|approuv|modifi|export|supprim|pay|planifi|programm|configur)ée?s?|mise?s?\ à\ jour|mise?s?\ en\ place";
+const ES_DONE: &str = r"(?:cancelad|reservad|enviad|reembolsad|cread|reiniciad|relanzad|aprobad|actualizad|modificad|exportad|eliminad|borrad|pagad|programad|agendad|configurad)[oa]s?";
+const PT_DONE: &str = r"(?:cancelad|reservad|enviad|reembolsad|criad|reiniciad|aprovad|atualizad|exportad|excluíd|apagad|agendad|configurad)[oa]s?|pag[oa]s?";
+const IT_DONE: &str = r"(?:annullat|cancellat|prenotat|inviat|rimborsat|creat|riavviat|rilanciat|approvat|aggiornat|esportat|eliminat|pagat|programmat|configurat|impostat)[oaie]";
 
 /// A sentence asserting a completed action: the subject's auxiliary right before the past
 /// participle (only adverbs between: "I've just cancelled", "has now been booked", "a été
@@ -474,7 +545,7 @@ fn claim() -> &'static Regex {
           | \b(?:foi|foram|está|estão)(?:\s+(?:já|devidamente))?\s+(?:{PT_DONE})\b
           | \b(?:cancelei|reservei|enviei|reembolsei|criei|reiniciei|aprovei|atualizei|exportei|excluí|paguei|agendei)\b
           | \b(?:ho|abbiamo|è\s+stat[oa]|sono\s+stat[ie])(?:\s+(?:già|correttamente))?\s+(?:{IT_DONE})\b
-          | (?:キャンセル|予約|送信|返金|作成|再起動|再実行|承認|更新|変更|エクスポート|削除|支払)(?:を|が)?(?:しました|いたしました|されました|済みです|済み|完了しました)
+          | (?:キャンセル|予約|送信|返金|作成|再起動|再実行|承認|更新|変更|エクスポート|削除|支払|設定|手配)(?:を|が)?(?:しました|いたしました|されました|済みです|済み|完了しました)
         "
         );
         Regex::new(&pattern).expect("claim regex")
@@ -501,8 +572,8 @@ fn first_person() -> &'static Regex {
 
 /// The sentences of an answer that state something (questions ask, they claim nothing).
 fn statements(answer: &str) -> impl Iterator<Item = &str> {
-    answer
-        .split_inclusive(['.', '!', '?', '\n', '。', '！', '？'])
+    split_sentences(answer, &['.', '!', '?', '\n', '。', '！', '？'])
+        .into_iter()
         .filter(|s| !s.trim_end().ends_with(['?', '？']))
 }
 
@@ -670,6 +741,47 @@ mod tests {
         ] {
             assert_eq!(names(requested_classes(text)), vec![want], "{text}");
         }
+    }
+
+    #[test]
+    fn an_initial_or_abbreviation_does_not_end_the_request() {
+        for (text, want) in [
+            ("Bitte plane an interview with C. Dubois ein.", "book"),
+            ("Please schedule a call with Dr. Lee.", "book"),
+            ("the email to jo@example.orgを送ってください。", "send"),
+        ] {
+            assert_eq!(names(requested_classes(text)), vec![want], "{text}");
+        }
+        assert_eq!(
+            split_sentences("Ask C. Dubois. Then stop.", &['.']),
+            vec!["Ask C. Dubois.", " Then stop."]
+        );
+    }
+
+    #[test]
+    fn requests_to_set_something_up_are_met_by_any_acting_tool() {
+        for text in [
+            "an interview with A. Costaを設定してください。",
+            "Please set up a weekly run of report R-1.",
+            "Merci de configurer the alert A-1.",
+            "Bitte richte den Bericht R-1 ein.",
+        ] {
+            assert_eq!(requested_classes(text), SET_UP, "{text}");
+        }
+        // Arranging or organising results is presenting them, not an action.
+        assert_eq!(requested_classes("Please arrange the rows by date."), 0);
+        assert_eq!(
+            requested_classes("Please organize these results by region."),
+            0
+        );
+        let book = classes_in(" schedule ");
+        assert_eq!(unmet(SET_UP, book), 0);
+        assert_eq!(unmet(SET_UP, 0), SET_UP);
+        assert_eq!(unmet(SET_UP | book, 0), SET_UP | book);
+        assert_eq!(
+            names(claimed_classes("面接を設定しました。")),
+            vec!["set_up"]
+        );
     }
 
     #[test]

@@ -15,7 +15,8 @@
 //!
 //! A tool performs an action when its name's words (else its description) name that action's
 //! class, unless its name starts with a reading verb (get, list, search, fetch...) or its
-//! MCP annotations say `readOnlyHint: true`. Reading tools never count as doing anything.
+//! MCP annotations say `readOnlyHint: true`. Reading tools never count as doing anything; MCP's
+//! `destructiveHint: true` makes a tool acting whatever its name says.
 //!
 //! **What it writes.** `spotter.goal_not_met = true` and `spotter.goal_not_met.reason`
 //! (`claimed_not_done: cancel`, ...) on the turn's root span, else its final model span, when
@@ -23,21 +24,38 @@
 //! of kind `goal_not_met`. Requested-but-not-done is known only at the session's end, so it is in
 //! the summary only.
 //!
-//! Options: `max_sessions` (default 10000). Place it after `tool_outcome` (it reads the
-//! outcome) and before `outcome`.
+//! **The judge** (optional, off by default). With `judge: {endpoint, model}` the turns the
+//! rules leave undecided are put to an OpenAI-compatible chat endpoint ([`judge`]): a turn whose
+//! request is not done within it, or whose answer claims an action the rules did not count, or
+//! whose message names an action in a way the rules could not read as a request. The batch
+//! carrying the turn's final span waits for the verdict at most `judge.wait` (polled every
+//! 50 ms), then passes undecided; a failed, late or unreadable verdict never loses a span and is
+//! counted (`spotter_goal_judge_requests_total{result}`, `spotter_goal_judge_undecided_total`).
+//! The judge's verdict is stamped like the rules' (`spotter.goal_not_met` true or false,
+//! `.reason`), with `spotter.goal_not_met.source = "judge"` (the rules write `"rules"`); a
+//! verdict that the goal was not met is also a session finding when it arrives before the
+//! session's summary.
+//!
+//! Options: `max_sessions` (default 10000); `judge`: `endpoint` (base URL, `/chat/completions`
+//! is appended), `model`, `api_key` (sent as a bearer token; use `${env:...}`), `timeout`
+//! (10s, per request), `wait` (15s), `max_concurrency` (4), `max_queue` (256). Place it after
+//! `tool_outcome` (it reads the outcome) and before `outcome`.
 
+pub mod judge;
 pub mod lexicon;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 use std::num::NonZeroUsize;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use lru::LruCache;
 use serde::Deserialize;
 use serde_json::Value as Json;
 
+use self::judge::{Judge, JudgeConfig, Question, Settings, TurnKey, JUDGE_UNDECIDED_TOTAL};
 use self::lexicon::{
-    claimed_classes, class_names, first_person_claims, is_reader, requested_classes, tool_classes,
+    claimed_classes, class_names, classes_in, first_person_claims, is_reader, requested_classes,
+    tool_classes, unmet,
 };
 use crate::config::ConfigError;
 use crate::pipeline::{Batch, Payload};
@@ -45,6 +63,7 @@ use crate::processor::tool::call::{edit_spans, outcome_of};
 use crate::processor::tool::classifier::Classifier;
 use crate::processor::tool::edit::{boolean, SpanEdit};
 use crate::processor::tool::findings::SessionFindings;
+use crate::processor::tool::names::STATE_ENTRIES;
 use crate::processor::tool::silent_failure::turn::output_text;
 use crate::processor::Processor;
 use crate::semconv::keys::spotter as keys;
@@ -59,15 +78,21 @@ pub const FINDING_GOAL_NOT_MET: &str = "goal_not_met";
 #[serde(deny_unknown_fields, default)]
 pub struct Config {
     pub max_sessions: usize,
+    /// The optional judge for turns the rules leave undecided.
+    pub judge: Option<JudgeConfig>,
 }
 
 impl Default for Config {
     fn default() -> Self {
         Config {
             max_sessions: 10_000,
+            judge: None,
         }
     }
 }
+
+/// How often held batches look for their verdicts.
+const JUDGE_POLL: Duration = Duration::from_millis(50);
 
 #[derive(Debug, Default)]
 struct TurnFacts {
@@ -79,6 +104,9 @@ struct TurnFacts {
     last_output: Option<(u64, String)>,
     root_seen: bool,
     decided: bool,
+    /// For the judge: the user's message and the tool calls (name, succeeded).
+    user: Option<String>,
+    tools: Vec<(String, bool)>,
 }
 
 #[derive(Debug, Default)]
@@ -94,7 +122,17 @@ struct SessionFacts {
 /// A verdict waiting for its span.
 #[derive(Debug, Clone)]
 struct Stamp {
+    not_met: bool,
     reason: String,
+    /// `rules` or `judge`.
+    source: &'static str,
+}
+
+/// A batch carrying the final span of turns put to the judge.
+struct Held {
+    batch: Batch,
+    deadline: Instant,
+    turns: Vec<TurnKey>,
 }
 
 pub struct GoalProcessor {
@@ -104,15 +142,34 @@ pub struct GoalProcessor {
     /// (session, turn) → a claimed-but-not-done verdict to stamp.
     stamps: LruCache<(String, u32), Stamp>,
     findings: SessionFindings,
+    judge_settings: Option<Settings>,
+    judge: Option<Judge>,
+    /// Turns asked and not yet answered.
+    pending: LruCache<TurnKey, ()>,
+    /// Questions `decide` found, asked at the end of the batch.
+    to_ask: Vec<(TurnKey, Question)>,
+    held: VecDeque<Held>,
+    last_now: Option<Instant>,
 }
 
 const MAX_TURNS: usize = 64;
 const MAX_FACTS: usize = 64;
 
 impl GoalProcessor {
-    pub fn new(id: &str, config: Config, _path: &str) -> Result<Self, ConfigError> {
+    pub fn new(id: &str, config: Config, path: &str) -> Result<Self, ConfigError> {
         let n = NonZeroUsize::new(config.max_sessions.max(1)).expect("non-zero");
+        let judge_settings = config
+            .judge
+            .as_ref()
+            .map(|j| Settings::resolve(j, &format!("{path}.judge")))
+            .transpose()?;
         Ok(GoalProcessor {
+            judge_settings,
+            judge: None,
+            pending: LruCache::new(n),
+            to_ask: Vec::new(),
+            held: VecDeque::new(),
+            last_now: None,
             id: id.to_string(),
             classifier: Classifier::default(),
             sessions: LruCache::new(n),
@@ -139,14 +196,20 @@ impl GoalProcessor {
             SpanRole::Tool => {
                 let Some(call) = view.tool() else { return };
                 let description = view.str_attr("gen_ai.tool.description");
-                let hint = read_only_hint(view);
+                let hint = mcp_hint(view, "readOnlyHint");
+                let destructive = mcp_hint(view, "destructiveHint") == Some(true);
                 let mut classes = tool_classes(&call.name, description, hint);
                 // A tool that neither reads nor names an action we know (`log_call`) may do
-                // what was asked: it counts for every class.
-                if classes == 0 && hint != Some(true) && !is_reader(&call.name) {
-                    classes = u16::MAX;
+                // what was asked: it counts for every class. So does one MCP marks
+                // destructive whatever its name says, unless its description names the action.
+                if classes == 0 && hint != Some(true) && (destructive || !is_reader(&call.name)) {
+                    classes = description
+                        .map(classes_in)
+                        .filter(|c| *c != 0 && destructive)
+                        .unwrap_or(u16::MAX);
                 }
-                if classes == 0 {
+                let judged = self.judge_settings.is_some() && t.tools.len() < judge::MAX_TOOLS;
+                if classes == 0 && !judged {
                     return;
                 }
                 let parsed = call
@@ -154,7 +217,10 @@ impl GoalProcessor {
                     .as_deref()
                     .map(crate::processor::tool::result::ParsedResult::parse);
                 let (outcome, _) = outcome_of(view, parsed.as_ref(), &self.classifier);
-                if outcome.is_ok() {
+                if judged {
+                    t.tools.push((call.name.to_string(), outcome.is_ok()));
+                }
+                if classes != 0 && outcome.is_ok() {
                     t.done |= classes;
                     if facts.actions.len() < MAX_FACTS {
                         facts.actions.push((turn, classes));
@@ -164,6 +230,9 @@ impl GoalProcessor {
             SpanRole::Llm | SpanRole::Agent => {
                 if t.requested == 0 {
                     if let Some(user) = view.input_messages().and_then(|i| last_user_text(&i)) {
+                        if self.judge_settings.is_some() && t.user.is_none() {
+                            t.user = Some(user.chars().take(4000).collect());
+                        }
                         let r = requested_classes(&user);
                         if r != 0 {
                             t.requested = r;
@@ -192,6 +261,109 @@ impl GoalProcessor {
         }
     }
 
+    /// Put the questions `decide` found to the judge; a full queue passes them undecided.
+    fn ask_judge(&mut self) {
+        let Some(judge) = self.judge.as_ref() else {
+            self.to_ask.clear();
+            return;
+        };
+        for (key, question) in self.to_ask.drain(..) {
+            if judge.ask(key.clone(), question) {
+                self.pending.put(key, ());
+            } else {
+                metrics::counter!(JUDGE_UNDECIDED_TOTAL).increment(1);
+            }
+        }
+    }
+
+    /// Apply the judge's answers that arrived: a verdict becomes a stamp (and, when the goal
+    /// was not met, a finding); a failure leaves the turn undecided.
+    fn take_answers(&mut self) {
+        let Some(judge) = self.judge.as_ref() else {
+            return;
+        };
+        for ((session, turn), result) in judge.answers() {
+            self.pending.pop(&(session.clone(), turn));
+            let Ok(verdict) = result else {
+                metrics::counter!(JUDGE_UNDECIDED_TOTAL).increment(1);
+                continue;
+            };
+            let reason = format!("judge: {}", verdict.reason);
+            if !verdict.goal_met {
+                self.findings.add(
+                    &session,
+                    Finding {
+                        kind: FINDING_GOAL_NOT_MET.to_string(),
+                        first_turn: turn,
+                        tool: None,
+                        detail: format!("the judge found the goal not met ({reason})"),
+                    },
+                );
+            }
+            self.stamps.push(
+                (session, turn),
+                Stamp {
+                    not_met: !verdict.goal_met,
+                    reason,
+                    source: "judge",
+                },
+            );
+        }
+    }
+
+    /// Release held batches whose turns are all answered, or whose wait is over (`all`: every
+    /// one), stamping what the judge decided.
+    fn release(&mut self, now: Instant, all: bool, out: &mut Vec<Batch>) {
+        let mut kept = VecDeque::new();
+        while let Some(mut held) = self.held.pop_front() {
+            let answered = held.turns.iter().all(|k| !self.pending.contains(k));
+            if !(all || answered || held.deadline <= now) {
+                kept.push_back(held);
+                continue;
+            }
+            let late = held
+                .turns
+                .iter()
+                .filter(|k| self.pending.contains(*k))
+                .count();
+            if late > 0 {
+                metrics::counter!(JUDGE_UNDECIDED_TOTAL).increment(late as u64);
+            }
+            self.stamp(&mut held.batch);
+            out.push(held.batch);
+        }
+        self.held = kept;
+        if self.judge.is_some() {
+            metrics::gauge!(STATE_ENTRIES, "processor" => self.id.clone(), "state" => "judge_held_batches")
+                .set(self.held.len() as f64);
+        }
+    }
+
+    /// Write the verdicts waiting in `stamps` on the final spans of their turns in `batch`.
+    fn stamp(&mut self, batch: &mut Batch) {
+        if self.stamps.is_empty() {
+            return;
+        }
+        let finals = final_spans(batch, |k| self.stamps.contains(k));
+        if finals.is_empty() {
+            return;
+        }
+        let stamps = &mut self.stamps;
+        edit_spans(batch, |view, _| {
+            let key = (view.session_id()?.into_owned(), view.turn().unwrap_or(0));
+            let (root, start) = finals.get(&key)?;
+            if view.is_root() != *root || view.span().start_time_unix_nano != *start {
+                return None;
+            }
+            let stamp = stamps.pop(&key)?;
+            let mut edit = SpanEdit::default();
+            edit.set(keys::GOAL_NOT_MET, boolean(stamp.not_met));
+            edit.set(keys::GOAL_NOT_MET_REASON, value::string(stamp.reason));
+            edit.set(keys::GOAL_NOT_MET_SOURCE, value::string(stamp.source));
+            Some(edit)
+        });
+    }
+
     /// Decide claimed-but-not-done for the complete turns of `session`.
     fn decide(&mut self, session: &str, ended: bool) {
         let Some(facts) = self.sessions.peek_mut(session) else {
@@ -205,6 +377,8 @@ impl GoalProcessor {
                 .fold(0u16, |a, (_, c)| a | c)
         };
         let mut verdicts = Vec::new();
+        let mut questions = Vec::new();
+        let judging = self.judge.is_some();
         let requests = facts.requests.clone();
         for (turn, t) in facts.turns.iter_mut() {
             if t.decided || !(ended || t.root_seen || *turn < latest) {
@@ -219,12 +393,22 @@ impl GoalProcessor {
             let (first_person, passive) = split_claims(answer);
             let asked = requested_so_far(*turn, &requests);
             let claimed = first_person | (passive & asked);
-            let undone = claimed & !t.done;
+            let undone = unmet(claimed, t.done);
             if undone != 0 {
                 let reason = format!("claimed_not_done: {}", class_names(undone).join(","));
                 verdicts.push((*turn, reason));
+            } else if judging && undecided(t, passive) {
+                questions.push((
+                    (session.to_string(), *turn),
+                    Question {
+                        request: t.user.clone().unwrap_or_default(),
+                        tools: std::mem::take(&mut t.tools),
+                        answer: answer.to_string(),
+                    },
+                ));
             }
         }
+        self.to_ask.extend(questions);
         for (turn, reason) in verdicts {
             self.findings.add(
                 session,
@@ -235,10 +419,53 @@ impl GoalProcessor {
                     detail: format!("the answer says it was done, but no tool did it ({reason})"),
                 },
             );
-            self.stamps
-                .push((session.to_string(), turn), Stamp { reason });
+            self.stamps.push(
+                (session.to_string(), turn),
+                Stamp {
+                    not_met: true,
+                    reason,
+                    source: "rules",
+                },
+            );
         }
     }
+}
+
+/// The span that carries each wanted turn's verdict in `batch`: the turn's root span, else its
+/// latest model span, as (is root, start time).
+fn final_spans(batch: &Batch, wanted: impl Fn(&TurnKey) -> bool) -> BTreeMap<TurnKey, (bool, u64)> {
+    let mut finals: BTreeMap<TurnKey, (bool, u64)> = BTreeMap::new();
+    let Payload::Traces(req) = batch.payload() else {
+        return finals;
+    };
+    for view in spans(req) {
+        let (Some(s), t) = (view.session_id(), view.turn().unwrap_or(0)) else {
+            continue;
+        };
+        let key = (s.into_owned(), t);
+        let root = view.is_root();
+        let model = matches!(view.role(), SpanRole::Llm | SpanRole::Agent);
+        if !(root || model) || !wanted(&key) {
+            continue;
+        }
+        let start = view.span().start_time_unix_nano;
+        let entry = finals.entry(key).or_insert((root, start));
+        if !entry.0 && (root || start >= entry.1) {
+            *entry = (root, start);
+        }
+    }
+    finals
+}
+
+/// Whether a turn without a rules verdict is one the rules cannot decide: its request is not
+/// done within it (the rules can only wait for the session's end), its answer claims an action
+/// the rules did not count (a passive claim without a request), or its message names an action
+/// without being a question the rules read as a request.
+fn undecided(t: &TurnFacts, claims: u16) -> bool {
+    let named = t.user.as_deref().is_some_and(|u| {
+        t.requested == 0 && classes_in(u) != 0 && !u.trim_end().ends_with(['?', '？'])
+    });
+    unmet(t.requested, t.done) != 0 || unmet(claims, t.done) != 0 || named
 }
 
 /// First-person and all claims of an answer, as class bits.
@@ -250,19 +477,16 @@ fn split_claims(answer: &str) -> (u16, u16) {
     (first_person_claims(answer), all)
 }
 
-/// MCP tool annotations on the span, if any (`readOnlyHint`).
-fn read_only_hint(view: &SpanView<'_>) -> Option<bool> {
-    for key in [
-        "mcp.tool.annotations.readOnlyHint",
-        "gen_ai.tool.annotations.readOnlyHint",
-    ] {
-        if let Some(b) = view.bool_attr(key) {
+/// An MCP tool annotation on the span, if any (`readOnlyHint`, `destructiveHint`).
+fn mcp_hint(view: &SpanView<'_>, hint: &str) -> Option<bool> {
+    for prefix in ["mcp.tool.annotations", "gen_ai.tool.annotations"] {
+        if let Some(b) = view.bool_attr(&format!("{prefix}.{hint}")) {
             return Some(b);
         }
     }
     let ann = view.str_attr("mcp.tool.annotations")?;
     let v: Json = serde_json::from_str(ann).ok()?;
-    v.get("readOnlyHint").and_then(Json::as_bool)
+    v.get(hint).and_then(Json::as_bool)
 }
 
 /// The text of the last user message in a model input (OTel GenAI parts, OpenAI messages,
@@ -319,7 +543,15 @@ impl Processor for GoalProcessor {
         &self.id
     }
 
-    fn process(&mut self, mut batch: Batch, _now: Instant, out: &mut Vec<Batch>) {
+    fn start(&mut self) {
+        if let Some(settings) = self.judge_settings.clone() {
+            self.judge = Judge::start(settings);
+        }
+    }
+
+    fn process(&mut self, mut batch: Batch, now: Instant, out: &mut Vec<Batch>) {
+        self.last_now = Some(now);
+        self.take_answers();
         let mut touched: Vec<String> = Vec::new();
         if let Payload::Traces(req) = batch.payload() {
             for view in spans(req) {
@@ -334,52 +566,48 @@ impl Processor for GoalProcessor {
         for s in &touched {
             self.decide(s, false);
         }
-        if self.stamps.is_empty() {
-            out.push(batch);
-            return;
+        self.ask_judge();
+        self.stamp(&mut batch);
+        let waiting: Vec<TurnKey> = final_spans(&batch, |k| self.pending.contains(k))
+            .into_keys()
+            .collect();
+        match self.judge_settings.as_ref() {
+            Some(settings) if !waiting.is_empty() => self.held.push_back(Held {
+                batch,
+                deadline: now + settings.wait,
+                turns: waiting,
+            }),
+            _ => out.push(batch),
         }
-        // The root span carries the verdict; without it, the turn's last model span.
-        let mut finals: BTreeMap<(String, u32), (bool, u64)> = BTreeMap::new();
-        if let Payload::Traces(req) = batch.payload() {
-            for view in spans(req) {
-                let (Some(s), t) = (view.session_id(), view.turn().unwrap_or(0)) else {
-                    continue;
-                };
-                let key = (s.into_owned(), t);
-                if !self.stamps.contains(&key) {
-                    continue;
-                }
-                let root = view.is_root();
-                let model = matches!(view.role(), SpanRole::Llm | SpanRole::Agent);
-                if !(root || model) {
-                    continue;
-                }
-                let start = view.span().start_time_unix_nano;
-                let entry = finals.entry(key).or_insert((root, start));
-                if !entry.0 && (root || start >= entry.1) {
-                    *entry = (root, start);
-                }
-            }
-        }
-        let stamps = &mut self.stamps;
-        edit_spans(&mut batch, |view, _| {
-            let key = (view.session_id()?.into_owned(), view.turn().unwrap_or(0));
-            let (root, start) = finals.get(&key)?;
-            if view.is_root() != *root || view.span().start_time_unix_nano != *start {
-                return None;
-            }
-            let stamp = stamps.pop(&key)?;
-            let mut edit = SpanEdit::default();
-            edit.set(keys::GOAL_NOT_MET, boolean(true));
-            edit.set(keys::GOAL_NOT_MET_REASON, value::string(stamp.reason));
-            Some(edit)
-        });
-        out.push(batch);
+        self.release(now, false, out);
+    }
+
+    fn next_deadline(&self) -> Option<Instant> {
+        let earliest = self.held.iter().map(|h| h.deadline).min()?;
+        Some(match self.last_now {
+            Some(now) => earliest.min(now + JUDGE_POLL),
+            None => earliest,
+        })
+    }
+
+    fn on_tick(&mut self, now: Instant, out: &mut Vec<Batch>) {
+        self.last_now = Some(now);
+        self.take_answers();
+        self.release(now, false, out);
+    }
+
+    fn shutdown(&mut self, out: &mut Vec<Batch>) {
+        self.take_answers();
+        let now = self.last_now.unwrap_or_else(Instant::now);
+        self.release(now, true, out);
     }
 
     fn enrich_summary(&mut self, summary: &mut SessionSummary) {
         let session = summary.session_id.clone();
+        self.take_answers();
         self.decide(&session, true);
+        // A verdict now would come after the summary, on spans already gone: not asked.
+        self.to_ask.clear();
         if let Some(facts) = self.sessions.pop(&session) {
             let mut missing = 0u16;
             let mut first_turn = None;
@@ -390,7 +618,7 @@ impl Processor for GoalProcessor {
                     .iter()
                     .filter(|(t, _)| t >= turn)
                     .fold(0u16, |a, (_, c)| a | c);
-                let undone = classes & !done;
+                let undone = unmet(*classes, done);
                 if undone != 0 {
                     missing |= undone;
                     first_turn.get_or_insert(*turn);

@@ -249,3 +249,93 @@ fn user_messages_are_read_from_several_conventions() {
         Some("plain request")
     );
 }
+
+#[test]
+fn an_acting_tool_answering_an_aws_style_internal_failure_did_not_act() {
+    let mut p = processor();
+    let send = tool(
+        "s",
+        1,
+        3,
+        "send_email",
+        r#"{"to": "jo@example.org"}"#,
+        Some(r#"{"__type":"InternalFailure","message":"内部サーバーエラー"}"#),
+        T0 + 102 * SEC,
+    );
+    let (_, findings) = run_session(
+        &mut p,
+        "s",
+        vec![turn(
+            "s",
+            1,
+            "jo@example.orgにメールを送ってください。",
+            vec![send],
+            "メールを送信できませんでした。",
+        )],
+    );
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    assert!(findings[0].detail.contains("requested_not_done: send"));
+}
+
+#[test]
+fn a_scheduling_request_in_japanese_is_met_by_the_scheduling_tool() {
+    let mut p = processor();
+    let schedule = tool(
+        "s",
+        1,
+        3,
+        "schedule_interview",
+        r#"{"candidate": "A. Costa"}"#,
+        Some(r#"{"interview_id": "iv_1", "slot": "2026-10-27T12:00"}"#),
+        T0 + 102 * SEC,
+    );
+    let (_, findings) = run_session(
+        &mut p,
+        "s",
+        vec![turn(
+            "s",
+            1,
+            "an interview with A. Costaを設定してください。",
+            vec![schedule],
+            "面接を設定しました。",
+        )],
+    );
+    assert!(findings.is_empty(), "{findings:?}");
+}
+
+#[test]
+fn mcp_hints_override_what_the_tool_name_says() {
+    let check_in = |hint: &str| {
+        with_attr(
+            tool(
+                "s",
+                1,
+                3,
+                "check_in_guest",
+                r#"{"guest": "G1"}"#,
+                Some(r#"{"guest": "G1", "room": 12}"#),
+                T0 + 102 * SEC,
+            ),
+            kv("mcp.tool.annotations", hint),
+        )
+    };
+    for (hint, met) in [
+        (r#"{"destructiveHint": true}"#, true),
+        (r#"{"destructiveHint": false}"#, false),
+        (r#"{"readOnlyHint": true, "destructiveHint": true}"#, false),
+    ] {
+        let mut p = processor();
+        let (_, findings) = run_session(
+            &mut p,
+            "s",
+            vec![turn(
+                "s",
+                1,
+                "Please book guest G1 into a room.",
+                vec![check_in(hint)],
+                "Guest G1 is in room 12.",
+            )],
+        );
+        assert_eq!(findings.is_empty(), met, "{hint}: {findings:?}");
+    }
+}

@@ -63,6 +63,8 @@ pub const LOOP: &str = "spotter.loop";
 pub const GOAL_NOT_MET: &str = "spotter.goal_not_met";
 /// Why: `claimed_not_done: cancel`, `requested_not_done: book`.
 pub const GOAL_NOT_MET_REASON: &str = "spotter.goal_not_met.reason";
+/// Which decided the goal verdict: `rules` or `judge` (the optional LLM judge).
+pub const GOAL_NOT_MET_SOURCE: &str = "spotter.goal_not_met.source";
 
 /// Content keys the `genai_events` processor added to a span from log events, comma-separated,
 /// so that they are removed again before export when `attach_to_spans` is off. Internal: never

@@ -176,7 +176,7 @@ impl Ruleset {
 
 /// A normalised code without its exception-class suffix, when it has one.
 fn strip_class_suffix(code: &str) -> Option<&str> {
-    ["EXCEPTION", "ERROR", "FAULT"]
+    ["EXCEPTION", "ERROR", "FAULT", "FAILURE"]
         .iter()
         .find_map(|s| code.strip_suffix(s))
         .filter(|b| b.len() >= 4)
@@ -481,7 +481,7 @@ fn builtin_rules() -> Vec<RuleConfig> {
                 r"\boverloaded\b",
                 r"\bserver error\b",
                 r"\btemporarily unavailable\b",
-                r"\binterner\s+serverfehler|\bdienst\s+nicht\s+verf[üu]gbar|\berreur\s+interne|\bservice\s+indisponible|\berror\s+interno|\bservicio\s+no\s+disponible|\berrore\s+interno|\bservizio\s+non\s+disponibile|\bservi[çc]o\s+indispon[íi]vel",
+                r"\binterner\s+serverfehler|\bdienst\s+nicht\s+verf[üu]gbar|\berreur\s+interne|\bservice\s+indisponible|\berror\s+interno|\bservicio\s+no\s+disponible|\berrore\s+interno|\bservizio\s+non\s+disponibile|\bservi[çc]o\s+indispon[íi]vel|内部(サーバー)?エラー|サービス(が)?(利用できません|停止中)",
             ],
         ),
         rule(
