@@ -36,6 +36,7 @@
 //!   listeners and, behind them, a generation of pipelines (the engine) and exporters; reloads
 //!   swap the generation with rollback, shutdown drains it within its deadline; [`detection`]: `spotter detection`, replaying labelled fixtures.
 
+pub mod client;
 pub mod config;
 pub mod detection;
 pub mod exporter;

@@ -10,7 +10,7 @@ const ORDER: &[&[&str]] = &[
     &["config"],
     &["telemetry"],
     &["failure"],
-    &["grpc", "listener"],
+    &["client", "grpc", "listener"],
     &["extension"],
     &["pipeline"],
     &["pricing", "semconv", "summary"],

@@ -20,8 +20,6 @@ use bytes::Bytes;
 use futures::future::BoxFuture;
 use http::{HeaderName, HeaderValue, Request, StatusCode, Uri};
 use http_body_util::BodyExt;
-use hyper_util::client::legacy::{connect::HttpConnector, Client};
-use hyper_util::rt::TokioExecutor;
 use serde::Deserialize;
 
 use super::body::Chunks;
@@ -29,6 +27,7 @@ use super::settings::CompressionParams;
 use super::{
     queue::QueueSettings, retry::RetrySettings, Built, Compression, ExportError, Exporter,
 };
+use crate::client::{http_client, ClientOptions, HttpClient};
 use crate::config::{ConfigError, DurationStr};
 use crate::pipeline::{Batch, Payload, Signal};
 
@@ -71,10 +70,8 @@ pub struct Config {
     pub sending_queue: QueueSettings,
 }
 
-type HttpsClient = Client<hyper_rustls::HttpsConnector<HttpConnector>, Chunks>;
-
 pub struct OtlpHttpExporter {
-    client: HttpsClient,
+    client: HttpClient<Chunks>,
     traces_url: Uri,
     logs_url: Uri,
     encoding: Encoding,
@@ -131,15 +128,10 @@ pub fn build(config: Config, path: &str) -> Result<Built, ConfigError> {
     let traces_url = pick(&config.traces_endpoint, "traces_endpoint", "/v1/traces")?;
     let logs_url = pick(&config.logs_endpoint, "logs_endpoint", "/v1/logs")?;
     let headers = parse_headers(&config.headers, path)?;
-    let connector = hyper_rustls::HttpsConnectorBuilder::new()
-        .with_webpki_roots()
-        .https_or_http()
-        .enable_http1()
-        .enable_http2()
-        .build();
-    let client = Client::builder(TokioExecutor::new())
-        .pool_idle_timeout(Duration::from_secs(60))
-        .build(connector);
+    let client = http_client(ClientOptions {
+        http2: true,
+        pool_idle_timeout: Some(Duration::from_secs(60)),
+    });
     Ok(Built {
         exporter: Box::new(OtlpHttpExporter {
             summary_spans: config.summary_spans,

@@ -9,13 +9,12 @@ use base64::Engine;
 use bytes::Bytes;
 use http::{Request, Uri};
 use http_body_util::{BodyExt, Full};
-use hyper_util::client::legacy::{connect::HttpConnector, Client};
-use hyper_util::rt::TokioExecutor;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::formats::{self, Format};
 use super::CASES_TOTAL;
+use crate::client::{http_client, ClientOptions, HttpClient};
 use crate::config::{ConfigError, DurationStr};
 
 /// Pushes in flight at once; more are dropped (and counted), the file keeps them.
@@ -36,10 +35,8 @@ pub struct PushConfig {
     pub timeout: Option<DurationStr>,
 }
 
-type HttpsClient = Client<hyper_rustls::HttpsConnector<HttpConnector>, Full<Bytes>>;
-
 struct Inner {
-    client: HttpsClient,
+    client: HttpClient,
     format: Format,
     dataset: String,
     base: String,
@@ -89,14 +86,9 @@ impl Pusher {
             })?;
             headers.push((name, value));
         }
-        let connector = hyper_rustls::HttpsConnectorBuilder::new()
-            .with_webpki_roots()
-            .https_or_http()
-            .enable_http1()
-            .build();
         Ok(Pusher {
             inner: Arc::new(Inner {
-                client: Client::builder(TokioExecutor::new()).build(connector),
+                client: http_client(ClientOptions::default()),
                 format,
                 dataset: dataset.to_string(),
                 base,

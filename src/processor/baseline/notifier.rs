@@ -12,10 +12,10 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use http_body_util::Full;
-use hyper_util::client::legacy::Client;
-use hyper_util::rt::TokioExecutor;
 use serde_json::json;
 use tokio::sync::mpsc;
+
+use crate::client::{http_client, ClientOptions, HttpClient};
 
 use super::alert::{Alert, State};
 
@@ -58,18 +58,8 @@ impl Notifier {
     }
 }
 
-type HttpClient = Client<
-    hyper_rustls::HttpsConnector<hyper_util::client::legacy::connect::HttpConnector>,
-    Full<Bytes>,
->;
-
 async fn run(targets: Targets, mut rx: mpsc::Receiver<Alert>) {
-    let connector = hyper_rustls::HttpsConnectorBuilder::new()
-        .with_webpki_roots()
-        .https_or_http()
-        .enable_http1()
-        .build();
-    let client: HttpClient = Client::builder(TokioExecutor::new()).build(connector);
+    let client = http_client(ClientOptions::default());
     let mut firing: BTreeMap<String, Alert> = BTreeMap::new();
     let mut resend = tokio::time::interval(targets.resend_interval.max(Duration::from_secs(1)));
     resend.tick().await;

@@ -19,12 +19,11 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
-use hyper_util::client::legacy::Client;
-use hyper_util::rt::TokioExecutor;
 use serde::Deserialize;
 use serde_json::{json, Value as Json};
 use tokio::sync::{mpsc, Semaphore};
 
+use crate::client::{http_client, ClientOptions, HttpClient};
 use crate::config::{ConfigError, DurationStr};
 
 /// Counter `{result}`: judge requests by result (`verdict`, `garbage`, `timeout`,
@@ -235,22 +234,12 @@ impl Judge {
     }
 }
 
-type HttpClient = Client<
-    hyper_rustls::HttpsConnector<hyper_util::client::legacy::connect::HttpConnector>,
-    Full<Bytes>,
->;
-
 async fn run(
     settings: Settings,
     mut rx: mpsc::Receiver<(TurnKey, Question)>,
     answers: std_mpsc::Sender<Answer>,
 ) {
-    let connector = hyper_rustls::HttpsConnectorBuilder::new()
-        .with_webpki_roots()
-        .https_or_http()
-        .enable_http1()
-        .build();
-    let client: HttpClient = Client::builder(TokioExecutor::new()).build(connector);
+    let client = http_client(ClientOptions::default());
     let settings = Arc::new(settings);
     let permits = Arc::new(Semaphore::new(settings.max_concurrency));
     while let Some((key, question)) = rx.recv().await {
