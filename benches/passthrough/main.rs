@@ -24,7 +24,9 @@
 //!
 //! `issue` runs `agent`, `grpc`, `steady1k` and `steady10k`. With `--rotel PATH/rotel-agent`,
 //! every max-rate mode also runs Rotel's pass-through on the same load, right after spotter, and
-//! prints the ratio of spans per CPU-second.
+//! prints the ratio of spans per CPU-second. `bash benches/rotel.sh` installs Rotel from PyPI
+//! into `.venv-bench` and prints that path:
+//! `cargo bench --bench passthrough -- --mode issue --rotel "$(bash benches/rotel.sh)"`.
 //!
 //! `--config` takes a spotter config (default `benches/passthrough.yaml`) for the pass-through
 //! modes, reading its addresses and compression from `SPOTTER_BENCH_*` variables.
@@ -241,7 +243,12 @@ fn start(
 
     let http = format!("127.0.0.1:{}", free_port()?);
     let health = format!("127.0.0.1:{}", free_port()?);
-    let log = std::env::temp_dir().join(format!("spotter-bench-{tag}.log"));
+    // Tags are labels ("1000 spans/s, …"): keep only what a file name can hold.
+    let file_tag: String = tag
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect();
+    let log = std::env::temp_dir().join(format!("spotter-bench-{file_tag}.log"));
     let grpc = format!("127.0.0.1:{}", free_port()?);
     let program = match collector {
         Collector::Spotter(_) => &args.spotter,
@@ -283,7 +290,7 @@ fn start(
                 .arg(format!("http://{sink_addr}"))
                 .args(["--otlp-exporter-compression", compression])
                 .arg("--pid-file")
-                .arg(std::env::temp_dir().join(format!("rotel-bench-{tag}.pid")));
+                .arg(std::env::temp_dir().join(format!("rotel-bench-{file_tag}.pid")));
         }
     }
     let spotter = cmd

@@ -19,6 +19,7 @@ pub mod goal;
 pub mod outcome;
 pub mod redaction;
 pub mod registry;
+pub mod screen;
 pub mod session;
 pub mod session_states;
 pub mod tool;

@@ -9,6 +9,8 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
+use crate::processor::screen::Screened;
+
 /// Action classes, as bits.
 pub const CLASSES: &[(&str, &str)] = &[
     (
@@ -308,10 +310,10 @@ const JA_REQUEST_ENDINGS: &[&str] = &[
     "下さい",
 ];
 
-fn information_question() -> &'static Regex {
-    static RE: OnceLock<Regex> = OnceLock::new();
+fn information_question() -> &'static Screened {
+    static RE: OnceLock<Screened> = OnceLock::new();
     RE.get_or_init(|| {
-        Regex::new(r"(?i)^\W*(how|what|why|when|where|which|who|is it possible|are there|is there|do you|does|did|have you|has)\b|\bhow (do|can|to|would|does)\b|\bpolicy\b|\bstatus of\b|\bwie (kann|lange|funktioniert)|\bcomment\b|\bpourquoi\b|\bcómo\b|\bpor qué\b|\bcomo (posso|faço)\b|\bcome (posso|si)\b|\bexplain|\btell me\b|\bshow me\b|\berklär|\bexpliqu|\bexplica|どうやって|方法|なぜ|教えて|説明")
+        Screened::new([r"(?i)^\W*(how|what|why|when|where|which|who|is it possible|are there|is there|do you|does|did|have you|has)\b|\bhow (do|can|to|would|does)\b|\bpolicy\b|\bstatus of\b|\bwie (kann|lange|funktioniert)|\bcomment\b|\bpourquoi\b|\bcómo\b|\bpor qué\b|\bcomo (posso|faço)\b|\bcome (posso|si)\b|\bexplain|\btell me\b|\bshow me\b|\berklär|\bexpliqu|\bexplica|どうやって|方法|なぜ|教えて|説明"])
             .expect("question regex")
     })
 }

@@ -1,7 +1,7 @@
 //! The pure side of silent-failure detection: what one turn showed, and the verdict on each of
 //! its failed tool calls.
 
-use regex::Regex;
+use crate::processor::screen::Screened;
 use serde_json::Value;
 
 use crate::processor::tool::result::SpanKey;
@@ -230,27 +230,22 @@ impl TurnFacts {
 }
 
 /// Compiled lexicons.
+///
+/// Each list is one set of its patterns rather than one regex of their alternation: the
+/// answer (does any pattern match?) is the same, but the alternation of every pattern, with
+/// Unicode `\b` on non-ASCII text, ran on the PikeVM and took 73% of the agent pipeline's CPU
+/// (issue 10 profile); the set is about 14 times faster on the benchmark's prose, and
+/// [`Screened`] skips it on texts that cannot match.
 #[derive(Debug, Clone)]
 pub struct Lexicon {
-    acknowledgement: Regex,
-    escalation: Regex,
+    acknowledgement: Screened,
+    escalation: Screened,
 }
 
 impl Lexicon {
     pub fn new(acks: &[String], escalations: &[String]) -> Result<Self, (String, String)> {
-        let join = |list: &[String]| -> String {
-            list.iter()
-                .map(|p| format!("(?:{p})"))
-                .collect::<Vec<_>>()
-                .join("|")
-        };
         let compile = |key: &str, list: &[String]| {
-            let pattern = if list.is_empty() {
-                "$^".to_string()
-            } else {
-                join(list)
-            };
-            Regex::new(&format!("(?i){pattern}"))
+            Screened::new(list.iter().map(|p| format!("(?i){p}")))
                 .map_err(|e| (key.to_string(), format!("invalid regular expression: {e}")))
         };
         Ok(Lexicon {

@@ -1,0 +1,122 @@
+//! Lexicon regexes screened by the same patterns without their word boundaries.
+//!
+//! A regex with a Unicode `\b` runs on the PikeVM whenever the text holds a non-ASCII byte: the
+//! lazy DFA cannot decide a Unicode word boundary, so it gives up on such text, and agent text
+//! (names, accents, emoji, other scripts) usually has one. On the agent benchmark that made the
+//! lexicons of `silent_failure` and `goal` most of the pipeline's CPU (issue 10). Dropping a
+//! zero-width assertion only widens what a pattern matches, so the patterns without `\b` match
+//! every text the patterns match; they run on the DFA whatever the text, and when they do not
+//! match, the patterns cannot. Only texts that pass the screen pay for the full patterns, and
+//! the answer is always theirs.
+
+use regex::{Error, RegexSet};
+
+/// Does any of a list of patterns match? Same answer as [`RegexSet::is_match`].
+#[derive(Debug, Clone)]
+pub struct Screened {
+    /// The patterns without `\b` (`None` if they did not compile, then every text is checked).
+    screen: Option<RegexSet>,
+    patterns: RegexSet,
+}
+
+impl Screened {
+    pub fn new<I, S>(patterns: I) -> Result<Screened, Error>
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        let patterns: Vec<String> = patterns
+            .into_iter()
+            .map(|p| p.as_ref().to_string())
+            .collect();
+        let screen = RegexSet::new(patterns.iter().map(|p| without_word_boundaries(p))).ok();
+        Ok(Screened {
+            screen,
+            patterns: RegexSet::new(&patterns)?,
+        })
+    }
+
+    pub fn is_match(&self, text: &str) -> bool {
+        if self.screen.as_ref().is_some_and(|s| !s.is_match(text)) {
+            return false;
+        }
+        self.patterns.is_match(text)
+    }
+}
+
+/// `pattern` without its `\b` assertions (and `\b{…}` forms); other escapes stay as they are.
+fn without_word_boundaries(pattern: &str) -> String {
+    let mut out = String::with_capacity(pattern.len());
+    let mut chars = pattern.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('b') => {
+                if chars.peek() == Some(&'{') {
+                    for c in chars.by_ref() {
+                        if c == '}' {
+                            break;
+                        }
+                    }
+                }
+            }
+            Some(other) => {
+                out.push('\\');
+                out.push(other);
+            }
+            None => out.push('\\'),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn word_boundaries_are_dropped_and_other_escapes_kept() {
+        assert_eq!(without_word_boundaries(r"\bsorry\b"), "sorry");
+        assert_eq!(without_word_boundaries(r"a\\b\B\w\b{start}x"), r"a\\b\B\wx");
+        assert_eq!(
+            without_word_boundaries(r"(?i)\b(no|kein)\s+\d"),
+            r"(?i)(no|kein)\s+\d"
+        );
+    }
+
+    #[test]
+    fn screened_answers_as_the_patterns_do_on_non_ascii_text() {
+        let patterns = [
+            r"(?i)\bsorry\b",
+            r"(?i)\bno\s+(results?|data)\b",
+            r"(?i)\béchec\b",
+            r"(?i)^\W*(how|what)\b",
+            "申し訳",
+        ];
+        let screened = Screened::new(patterns).unwrap();
+        let set = RegexSet::new(patterns).unwrap();
+        for text in [
+            "Sorry, I could not do that 🚀",
+            "sorrynot a word",
+            "no results for résumé",
+            "noresults",
+            "C'est un échec",
+            "unéchec collé",
+            "  How do I cancel?",
+            "somehow what",
+            "申し訳ありません",
+            "日本語 naïve text with nothing",
+            "",
+        ] {
+            assert_eq!(screened.is_match(text), set.is_match(text), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn an_invalid_pattern_is_an_error() {
+        assert!(Screened::new([r"(unclosed"]).is_err());
+    }
+}
