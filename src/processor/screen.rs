@@ -9,7 +9,7 @@
 //! match, the patterns cannot. Only texts that pass the screen pay for the full patterns, and
 //! the answer is always theirs.
 
-use regex::{Error, RegexSet};
+use regex::{Error, Match, Regex, RegexSet};
 
 /// Does any of a list of patterns match? Same answer as [`RegexSet::is_match`].
 #[derive(Debug, Clone)]
@@ -41,6 +41,45 @@ impl Screened {
             return false;
         }
         self.patterns.is_match(text)
+    }
+
+    /// The indices of the patterns that match, ascending. Same answer as [`RegexSet::matches`].
+    pub fn matches(&self, text: &str) -> Vec<usize> {
+        if self.screen.as_ref().is_some_and(|s| !s.is_match(text)) {
+            return Vec::new();
+        }
+        self.patterns.matches(text).into_iter().collect()
+    }
+}
+
+/// One regex screened the same way, for its match as well. Same answers as [`Regex`].
+#[derive(Debug, Clone)]
+pub struct ScreenedRegex {
+    screen: Option<Regex>,
+    regex: Regex,
+}
+
+impl ScreenedRegex {
+    pub fn new(pattern: &str) -> Result<ScreenedRegex, Error> {
+        Ok(ScreenedRegex {
+            screen: Regex::new(&without_word_boundaries(pattern)).ok(),
+            regex: Regex::new(pattern)?,
+        })
+    }
+
+    fn screened_out(&self, text: &str) -> bool {
+        self.screen.as_ref().is_some_and(|s| !s.is_match(text))
+    }
+
+    pub fn is_match(&self, text: &str) -> bool {
+        !self.screened_out(text) && self.regex.is_match(text)
+    }
+
+    pub fn find<'t>(&self, text: &'t str) -> Option<Match<'t>> {
+        if self.screened_out(text) {
+            return None;
+        }
+        self.regex.find(text)
     }
 }
 
@@ -116,7 +155,44 @@ mod tests {
     }
 
     #[test]
+    fn screened_matches_and_finds_answer_as_the_patterns_do() {
+        let patterns = [
+            r"(?i)\bsend\b",
+            r"(?i)\bcré",
+            "送信",
+            r"(?ix) \b(?:i|we)\s+(?:sent)\b",
+        ];
+        let screened = Screened::new(patterns).unwrap();
+        let set = RegexSet::new(patterns).unwrap();
+        let singles: Vec<(ScreenedRegex, Regex)> = patterns
+            .iter()
+            .map(|p| (ScreenedRegex::new(p).unwrap(), Regex::new(p).unwrap()))
+            .collect();
+        for text in [
+            "We sent the mail 🚀",
+            "wesent résumé",
+            "resend créé",
+            "J'ai créé et send",
+            "送信しました",
+            "naïve nothing",
+            "",
+        ] {
+            let want: Vec<usize> = set.matches(text).into_iter().collect();
+            assert_eq!(screened.matches(text), want, "{text:?}");
+            for (screened, regex) in &singles {
+                assert_eq!(screened.is_match(text), regex.is_match(text), "{text:?}");
+                assert_eq!(
+                    screened.find(text).map(|m| m.range()),
+                    regex.find(text).map(|m| m.range()),
+                    "{text:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
     fn an_invalid_pattern_is_an_error() {
         assert!(Screened::new([r"(unclosed"]).is_err());
+        assert!(ScreenedRegex::new(r"(unclosed").is_err());
     }
 }

@@ -7,9 +7,7 @@
 
 use std::sync::OnceLock;
 
-use regex::Regex;
-
-use crate::processor::screen::Screened;
+use crate::processor::screen::{Screened, ScreenedRegex};
 
 /// Action classes, as bits.
 pub const CLASSES: &[(&str, &str)] = &[
@@ -76,23 +74,18 @@ pub fn unmet(asked: u16, done: u16) -> u16 {
     }
 }
 
-fn class_res() -> &'static Vec<Regex> {
-    static RE: OnceLock<Vec<Regex>> = OnceLock::new();
+fn class_res() -> &'static Screened {
+    static RE: OnceLock<Screened> = OnceLock::new();
     RE.get_or_init(|| {
-        CLASSES
-            .iter()
-            .map(|(_, p)| Regex::new(&format!("(?i){p}")).expect("class regex"))
-            .collect()
+        Screened::new(CLASSES.iter().map(|(_, p)| format!("(?i){p}"))).expect("class regex")
     })
 }
 
 /// The action classes a text names, as bits.
 pub fn classes_in(text: &str) -> u16 {
     let mut bits = 0u16;
-    for (i, re) in class_res().iter().enumerate() {
-        if re.is_match(text) {
-            bits |= 1 << i;
-        }
+    for i in class_res().matches(text) {
+        bits |= 1 << i;
     }
     bits
 }
@@ -531,8 +524,8 @@ const IT_DONE: &str = r"(?:annullat|cancellat|prenotat|inviat|rimborsat|creat|ri
 /// relancé", "ya está cancelado"). German puts the object between them ("Ich habe die
 /// Bestellung storniert"), so it may stand between them there. Reported content after a colon
 /// ("Here is what I found: payout P is paid") is never the subject's own claim.
-fn claim() -> &'static Regex {
-    static RE: OnceLock<Regex> = OnceLock::new();
+fn claim() -> &'static ScreenedRegex {
+    static RE: OnceLock<ScreenedRegex> = OnceLock::new();
     RE.get_or_init(|| {
         let adv = r"(?:\s+(?:just|now|already|also|successfully|all|both))*";
         let pattern = format!(
@@ -550,24 +543,24 @@ fn claim() -> &'static Regex {
           | (?:キャンセル|予約|送信|返金|作成|再起動|再実行|承認|更新|変更|エクスポート|削除|支払|設定|手配)(?:を|が)?(?:しました|いたしました|されました|済みです|済み|完了しました)
         "
         );
-        Regex::new(&pattern).expect("claim regex")
+        ScreenedRegex::new(&pattern).expect("claim regex")
     })
 }
 
 /// Words that make a sentence something other than a completed action: negation, plans,
 /// conditions, offers ("not", "nothing", "will", "if", "rien", "nada", "nichts", "できな").
-fn negation() -> &'static Regex {
-    static RE: OnceLock<Regex> = OnceLock::new();
+fn negation() -> &'static ScreenedRegex {
+    static RE: OnceLock<ScreenedRegex> = OnceLock::new();
     RE.get_or_init(|| {
-        Regex::new(r"(?i)\bnot\b|n't\b|n’t\b|\bnever\b|\bnothing\b|\bunable\b|\bnicht\b|\bnichts\b|\bkein|\bpas\b|\brien\b|\bjamais\b|\bn'|\bn’|\bno\b|\bnada\b|\bningun|\bnão\b|\bnenhum|\bnon\b|\bnessun|ません|できな|失敗|\bwill\b|'ll\b|’ll\b|\bwould\b|\bshall\b|\bcan\b|\bonce\b|\bif\b|\bwenn\b|\bfalls\b|\bsi\b|\bse\b|\bsoll\b")
+        ScreenedRegex::new(r"(?i)\bnot\b|n't\b|n’t\b|\bnever\b|\bnothing\b|\bunable\b|\bnicht\b|\bnichts\b|\bkein|\bpas\b|\brien\b|\bjamais\b|\bn'|\bn’|\bno\b|\bnada\b|\bningun|\bnão\b|\bnenhum|\bnon\b|\bnessun|ません|できな|失敗|\bwill\b|'ll\b|’ll\b|\bwould\b|\bshall\b|\bcan\b|\bonce\b|\bif\b|\bwenn\b|\bfalls\b|\bsi\b|\bse\b|\bsoll\b")
             .expect("negation regex")
     })
 }
 
-fn first_person() -> &'static Regex {
-    static RE: OnceLock<Regex> = OnceLock::new();
+fn first_person() -> &'static ScreenedRegex {
+    static RE: OnceLock<ScreenedRegex> = OnceLock::new();
     RE.get_or_init(|| {
-        Regex::new(r"(?i)^(i\b|i'|i’|we\b|we'|we’|habe\b|haben\b|hab\b|j'ai|j’ai|l'ai|l’ai|nous avons|he\b|hemos|ho\b|abbiamo|cancelei|reservei|enviei|reembolsei|criei|reiniciei|aprovei|atualizei|exportei|excluí|paguei|agendei)")
+        ScreenedRegex::new(r"(?i)^(i\b|i'|i’|we\b|we'|we’|habe\b|haben\b|hab\b|j'ai|j’ai|l'ai|l’ai|nous avons|he\b|hemos|ho\b|abbiamo|cancelei|reservei|enviei|reembolsei|criei|reiniciei|aprovei|atualizei|exportei|excluí|paguei|agendei)")
             .expect("first person regex")
     })
 }
