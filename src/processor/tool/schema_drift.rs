@@ -216,6 +216,23 @@ pub fn schema_key(service: &str, tool: &str, arguments: Option<&str>) -> String 
     format!("{service}/{tool}({})", names.join(","))
 }
 
+/// Mark a result short of its schema: `spotter.tool.schema.missing`, and, when `tool_outcome`
+/// already classified it `ok` or `empty`, the outcome `schema_mismatch`.
+fn mark_mismatch(edit: &mut SpanEdit, outcome: Option<&str>, missing: String) {
+    edit.set(keys::TOOL_SCHEMA_MISSING, value::string(missing.clone()));
+    if outcome == Some(Outcome::Ok.as_str()) || outcome == Some(Outcome::Empty.as_str()) {
+        edit.set(
+            keys::TOOL_OUTCOME,
+            value::string(Outcome::SchemaMismatch.as_str()),
+        );
+        edit.set(keys::TOOL_ERROR_TYPE, value::string("schema_mismatch"));
+        edit.set(
+            keys::TOOL_ERROR_DETAIL,
+            value::string(format!("missing {missing}")),
+        );
+    }
+}
+
 fn report(e: &SchemaStateError) {
     let kind = match e {
         SchemaStateError::Read { .. } => "read",
@@ -240,11 +257,11 @@ impl Processor for SchemaDriftProcessor {
         edit_spans(&mut batch, |view, cache| {
             let call = view.tool()?;
             let parsed = parsed_result(view, &call, cache)?;
-            // An empty result (`{}`, `{"table": null}`, an envelope with no text) has no shape:
-            // it teaches nothing and is no drift (`tool_outcome` may call it `empty`).
-            if parsed.is_empty() {
-                return None;
-            }
+            // An empty result (`{}`, `{"table": null}`, an envelope with no text) teaches
+            // nothing (`tool_outcome` may call it `empty`); only a field that was always
+            // populated turning null in every result from some point on is a drift
+            // ([`super::schema::nulled`]).
+            let empty = parsed.is_empty();
             // The data the tool returned, inside its envelope (MCP text content, a JSON string).
             let json = parsed.payload().filter(|j| j.is_object())?;
             let (outcome, _) = outcome_of(view, Some(&parsed), &self.classifier);
@@ -271,24 +288,29 @@ impl Processor for SchemaDriftProcessor {
                 Some(v) => ToolSchema::pinned(v.clone()),
                 None => ToolSchema::default(),
             });
-            let observation = schema.observe(&shape, origin, &self.thresholds);
+            let observation = if empty {
+                schema.observe_empty(&shape, origin, &self.thresholds)
+            } else {
+                schema.observe(&shape, origin, &self.thresholds)
+            };
             changed = true;
 
             let mut edit = SpanEdit::default();
-            if let Some(diff) = &observation.mismatch {
-                let missing = diff.missing_text();
-                edit.set(keys::TOOL_SCHEMA_MISSING, value::string(missing.clone()));
-                if view.tool_outcome() == Some(Outcome::Ok.as_str()) {
-                    edit.set(
-                        keys::TOOL_OUTCOME,
-                        value::string(Outcome::SchemaMismatch.as_str()),
-                    );
-                    edit.set(keys::TOOL_ERROR_TYPE, value::string("schema_mismatch"));
-                    edit.set(
-                        keys::TOOL_ERROR_DETAIL,
-                        value::string(format!("missing {missing}")),
-                    );
+            if empty {
+                // The empty result is the drift (the data field turned null), not "no data":
+                // the call is `schema_mismatch`, which `silent_failure` leaves to this detector.
+                let nulled = observation
+                    .drift
+                    .as_ref()
+                    .map(|d| &d.diff)
+                    .or(observation.affected.as_ref().map(|i| &i.diff))
+                    .filter(|d| !d.nulled.is_empty());
+                if let Some(diff) = nulled {
+                    mark_mismatch(&mut edit, view.tool_outcome(), diff.missing_text());
                 }
+            }
+            if let Some(diff) = &observation.mismatch {
+                mark_mismatch(&mut edit, view.tool_outcome(), diff.missing_text());
             }
             let tool_label = self.tools.label(&call.name);
             let time = view.span().end_time_unix_nano;

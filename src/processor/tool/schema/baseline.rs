@@ -428,11 +428,11 @@ pub struct Observation {
 }
 
 #[derive(Debug, Clone)]
-struct Pending {
-    signature: String,
-    shape: Shape,
-    diff: Diff,
-    origin: Origin,
+pub(super) struct Pending {
+    pub(super) signature: String,
+    pub(super) shape: Shape,
+    pub(super) diff: Diff,
+    pub(super) origin: Origin,
 }
 
 /// Everything learned about one tool's results.
@@ -446,6 +446,9 @@ pub struct ToolSchema {
     window: VecDeque<Option<String>>,
     #[serde(skip)]
     pending: VecDeque<Pending>,
+    /// Empty results in a row whose data fields turned null ([`super::nulled`]).
+    #[serde(skip)]
+    pub(super) null_streak: VecDeque<Pending>,
 }
 
 impl ToolSchema {
@@ -460,7 +463,7 @@ impl ToolSchema {
         }
     }
 
-    fn is_established(v: &Variant, th: &Thresholds) -> bool {
+    pub(super) fn is_established(v: &Variant, th: &Thresholds) -> bool {
         v.pinned || v.observations >= th.min_observations
     }
 
@@ -470,6 +473,7 @@ impl ToolSchema {
         if !shape.root_is_object {
             return out;
         }
+        self.break_null_streak(shape);
         let established: Vec<usize> = (0..self.variants.len())
             .filter(|i| Self::is_established(&self.variants[*i], th))
             .collect();
@@ -556,7 +560,7 @@ impl ToolSchema {
     /// explains the result, it is affected; a result of an older shape keeps incidents active.
     /// An incident settles, and its shape is just the shape, once only the new shape has been
     /// seen for `settle_calls` results or for `settle_after` of event time.
-    fn track_incidents(
+    pub(super) fn track_incidents(
         &mut self,
         i: usize,
         only_new_shape: bool,
@@ -613,7 +617,7 @@ impl ToolSchema {
         }
     }
 
-    fn push_window(&mut self, signature: Option<String>, th: &Thresholds) {
+    pub(super) fn push_window(&mut self, signature: Option<String>, th: &Thresholds) {
         self.window.push_back(signature);
         while self.window.len() > th.window {
             self.window.pop_front();
@@ -638,9 +642,21 @@ impl ToolSchema {
                 *s = None;
             }
         }
+        self.confirm_with(signature, &matching, against, th)
+    }
+
+    /// Confirm the drift that `matching` (results sharing `signature`) shows against variant
+    /// `against`: a new variant learned from them, with an incident.
+    pub(super) fn confirm_with(
+        &mut self,
+        signature: &str,
+        matching: &[Pending],
+        against: usize,
+        th: &Thresholds,
+    ) -> Option<Drift> {
         let first = matching.first()?;
         let mut sessions: Vec<(String, u32)> = Vec::new();
-        for p in &matching {
+        for p in matching {
             if let Some(s) = &p.origin.session {
                 if !sessions.iter().any(|(q, _)| q == s) {
                     sessions.push((s.clone(), p.origin.turn));
@@ -659,7 +675,7 @@ impl ToolSchema {
             return Some(drift);
         }
         let mut variant = Variant::default();
-        for p in &matching {
+        for p in matching {
             variant.learn(&p.shape);
         }
         // Confirmed by persistence: established from the start.

@@ -2,6 +2,7 @@
 //! the state file.
 
 pub mod baseline;
+pub mod nulled;
 pub mod pinned;
 pub mod shape;
 pub mod store;
