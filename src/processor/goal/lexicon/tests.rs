@@ -1,0 +1,223 @@
+use super::*;
+
+fn names(bits: u16) -> Vec<&'static str> {
+    class_names(bits)
+}
+
+#[test]
+fn requests_for_actions_are_recognised_in_several_languages() {
+    for (text, want) in [
+        ("Please cancel my order A1", "cancel"),
+        ("Can you book a table for two at 8?", "book"),
+        ("Cancel order 7781.", "cancel"),
+        ("I want a refund for order 55", "refund"),
+        ("Bitte storniere meine Bestellung.", "cancel"),
+        ("Pouvez-vous annuler ma commande ?", "cancel"),
+        ("Por favor, cancela mi pedido.", "cancel"),
+        ("Pode reiniciar o servidor, por favor?", "restart"),
+        ("注文をキャンセルしてください", "cancel"),
+        ("Restart the billing service please", "restart"),
+    ] {
+        assert_eq!(names(requested_classes(text)), vec![want], "{text}");
+    }
+    for text in [
+        "How do I cancel an order?",
+        "What is your refund policy?",
+        "Where is my parcel?",
+        "Thanks!",
+        "What's the status of my booking?",
+    ] {
+        assert_eq!(requested_classes(text), 0, "{text}");
+    }
+}
+
+#[test]
+fn acting_tools_are_told_from_reading_tools() {
+    assert_eq!(
+        names(tool_classes("cancel_order", None, None)),
+        vec!["cancel"]
+    );
+    assert_eq!(
+        names(tool_classes("issueRefund", None, None)),
+        vec!["refund"]
+    );
+    assert_eq!(names(tool_classes("send_email", None, None)), vec!["send"]);
+    assert_eq!(tool_classes("get_order_status", None, None), 0);
+    assert_eq!(tool_classes("search_docs", None, None), 0);
+    assert_eq!(tool_classes("lookup_booking", None, None), 0);
+    assert_eq!(tool_classes("cancel_order", None, Some(true)), 0);
+    assert_eq!(
+        names(tool_classes("orders_v2", Some("Cancels an order"), None)),
+        vec!["cancel"]
+    );
+}
+
+#[test]
+fn completed_side_effects_are_claims_and_plans_are_not() {
+    for (text, want) in [
+        ("I've cancelled your order A1.", "cancel"),
+        ("Done: the appointment has been booked for Monday.", "book"),
+        ("Die Bestellung wurde storniert.", "cancel"),
+        ("J'ai annulé votre commande.", "cancel"),
+        ("He cancelado tu pedido.", "cancel"),
+        ("O pedido foi cancelado.", "cancel"),
+        ("予約しました。", "book"),
+        ("I have sent the invoice to ana@example.com.", "send"),
+    ] {
+        assert_eq!(names(claimed_classes(text)), vec![want], "{text}");
+    }
+    for text in [
+        "I could not cancel your order.",
+        "Once the refund is processed you will get an email.",
+        "Your order has not been cancelled yet.",
+        "I can cancel it if you confirm.",
+        "Your order is on its way.",
+    ] {
+        assert_eq!(claimed_classes(text), 0, "{text}");
+    }
+}
+
+#[test]
+fn an_action_noun_in_the_object_is_not_the_request() {
+    for (text, want) in [
+        (
+            "Please create a ticket about 'Refund request'.",
+            vec!["create"],
+        ),
+        (
+            "Bitte erstelle a ticket about 'Refund request'.",
+            vec!["create"],
+        ),
+        (
+            "Merci de créer a ticket about \"Refund request\".",
+            vec!["create"],
+        ),
+        ("Please cancel booking B-12.", vec!["cancel"]),
+    ] {
+        assert_eq!(names(requested_classes(text)), want, "{text}");
+    }
+    for text in [
+        "Please look up the refund of order 55.",
+        "Can you check the export job E-1?",
+        "Bitte schau dir die Buchung B-1 an.",
+        "Regarde l'annulation A-1, s'il te plaît.",
+        "Kannst du export EX-1 prüfen?",
+        "Você pode verificar A, the scheduler service?",
+        "the scheduler serviceを調べてください。",
+    ] {
+        assert_eq!(requested_classes(text), 0, "{text}");
+    }
+}
+
+#[test]
+fn verbs_at_the_end_separable_and_phrasal_verbs_are_requests() {
+    for (text, want) in [
+        ("Kannst du die Bestellung stornieren?", "cancel"),
+        ("Bitte starte pipeline job-1 neu.", "restart"),
+        ("Merci de relancer pipeline job-1.", "restart"),
+        ("Merci de mettre à jour contact ct_1.", "update"),
+        ("Por favor, aprueba la solicitud R-1.", "approve"),
+        ("Por favor, aprove a solicitação R-1.", "approve"),
+        ("Envía el correo, por favor.", "send"),
+        ("Réserve un rendez-vous, s'il te plaît.", "book"),
+        ("job-1を再実行してください。", "restart"),
+        ("You didn't do it. Please rerun job-1.", "restart"),
+        ("Will you cancel order A1?", "cancel"),
+        ("I said: cancel order A1, please.", "cancel"),
+    ] {
+        assert_eq!(names(requested_classes(text)), vec![want], "{text}");
+    }
+}
+
+#[test]
+fn an_initial_or_abbreviation_does_not_end_the_request() {
+    for (text, want) in [
+        ("Bitte plane an interview with C. Dubois ein.", "book"),
+        ("Please schedule a call with Dr. Lee.", "book"),
+        ("the email to jo@example.orgを送ってください。", "send"),
+    ] {
+        assert_eq!(names(requested_classes(text)), vec![want], "{text}");
+    }
+    assert_eq!(
+        split_sentences("Ask C. Dubois. Then stop.", &['.']),
+        vec!["Ask C. Dubois.", " Then stop."]
+    );
+}
+
+#[test]
+fn requests_to_set_something_up_are_met_by_any_acting_tool() {
+    for text in [
+        "an interview with A. Costaを設定してください。",
+        "Please set up a weekly run of report R-1.",
+        "Merci de configurer the alert A-1.",
+        "Bitte richte den Bericht R-1 ein.",
+    ] {
+        assert_eq!(requested_classes(text), SET_UP, "{text}");
+    }
+    // Arranging or organising results is presenting them, not an action.
+    assert_eq!(requested_classes("Please arrange the rows by date."), 0);
+    assert_eq!(
+        requested_classes("Please organize these results by region."),
+        0
+    );
+    let book = classes_in(" schedule ");
+    assert_eq!(unmet(SET_UP, book), 0);
+    assert_eq!(unmet(SET_UP, 0), SET_UP);
+    assert_eq!(unmet(SET_UP | book, 0), SET_UP | book);
+    assert_eq!(
+        names(claimed_classes("面接を設定しました。")),
+        vec!["set_up"]
+    );
+}
+
+#[test]
+fn reported_content_is_not_the_agents_own_claim() {
+    for text in [
+        "Here is what I found: payout po_1 is paid.",
+        "Here is what I found: E1 has 2 approved leave requests.",
+        "I looked at invoice in_1: it was paid in May.",
+    ] {
+        assert_eq!(first_person_claims(text), 0, "{text}");
+    }
+    assert_eq!(
+        claimed_classes("Here is what I found: payout po_1 is paid."),
+        0
+    );
+}
+
+#[test]
+fn offers_questions_plans_and_negations_are_not_claims() {
+    for text in [
+        "Would you like me to approve it?",
+        "I can approve it for you.",
+        "I'll cancel it right away.",
+        "The request was not approved.",
+        "Rien n'a été modifié.",
+        "Nothing was changed.",
+        "Before I cancel it: have I cancelled the right one?",
+    ] {
+        assert_eq!(claimed_classes(text), 0, "{text}");
+    }
+}
+
+#[test]
+fn claims_with_adverbs_and_in_other_languages_are_claims() {
+    for (text, want) in [
+        ("C'est fait : pipeline job-1 a été relancé.", "restart"),
+        ("pipeline job-1 est maintenant relancé.", "restart"),
+        ("contact ct_1 já está atualizado.", "update"),
+        ("Hecho: la cita ha sido cancelada.", "cancel"),
+        ("I've just re-run the pipeline.", "restart"),
+        ("La richiesta è stata approvata.", "approve"),
+    ] {
+        assert_eq!(names(claimed_classes(text)), vec![want], "{text}");
+    }
+    assert_eq!(
+        names(first_person_claims("Ich habe die Bestellung storniert.")),
+        vec!["cancel"]
+    );
+    assert_eq!(
+        names(first_person_claims("All set, I've sent the email.")),
+        vec!["send"]
+    );
+}
