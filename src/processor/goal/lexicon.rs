@@ -200,7 +200,8 @@ pub fn tool_classes(name: &str, description: Option<&str>, read_only_hint: Optio
 }
 
 /// Words that open a request, as lowercase token sequences: "please", "can you", "bitte",
-/// "merci de", "por favor"... What follows them is the verb of the request.
+/// "merci de", "por favor"... What follows them is the verb of the request. The German markers
+/// that put the verb last are in `VERB_LAST_MARKERS` and are tried after these.
 const LEADING_MARKERS: &[&[&str]] = &[
     &["please"],
     &["pls"],
@@ -224,14 +225,6 @@ const LEADING_MARKERS: &[&[&str]] = &[
     &["also"],
     &["just"],
     &["bitte"],
-    &["kannst", "du"],
-    &["könntest", "du"],
-    &["können", "sie"],
-    &["könnten", "sie"],
-    &["würden", "sie"],
-    &["würdest", "du"],
-    &["ich", "möchte"],
-    &["ich", "will"],
     &["merci", "de"],
     &["merci", "d"],
     &["veuillez"],
@@ -368,7 +361,7 @@ fn clause_request(clause: &str) -> u16 {
     let mut i = 0;
     let mut verb_last = false;
     'strip: while i < words.len() {
-        for m in LEADING_MARKERS {
+        for m in LEADING_MARKERS.iter().chain(VERB_LAST_MARKERS) {
             if words.len() >= i + m.len()
                 && words[i..i + m.len()]
                     .iter()
