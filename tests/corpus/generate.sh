@@ -4,10 +4,13 @@
 # OpenAI-compatible model and capture servers on 127.0.0.1, and runs every agent of every
 # library through the real instrumentation. Takes a few minutes; CI does not run it.
 #   SEED=9 JOBS=4 tests/corpus/generate.sh
+# The second dev split (out/dev2, agents2.py, seed 29) is generated on its own, leaving
+# out/dev, out/test and out/plan.json.gz untouched:
+#   tests/corpus/generate.sh --split dev2
 set -euo pipefail
 cd "$(dirname "$0")"
 if [ ! -x .venv/bin/python ]; then
     python3 -m venv .venv
 fi
 .venv/bin/pip install -q --disable-pip-version-check -r requirements.txt
-OTEL_SDK_DISABLED= .venv/bin/python gen/main.py out --seed "${SEED:-9}" --jobs "${JOBS:-4}"
+OTEL_SDK_DISABLED= .venv/bin/python gen/main.py out ${SEED:+--seed "$SEED"} --jobs "${JOBS:-4}" "$@"

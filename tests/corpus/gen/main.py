@@ -2,7 +2,11 @@
 capture servers on loopback, run one worker process per (library, agent) and write
 out/{dev,test}/<library>/ plus labels.jsonl per split.
 
-Usage: main.py OUT_DIR [--seed N] [--only-library L]"""
+With `--split dev2` it generates only the second dev split instead (the agents of agents2.py,
+planned by plan2.py from a seed of its own) into out/dev2/, its plan into out/plan-dev2.json.gz
+and its section of out/SUMMARY.md; out/dev, out/test and out/plan.json.gz are left alone.
+
+Usage: main.py OUT_DIR [--seed N] [--jobs N] [--split main|dev2]"""
 
 import argparse
 import collections
@@ -14,7 +18,9 @@ import sys
 import time
 
 import plan
+import plan2
 from agents import AGENTS, SPLIT
+from agents2 import AGENTS2
 from servers import Capture, ModelServer
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -23,24 +29,45 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("out")
-    ap.add_argument("--seed", type=int, default=9)
+    ap.add_argument("--seed", type=int, default=None, help="default 9 (main), 29 (dev2)")
     ap.add_argument("--jobs", type=int, default=4)
+    ap.add_argument("--split", choices=["main", "dev2"], default="main")
     args = ap.parse_args()
-    sessions = plan.build(args.seed)
+    if args.split == "dev2":
+        return main_dev2(args)
+    sessions = plan.build(9 if args.seed is None else args.seed)
     if os.path.exists(args.out):
-        shutil.rmtree(args.out)
-    os.makedirs(args.out)
+        dev2 = [os.path.join(args.out, x) for x in ("dev2", "plan-dev2.json.gz")]
+        for x in os.listdir(args.out):
+            p = os.path.join(args.out, x)
+            if p not in dev2 and x != "SUMMARY.md":
+                shutil.rmtree(p) if os.path.isdir(p) else os.remove(p)
+    os.makedirs(args.out, exist_ok=True)
     plan_path = os.path.join(args.out, "plan.json")
     with open(plan_path, "w") as f:
         json.dump(sessions, f, ensure_ascii=False)
-    model = ModelServer(sessions)
     captures = {}
     for split in ("dev", "test"):
         for lib in plan.LIBRARIES:
             captures[(split, lib)] = Capture(args.out, split, lib)
+    run_workers(sessions, AGENTS, captures, lambda a: SPLIT[a], plan_path, args.jobs)
+    for split in ("dev", "test"):
+        rows = [plan.label_row(s) for s in sessions if s["split"] == split]
+        with open(os.path.join(args.out, split, "labels.jsonl"), "w") as f:
+            for r in rows:
+                f.write(json.dumps(r, ensure_ascii=False) + "\n")
+    os.remove(plan_path)
+    with open(os.path.join(args.out, "plan.json.gz"), "wb") as f:
+        import gzip
+        f.write(gzip.compress(json.dumps(sessions, ensure_ascii=False, sort_keys=True).encode(), mtime=0))
+    summary(sessions, captures, args.out)
+
+
+def run_workers(sessions, agents, captures, split_of, plan_path, jobs_n):
+    model = ModelServer(sessions)
     jobs = []
     for lib in plan.LIBRARIES:
-        for a in AGENTS:
+        for a in agents:
             if any(s["library"] == lib and s["agent"] == a["name"] for s in sessions):
                 jobs.append((lib, a["name"]))
     running = []
@@ -50,9 +77,9 @@ def main():
     failed = []
     t0 = time.time()
     while jobs or running:
-        while jobs and len(running) < args.jobs:
+        while jobs and len(running) < jobs_n:
             lib, agent = jobs.pop(0)
-            cap = captures[(SPLIT[agent], lib)]
+            cap = captures[(split_of(agent), lib)]
             p = subprocess.Popen([sys.executable, os.path.join(HERE, "worker.py"), plan_path, lib, agent,
                                   "http://127.0.0.1:%d" % model.port, cap.url], env=env)
             running.append((p, lib, agent))
@@ -66,16 +93,53 @@ def main():
     time.sleep(1.0)
     if failed:
         sys.exit("workers failed: %s" % failed)
-    for split in ("dev", "test"):
-        rows = [plan.label_row(s) for s in sessions if s["split"] == split]
-        with open(os.path.join(args.out, split, "labels.jsonl"), "w") as f:
-            for r in rows:
-                f.write(json.dumps(r, ensure_ascii=False) + "\n")
+
+
+DEV2_MARK = "<!-- dev2 -->"
+
+
+def main_dev2(args):
+    """The second dev split only: out/dev2, out/plan-dev2.json.gz, the dev2 section of SUMMARY.md."""
+    import gzip
+    sessions = plan2.build(29 if args.seed is None else args.seed)
+    root = os.path.join(args.out, plan2.SPLIT)
+    if os.path.exists(root):
+        shutil.rmtree(root)
+    os.makedirs(root)
+    plan_path = os.path.join(args.out, "plan-dev2.json")
+    with open(plan_path, "w") as f:
+        json.dump(sessions, f, ensure_ascii=False)
+    captures = {(plan2.SPLIT, lib): Capture(args.out, plan2.SPLIT, lib) for lib in plan.LIBRARIES}
+    run_workers(sessions, AGENTS2, captures, lambda a: plan2.SPLIT, plan_path, args.jobs)
+    with open(os.path.join(root, "labels.jsonl"), "w") as f:
+        for s in sessions:
+            f.write(json.dumps(plan.label_row(s), ensure_ascii=False) + "\n")
     os.remove(plan_path)
-    with open(os.path.join(args.out, "plan.json.gz"), "wb") as f:
-        import gzip
+    with open(os.path.join(args.out, "plan-dev2.json.gz"), "wb") as f:
         f.write(gzip.compress(json.dumps(sessions, ensure_ascii=False, sort_keys=True).encode(), mtime=0))
-    summary(sessions, captures, args.out)
+    lines = [DEV2_MARK, "", "## dev2 (a second tuning split, not held out)", "",
+             "Agents of `gen/agents2.py`, failures and traps of `gen/failures2.py`/`gen/traps2.py` "
+             "(`generate.sh --split dev2`, seed 29). A dev split: tune on it like dev, it does not replace test.", "",
+             "sessions: %d" % len(sessions), ""]
+    for key in ("agent", "label", "library", "lang"):
+        c = collections.Counter(s[key] for s in sessions)
+        lines.append("by %s: %s" % (key, ", ".join("%s=%d" % kv for kv in sorted(c.items()))))
+    lines += ["", "| agent | service | " + " | ".join(LABELS) + " |", "|---|---|" + "---|" * len(LABELS)]
+    for a in AGENTS2:
+        c = collections.Counter(s["label"] for s in sessions if s["agent"] == a["name"])
+        lines.append("| %s | %s | %s |" % (a["name"], a["service"], " | ".join(str(c[k]) for k in LABELS)))
+    lines.append("")
+    lines.append("requests per folder: " + ", ".join("%s=%d" % (k[1], v.requests) for k, v in sorted(captures.items())))
+    turns = collections.Counter(len(s["turns"]) for s in sessions)
+    lines.append("turns per session: " + ", ".join("%d=%d" % kv for kv in sorted(turns.items())))
+    path = os.path.join(args.out, "SUMMARY.md")
+    head = open(path).read().split(DEV2_MARK)[0].rstrip("\n") + "\n\n" if os.path.exists(path) else ""
+    with open(path, "w") as f:
+        f.write(head + "\n".join(lines) + "\n")
+    print("\n".join(lines))
+
+
+LABELS = ["ok", "auth_rot", "schema_drift", "silent_failure", "tool_loop", "goal_not_met"]
 
 
 def summary(sessions, captures, out):
@@ -96,8 +160,12 @@ def summary(sessions, captures, out):
                                                     for k, v in sorted(captures.items())))
     turns = collections.Counter(len(s["turns"]) for s in sessions)
     lines.append("turns per session: " + ", ".join("%d=%d" % kv for kv in sorted(turns.items())))
-    with open(os.path.join(out, "SUMMARY.md"), "w") as f:
-        f.write("\n".join(lines) + "\n")
+    path = os.path.join(out, "SUMMARY.md")
+    tail = ""
+    if os.path.exists(path) and DEV2_MARK in open(path).read():
+        tail = "\n" + DEV2_MARK + open(path).read().split(DEV2_MARK, 1)[1]
+    with open(path, "w") as f:
+        f.write("\n".join(lines) + "\n" + tail)
     print("\n".join(lines))
 
 

@@ -7,12 +7,13 @@ import os
 import sys
 
 from agents import AGENTS, tool as find_tool
+from agents2 import AGENTS2
 from plan import schedule
 from servers import MODELS
 
 PLAN, LIBRARY, AGENT, MODEL_URL, CAPTURE_URL = sys.argv[1:6]
-agent = next(a for a in AGENTS if a["name"] == AGENT)
-MODEL = MODELS[AGENT]
+agent = next(a for a in AGENTS + AGENTS2 if a["name"] == AGENT)
+MODEL = MODELS.get(AGENT) or agent["model"]
 TOOLS = [{"type": "function", "function": {"name": t.name, "description": t.desc, "parameters": t.schema()}}
          for t in agent["tools"]]
 RESOURCE = {"service.name": agent["service"], "service.version": agent["version"],
