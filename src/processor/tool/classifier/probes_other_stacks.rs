@@ -276,3 +276,34 @@ fn no_results_texts_in_other_phrasings_and_languages_are_empty() {
         Outcome::Ok
     );
 }
+
+#[test]
+fn rate_limit_wording_of_other_apis_is_rate_limited() {
+    for text in [
+        "Request was throttled. Expected available in 2 seconds.",
+        "Slow down: you are sending requests too fast.",
+        "Daily quota exceeded. Resets at midnight UTC.",
+        "Too many attempts, wait a minute.",
+    ] {
+        assert_eq!(outcome_of(text), Outcome::RateLimited, "{text}");
+    }
+    assert_eq!(
+        outcome_of("Quota usage this month: 40% of the plan."),
+        Outcome::Ok
+    );
+}
+
+#[test]
+fn a_long_message_that_opens_with_a_credential_refusal_is_auth() {
+    for text in [
+        "Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential. See https://developers.google.com/identity/sign-in/web/devconsole-project.",
+        "Invalid API key provided: sk-abc***. You can find your API key at https://platform.example.com/account/api-keys, and rotate it there if it leaked.",
+        "The access token has expired.\nObtain a new one from the token endpoint and retry the request with it.",
+    ] {
+        assert_eq!(outcome_of(text), Outcome::Auth, "{text}");
+    }
+    assert_eq!(
+        outcome_of("Token expiry is configurable per client; the default lifetime of an access token is one hour, and refresh tokens last thirty days."),
+        Outcome::Ok
+    );
+}

@@ -360,7 +360,7 @@ fn builtin_rules() -> Vec<RuleConfig> {
             ],
             &[
                 r"\brate[ _-]?limit",
-                r"\btoo many requests\b",
+                r"\btoo many (requests|attempts|calls)\b|\bslow down\b",
                 r"\bquota\b",
                 r"\bthrottl(ed|ing)\b",
                 r"\bresource[ _-]exhausted\b",
