@@ -152,10 +152,34 @@ const META_KEYS: &[&str] = &[
     "page_size",
     "pagesize",
     "more",
+    "done",
+    "totalsize",
+    "rowcount",
+    "row_count",
+    "numfound",
+    "totalresults",
+    "total_results",
+    "totalitems",
+    "total_items",
+    "nextpagetoken",
+    "next_page_token",
 ];
 
 /// Metadata members that count what was found.
-const COUNT_KEYS: &[&str] = &["total", "count", "totalcount", "total_count"];
+const COUNT_KEYS: &[&str] = &[
+    "total",
+    "count",
+    "totalcount",
+    "total_count",
+    "totalsize",
+    "rowcount",
+    "row_count",
+    "numfound",
+    "totalresults",
+    "total_results",
+    "totalitems",
+    "total_items",
+];
 
 fn value_is_empty(v: &Value) -> bool {
     match v {
@@ -197,7 +221,7 @@ pub fn text_says_no_data(text: &str) -> bool {
         return false;
     }
     RE.get_or_init(|| {
-        regex::Regex::new(r"(?i)^\W*(?:(?:there (?:is|are|were) )?no (?:data|results?|records?|matches|matching \w+|items?|entries|rows|documents?|hits)(?: (?:were |was )?(?:available|found|returned|matched))?|nothing (?:found|to show|matched)|0 results(?: found)?|empty result(?: set)?|keine (?:daten|ergebnisse|treffer|einträge)(?: (?:verfügbar|gefunden|vorhanden))?|aucun(?:e)? (?:donnée|résultat|enregistrement)s?(?: (?:disponible|trouvé)e?s?)?|sin (?:datos|resultados)|no (?:hay|se encontraron) (?:datos|resultados)|nessun (?:dato|risultato)(?: trovato| disponibile)?|nenhum (?:dado|resultado)(?: encontrado| disponível)?|geen (?:gegevens|resultaten)(?: gevonden| beschikbaar)?)\W*$")
+        regex::Regex::new(r"(?i)^\W*(?:(?:there (?:is|are|were) )?no (?:data|results?|records?|matches|matching \w+|items?|entries|rows|documents?|hits)(?: (?:were |was )?(?:available|found|returned|matched))?|nothing (?:found|to show|matched)|0 results(?: found)?|empty result(?: set)?|keine (?:daten|ergebnisse|treffer|einträge)(?: (?:verfügbar|gefunden|vorhanden))?|aucun(?:e)? (?:donnée|résultat|enregistrement)s?(?: (?:disponible|trouvé)e?s?)?|sin (?:datos|resultados)|no (?:hay|se encontraron) (?:datos|resultados)|nessun (?:dato|risultato)(?: trovato| disponibile)?|nenhum (?:dado|resultado)(?: encontrado| disponível)?|geen (?:gegevens|resultaten)(?: gevonden| beschikbaar)?|(?:found |returned )?0 (?:results?|rows|records|matches|items|hits)(?: (?:found|returned|matched))?|(?:the )?(?:query|search) returned (?:no|0) (?:rows|results?|records|matches)|no (?:records?|rows|results|items|documents?) match(?:ed|es)?(?: (?:your|the) (?:query|search|criteria|filters?))?|ничего не найдено|(?:нет|не найдено) (?:данных|результатов|записей)|brak (?:wyników|danych|rekordów)|nie znaleziono (?:wyników|danych)?|没有找到(?:相关)?(?:结果|数据|记录)?|未找到(?:相关)?(?:结果|数据|记录)?|无结果|暂无数据|查无结果|該当(?:する)?(?:データ|結果)?(?:は|が)?(?:なし|ありません)|(?:検索)?結果(?:は|が)?(?:ありません|0件)|데이터가 없습니다|(?:검색 )?결과가 없습니다)\W*$")
             .expect("no-data regex")
     })
     .is_match(t)

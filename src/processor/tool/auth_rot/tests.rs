@@ -523,3 +523,67 @@ fn an_invalid_key_from_the_first_call_against_a_healthy_fleet_is_not_rot() {
     );
     assert_eq!(attr(by_id(&spans, 3), "spotter.auth_rot"), None);
 }
+
+fn call(id: u8, turn: u32, t: u64, result: &str) -> Span {
+    tool(
+        "s",
+        turn,
+        id,
+        "get_order",
+        &format!(r#"{{"order_id": "A{id}"}}"#),
+        Some(result),
+        t,
+    )
+}
+
+/// A refusal that says the credential lapsed is rot in any language, even as a 403.
+#[test]
+fn a_403_saying_the_token_lapsed_in_russian_polish_chinese_or_korean_after_success_is_rot() {
+    for refusal in [
+        r#"{"status": 403, "message": "Срок действия токена истёк"}"#,
+        r#"{"status": 403, "message": "Сессия истекла, войдите снова"}"#,
+        r#"{"status": 403, "message": "Token wygasł"}"#,
+        r#"{"status": 403, "message": "令牌已失效"}"#,
+        r#"{"status": 403, "message": "세션이 만료되었습니다"}"#,
+    ] {
+        let mut p = processor();
+        let spans = run(
+            &mut p,
+            vec![
+                call(1, 1, T0, r#"{"order_id": "A1", "total": 10}"#),
+                call(2, 2, T0 + 60 * SEC, refusal),
+            ],
+        );
+        assert_eq!(
+            attr(by_id(&spans, 2), "spotter.auth_rot").as_deref(),
+            Some("true"),
+            "{refusal}"
+        );
+    }
+}
+
+/// A permission denial about one object is not rot in any language.
+#[test]
+fn a_per_resource_403_in_russian_polish_chinese_or_korean_is_not_rot() {
+    for denial in [
+        r#"{"status": 403, "message": "Доступ к заказу B9 запрещён"}"#,
+        r#"{"status": 403, "message": "Brak uprawnień do zamówienia B9"}"#,
+        r#"{"status": 403, "message": "无权访问订单 B9"}"#,
+        r#"{"status": 403, "message": "주문 B9에 대한 접근이 거부되었습니다"}"#,
+    ] {
+        let mut p = processor();
+        let spans = run(
+            &mut p,
+            vec![
+                call(1, 1, T0, r#"{"order_id": "A1", "total": 10}"#),
+                call(2, 2, T0 + 60 * SEC, denial),
+                call(3, 2, T0 + 61 * SEC, r#"{"order_id": "A3", "total": 7}"#),
+            ],
+        );
+        assert!(
+            spans.iter().all(|s| attr(s, "spotter.auth_rot").is_none()),
+            "{denial}"
+        );
+        assert!(summary(&mut p, "s").findings.is_empty(), "{denial}");
+    }
+}

@@ -46,6 +46,8 @@ const MESSAGE_KEYS: &[&str] = &[
     "error_description",
     "errorMessage",
     "error_message",
+    "errmsg",
+    "retmsg",
     "title",
     "reason",
     "text",
@@ -162,6 +164,12 @@ const ENVELOPE_KEYS: &[&str] = &[
     "errordescription",
     "errormessage",
     "errormsg",
+    "errcode",
+    "errmsg",
+    "errno",
+    "retcode",
+    "retmsg",
+    "outcome",
     "error",
     "errors",
     "err",
@@ -222,8 +230,13 @@ fn is_envelope(obj: &Map<String, Value>) -> bool {
         && obj.iter().all(|(k, v)| {
             let n = normalise_key(k);
             ENVELOPE_KEYS.contains(&n.as_str())
-                // `data`/`result` beside an error are envelopes only when they carry nothing.
-                && (!matches!(n.as_str(), "data" | "result") || v.is_null())
+                // `data`/`result` beside an error are envelopes only when they carry nothing
+                // (or, for `result`, a word: `{"result": "error", "reason": ...}`).
+                && match n.as_str() {
+                    "data" => v.is_null(),
+                    "result" => v.is_null() || v.is_string(),
+                    _ => true,
+                }
         })
 }
 
@@ -264,7 +277,7 @@ fn own_failure(
         let n = normalise_key(k);
         ERROR_MEMBERS.contains(&n.as_str())
             && is_meaningful_error(v)
-            && !(n == "errors" && obj.get("data").is_some_and(|d| !d.is_null()))
+            && !(n == "errors" && obj.get("data").is_some_and(has_some_data))
     });
     if has_error_member {
         return Some(collect(obj, 0));
@@ -274,6 +287,11 @@ fn own_failure(
         (SUCCESS_FLAGS.contains(&n.as_str()) && *v == Value::Bool(false))
             || (FAILURE_FLAGS.contains(&n.as_str()) && *v == Value::Bool(true))
     });
+    // A serialised exception (`{"name": "TokenExpiredError", "message": "jwt expired",
+    // "expiredAt": ...}`): the result is the error itself, whatever else it carries.
+    if depth == 0 && is_exception_object(obj, rules) {
+        return Some(collect(obj, 0));
+    }
     // Below here every signal is a status or code field, which is business data in a record.
     if !envelope {
         return None;
@@ -288,14 +306,26 @@ fn own_failure(
         }
         return Some(s);
     }
+    // `{"errcode": 40001, "errmsg": ...}`, `{"errno": -2, ...}`: a numbered error whose zero
+    // (or HTTP-like 2xx) means success.
+    if obj.iter().any(|(k, v)| {
+        matches!(normalise_key(k).as_str(), "errcode" | "errno" | "retcode")
+            && v.as_i64()
+                .is_some_and(|c| c != 0 && !(200..300).contains(&c))
+    }) {
+        return Some(collect(obj, 0));
+    }
     if let Some(code) = member(obj, &["code"]).and_then(|(_, v)| as_int(v)) {
         if (400..=599).contains(&code) && has_message(obj) {
             return Some(collect(obj, 0));
         }
     }
     if depth <= 1 {
-        if let Some(status) = member(obj, &["status"]).and_then(|(_, v)| v.as_str()) {
-            if is_failure_status_word(status, rules) {
+        for (_, v) in obj
+            .iter()
+            .filter(|(k, _)| matches!(normalise_key(k).as_str(), "status" | "result" | "outcome"))
+        {
+            if v.as_str().is_some_and(|s| is_failure_status_word(s, rules)) {
                 return Some(collect(obj, 0));
             }
         }
@@ -354,6 +384,21 @@ fn failure_code_member(obj: &Map<String, Value>, rules: &Ruleset) -> bool {
     })
 }
 
+/// An object naming its exception class (`name`, `__type`, `type`: `...Error`,
+/// `...Exception`) that is a known failure, with a message.
+fn is_exception_object(obj: &Map<String, Value>, rules: &Ruleset) -> bool {
+    obj.iter().any(|(k, v)| {
+        matches!(normalise_key(k).as_str(), "name" | "type" | "errortype") && {
+            v.as_str().is_some_and(|c| {
+                let last = c.rsplit(['.', ':', '#']).next().unwrap_or(c);
+                looks_like_code(c)
+                    && (last.ends_with("Error") || last.ends_with("Exception"))
+                    && rules.is_failure_code(c)
+            })
+        }
+    }) && has_message(obj)
+}
+
 /// A `google.rpc.Status` in JSON: `{"code": 1..16, "message": ..., "details": [...]}`. Without
 /// `details`, the message must itself read as a failure.
 fn is_grpc_status(obj: &Map<String, Value>, rules: &Ruleset) -> bool {
@@ -365,6 +410,16 @@ fn is_grpc_status(obj: &Map<String, Value>, rules: &Ruleset) -> bool {
     };
     (1..=16).contains(&code)
         && (obj.contains_key("details") || rules.class_of_text(message).is_some())
+}
+
+/// GraphQL `data` beside `errors` that still holds something: a partial success. A `data` whose
+/// fields are all null (`{"user": null}`) is the failed query's placeholder.
+fn has_some_data(data: &Value) -> bool {
+    match data {
+        Value::Null => false,
+        Value::Object(o) => o.values().any(|v| !v.is_null()),
+        _ => true,
+    }
 }
 
 fn is_meaningful_error(v: &Value) -> bool {

@@ -402,4 +402,6 @@ pub fn truncate(s: &str, max: usize) -> String {
 #[cfg(test)]
 mod probes;
 #[cfg(test)]
+mod probes_other_stacks;
+#[cfg(test)]
 mod tests;

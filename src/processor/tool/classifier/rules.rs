@@ -301,6 +301,17 @@ fn builtin_rules() -> Vec<RuleConfig> {
                 "REQUEST_EXPIRED",
                 "API_KEY_EXPIRED",
                 "TOKEN_EXPIRED_ERROR",
+                "JWT_EXPIRED",
+                "TokenExpiredError",
+                "JsonWebTokenError",
+                "INVALID_JWT",
+                "BAD_CREDENTIALS",
+                "INVALID_AUTHENTICATION",
+                "AUTHENTICATION_EXPIRED",
+                "NOT_AUTHED",
+                "ACCOUNT_INACTIVE",
+                "SESSION_INVALID",
+                "REAUTHENTICATION_REQUIRED",
             ],
             &[
                 r"\b(unauthori[sz]ed|unauthenticated|forbidden|permission[ _-]denied|access[ _-]denied)",
@@ -308,8 +319,19 @@ fn builtin_rules() -> Vec<RuleConfig> {
                 r"\bauth(entication|orization)?[ _-](failed|failure|error|required)",
                 r"\blog ?in required\b",
                 r"\b(invalid|expired|revoked|bad|incorrect|missing|wrong)[ _-](api[ _-]?key|access[ _-]?token|token|credentials?|signature|grant|client[ _-]?secret|session)",
-                r"\b(api[ _-]?key|access[ _-]?token|token|credentials?|session|signature|password)(?:[ _-]|\b).{0,24}?(expired|invalid|revoked|not valid)\b",
+                r"\b(api[ _-]?key|access[ _-]?token|token|credentials?|session|signature|password)(?:[ _-]|\b).{0,24}?(expired|invalid|revoked|not valid|disabled|deactivated|suspended)\b",
                 r"\binsufficient[ _-](scope|permissions?|privileges?)",
+                // `jwt expired`, `Bad credentials`, `Request had invalid authentication
+                // credentials`, `please log in again`: a credential refused, in other words.
+                r"\b(jwt|bearer|id[ _-]?token|refresh[ _-]?token|oauth[ _-]?token)\b.{0,24}?\b(expired|invalid|revoked|malformed)\b",
+                r"\b(invalid|expired|revoked|bad|incorrect|wrong)\s+(\w+\s+)?(credentials?|tokens?|jwt)\b",
+                r"\b(please\s+)?(log|sign)\s*in\s+again\b|\bre-?authenticat|\b(login|sign[ _-]?in|authentication)\s+(has\s+)?expired\b",
+                // Russian, Polish, Chinese, Japanese, Korean.
+                r"доступ\s+запрещ|не\s+авторизован|ошибка\s+(авторизации|аутентификации)|(токен|ключ|сессия|сеанс|учетн\w*\s+данн\w*)\b.{0,24}(истек|истёк|просрочен|недействител|отозван)|срок\s+действия\s+(токена|ключа|сессии)",
+                r"\bbrak\s+(dostępu|uprawnień|autoryzacji)|\bodmowa\s+dostępu|\bnieautoryzowan|\b(token|klucz|sesja)\b.{0,24}\b(wygas|nieważn|unieważnion)",
+                r"未授权|未经授权|无权限|没有权限|权限不足|拒绝访问|访问被拒绝|认证失败|身份验证失败|(令牌|token|密钥|会话|凭证|凭据)(已)?(过期|失效|无效|被撤销)|登录已过期|請重新登入|未授權|權限不足|(令牌|權杖)(已)?過期",
+                r"認証(に)?失敗|認証エラー|アクセスが拒否|権限がありません|(トークン|セッション)(の有効期限が切れ|が無効|が期限切れ)",
+                r"인증\s*(실패|오류)|권한이\s*없|접근(이)?\s*거부|(토큰|세션)(이)?\s*(만료|유효하지)",
                 // German, French, Spanish, Italian, Portuguese, Dutch: denied access, missing
                 // authorisation, an expired or revoked credential.
                 r"\b(zugriff|zugang)\s+(verweigert|abgelehnt)|\bnicht\s+(autorisiert|authentifiziert|berechtigt)|\b(token|schlüssel|sitzung|anmeldedaten|zugangsdaten)\b.{0,24}\b(abgelaufen|ungültig|widerrufen)|\bauthentifizierung\s+fehlgeschlagen",
@@ -338,11 +360,12 @@ fn builtin_rules() -> Vec<RuleConfig> {
             ],
             &[
                 r"\brate[ _-]?limit",
-                r"\btoo many requests\b",
+                r"\btoo many (requests|attempts|calls)\b|\bslow down\b",
                 r"\bquota\b",
                 r"\bthrottl(ed|ing)\b",
                 r"\bresource[ _-]exhausted\b",
                 r"\b(usage|request) limit\b",
+                r"слишком\s+много\s+запросов|превышен\w*\s+(лимит|квот)|\bzbyt\s+wiele\s+żądań|\bprzekroczono\s+(limit|przydział)|请求(过于)?频繁|超出(速率)?限制|配额(已)?(用尽|超限)|요청(이)?\s*너무\s*많|한도(를)?\s*초과|リクエストが多すぎ|レート制限",
                 r"\bzu\s+viele\s+anfragen|\btrop\s+de\s+requ[êe]tes|\bdemasiadas\s+solicitudes|\btroppe\s+richieste|\bmuitas\s+solicita[çc][õo]es",
             ],
         ),
@@ -369,6 +392,7 @@ fn builtin_rules() -> Vec<RuleConfig> {
                 r"\btimeout\b",
                 r"\bdeadline[ _-]exceeded\b",
                 r"\btook too long\b",
+                r"(время\s+ожидания|тайм-?аут)|przekroczono\s+czas|limit\s+czasu|超时|超時|タイムアウト|시간\s*초과|타임아웃",
                 r"\bzeit[üu]berschreitung\b|\bd[ée]lai\s+(d'attente\s+)?d[ée]pass[ée]|\btiempo\s+de\s+espera\s+agotado|\btempo\s+(di\s+attesa\s+)?scaduto|\btempo\s+esgotado",
             ],
         ),
@@ -408,6 +432,7 @@ fn builtin_rules() -> Vec<RuleConfig> {
                 r"\b(ssl|tls)\b.{0,20}\b(handshake|error|failed)\b",
                 r"\bbroken pipe\b",
                 r"\bremote (end|host)\b.{0,20}\bclosed\b",
+                r"не\s+удалось\s+(подключиться|соединиться)|соединение\s+(отклонено|разорвано|сброшено)|nie\s+(można|udało\s+się)\s+połączyć|połączenie\s+(odrzucone|zerwane)|连接(被)?(拒绝|超时|失败|重置)|無法連線|接続(が)?(拒否|できません|失敗)|연결(이)?\s*(거부|실패|끊)|연결할\s*수\s*없",
             ],
         ),
         rule(
@@ -426,6 +451,7 @@ fn builtin_rules() -> Vec<RuleConfig> {
                 r"\bno such\b",
                 r"\bdoes ?n[o']t exist\b",
                 r"\bunknown (id|order|user|resource|file|item|record|key)\b",
+                r"не\s+найден|nie\s+znaleziono|未找到|找不到|不存在|見つかりません|찾을\s*수\s*없",
                 r"\bnicht\s+gefunden|\bintrouvable\b|\bintrouv[ée]e?\b|\bno\s+encontrad[oa]|\bnon\s+trovat[oa]|\bn[ãa]o\s+encontrad[oa]|\bniet\s+gevonden",
             ],
         ),
@@ -488,6 +514,7 @@ fn builtin_rules() -> Vec<RuleConfig> {
                 r"\boverloaded\b",
                 r"\bserver error\b",
                 r"\btemporarily unavailable\b",
+                r"внутренняя\s+ошибка|(сервис|служба|сервер)\s+(временно\s+)?недоступ|wewnętrzny\s+błąd|(usługa|serwis|serwer)\s+(jest\s+)?(chwilowo\s+|tymczasowo\s+)?niedostępn|服务器(内部)?错误|(服务|系统)(暂时|目前)?不可用|系统繁忙|服務(暫時)?無法使用|내부\s*서버\s*오류|서비스를\s*사용할\s*수\s*없|서버\s*오류",
                 r"\binterner\s+serverfehler|\bdienst\s+nicht\s+verf[üu]gbar|\berreur\s+interne|\bservice\s+indisponible|\berror\s+interno|\bservicio\s+no\s+disponible|\berrore\s+interno|\bservizio\s+non\s+disponibile|\bservi[çc]o\s+indispon[íi]vel|内部(サーバー)?エラー|サービス(が)?(利用できません|停止中)",
             ],
         ),
@@ -495,7 +522,12 @@ fn builtin_rules() -> Vec<RuleConfig> {
             Outcome::Error,
             &[range("4xx")],
             &["ABORTED", "CANCELLED", "ALREADY_EXISTS", "CONFLICT"],
-            &[],
+            // A failure that names no cause: `An error has occurred`, `Something went wrong`.
+            &[
+                r"^\W*(an?\s+)?(unexpected\s+|unknown\s+)?error\s+(has\s+)?occurr?ed\b",
+                r"^\W*something\s+went\s+wrong\b",
+                r"^\W*(the\s+)?(request|operation|call|query)\s+(has\s+)?failed\b",
+            ],
         ),
     ]
 }

@@ -4,10 +4,16 @@
 //! a log excerpt the user asked for), so text counts as a failure only when it *is* an error
 //! message, not when it mentions one:
 //! - its first line starts like an error: `Error:`, `ERROR 1045`, `[error]`, `Exception:`,
-//!   `Traceback`, `fatal:`, `HTTP 401`, `HTTP/1.1 503`, `403 Forbidden`, `status code 500`, or a
-//!   `SomethingError: message` / `SomethingException: message` line;
+//!   `Traceback`, `fatal:`, `HTTP 401`, `HTTP/1.1 503`, `403 Forbidden`, `status code 500`, a
+//!   `SomethingError: message` / `SomethingException: message` line, a crash (`panic:`,
+//!   `Exception in thread`), a command-line tool's own failure (`curl: (7) Failed to connect`,
+//!   `psql: error:`), an error naming the failed step (`Error executing tool x:`, `An error
+//!   occurred`), or the word for error in another language (`Ошибка:`, `Błąd:`, `错误：`,
+//!   `오류:`, `認証エラー:`); but not documentation about a status (`403 Forbidden is returned
+//!   when...`);
 //! - or the whole result is one short line that states a failure (`Connection refused`,
-//!   `Unauthorized`, `Rate limit exceeded`);
+//!   `Unauthorized`, `Rate limit exceeded`, `Something went wrong`, `API key revoked`,
+//!   `Service indisponible`, `请求失败`);
 //! - or it is an HTML page whose `<title>` or first `<h1>` names an HTTP error status or an error
 //!   (`502 Bad Gateway`, `Access Denied`, `Error`), as proxies and gateways return.
 
@@ -27,12 +33,30 @@ fn error_prefix() -> &'static Regex {
     RE.get_or_init(|| {
         Regex::new(
             r"(?ix)^\s*(?:
-                \[?(?:error|err|fatal|exception|failure|failed|fehler|erreur|errore|erro|fout|fallo|[ée]chec|falha)\]?\s*(?:[:!\-\]]|\d{3,5}\b|\(\d+\))
+                \[?(?:error|err|fatal|exception|failure|failed|fehler|erreur|errore|erro|fout|fallo|[ée]chec|falha|ошибка|сбой|błąd|chyba|hata|fel|virhe|錯誤|错误|エラー|오류|失败|失敗|실패)\]?\s*(?:[:：!\-\]]|\d{3,5}\b|\(\d+\))
               | traceback\s*\(most\ recent
+              # Go, Java and Node crashes: `panic: ...`, `Exception in thread main ...`,
+              # `Unhandled exception: ...`.
+              | panic:\s*\S
+              | exception\ in\ thread\b
+              | unhandled\ (?:exception|error|rejection)\b
+              # A command-line tool reporting its own failure: `curl: (7) Failed to connect`,
+              # `psql: error: connection refused`, `git: fatal: ...`.
+              | [\w.\-]{1,32}:\s*(?:\(\d+\)\s*(?:error|fatal|failed|failure)\b|(?:error|fatal)\s*:)
+              # `Error executing tool search: ...`, `Error while fetching orders: ...`, `An
+              # unexpected error occurred`: the error is the call's own.
+              | error\s+(?:while\s+|when\s+|during\s+)?(?:execut|call|runn|invok|process|fetch|connect|contact|retriev|read|writ|load|pars|query|request|send|get|post|access)\w*\b
+              | (?:an?\s+)?(?:unexpected\s+|internal\s+|unknown\s+|server\s+)?error\s+(?:has\s+)?occurr?ed\b
+              # A message that opens with a refused credential: `Request had invalid
+              # authentication credentials. Expected OAuth 2 ...`, `Invalid API key provided: ...`,
+              # `The access token has expired; obtain a new one ...`.
+              | (?:(?:the\s+)?request\s+had\s+)?(?:invalid|expired|revoked|missing)\s+(?:authentication\s+)?(?:api[\ _-]?key|access[\ _-]?token|bearer\ token|token|credentials?)\b
+              | (?:the\s+|your\s+)?(?:access\s+|api\s+|auth\s+|bearer\s+)?(?:token|key|credentials?)\s+(?:has\s+|have\s+)?(?:expired|been\s+revoked)\b
               | http(?:/\d(?:\.\d)?)?\s*[45]\d\d\b
               | [45]\d\d\s*[-:]?\s*(?:bad|unauthori|forbidden|not\ |method|request|too\ many|internal|service|gateway|payment|conflict|gone|unprocessable|precondition|proxy|error|unavailable|insufficient)
               | status(?:\s*code)?\s*[:=]?\s*[45]\d\d\b
               | (?:[a-z_][\w.]*)?(?:error|exception|timeout|fault|failure|refused)\s*:\s*\S
+              | \w{0,8}(?:エラー|错误|錯誤|오류)\s*[:：]
               | rpc\ error:\s*code\s*=\s*\w+
               | request\ failed\b
               | (?:call|request|tool)\ (?:failed|errored)\b
@@ -46,7 +70,7 @@ fn short_failure() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
         Regex::new(
-            r"(?i)^\W*(?:unauthori[sz]ed|forbidden|access denied|permission denied|not found|bad request|too many requests|rate limit(?:ed| exceeded)?|quota exceeded|(?:request |connection |gateway )?timed? ?out|timeout|connection (?:refused|reset|closed)|service unavailable|bad gateway|internal server error|invalid (?:api key|token|credentials)|(?:token|credentials|session) (?:has )?expired|zugriff verweigert|nicht autorisiert|acc[eè]s refus[ée]|non autoris[ée]|acceso denegado|no autorizado|accesso negato|acesso negado)(?:\s*$|\s*[.:;,!\-–—(]|\s+(?:for|to|on|by|while|after|when|because|\d))",
+            r"(?i)^\W*(?:error|failed|failure|something went wrong|(?:the )?request (?:was |has been )?throttled|slow down|(?:daily |monthly |hourly )?(?:quota|request limit|usage limit) (?:exceeded|reached)|too many (?:requests|attempts|calls)|(?:the )?(?:service|server|system|api) is (?:temporarily |currently )?(?:unavailable|down|overloaded|busy)|(?:you have )?exceeded (?:the |your )?(?:rate limit|quota)|rate limit (?:reached|hit)|unauthori[sz]ed|forbidden|access denied|permission denied|not found|bad request|too many requests|rate limit(?:ed| exceeded)?|quota exceeded|(?:request |connection |gateway )?timed? ?out|timeout|connection (?:refused|reset|closed)|service unavailable|bad gateway|internal server error|invalid (?:api key|token|credentials)|(?:(?:the|your|this)\s+(?:provided\s+|supplied\s+|current\s+)?)?(?:jwt|(?:access |refresh |auth |bearer )?token|api[ _-]?key|credentials?|session|password)\s+(?:has\s+(?:been\s+)?|is\s+|was\s+)?(?:expired|revoked|invalid|disabled|deactivated|timed out)|zugriff verweigert|nicht autorisiert|dienst nicht verf[üu]gbar|acc[eè]s refus[ée]|non autoris[ée]|service indisponible|acceso denegado|no autorizado|servicio no disponible|accesso negato|servizio non disponibile|acesso negado|servi[çc]o indispon[íi]vel|toegang geweigerd|dienst niet beschikbaar|доступ запрещ[её]н|не авторизован|сервис (?:временно )?недоступен|brak dostępu|odmowa dostępu|usługa (?:jest )?(?:chwilowo )?niedostępna|(?:请求|调用|操作|查询|服务)失败|服务(?:暂时)?不可用|未授权|无权限|拒绝访问|访问被拒绝|(?:요청|호출)(?:이|에)? 실패|권한이 없습니다|서비스를 사용할 수 없습니다)(?:\s*$|\s*[.:;,!\-–—(]|\s+(?:for|to|on|by|while|after|when|because|\d))",
         )
         .expect("short failure regex")
     })
@@ -59,6 +83,16 @@ fn setting_line() -> &'static Regex {
         Regex::new(r"(?i)^\s*[\w .\-]{1,40}\s*[:=]\s*-?[\d.,]+\s*(?:ms|s|sec|secs|seconds?|m|min|mins|minutes?|h|hours?|%|kb|mb|gb|x)?\s*$")
             .expect("setting regex")
     })
+}
+
+/// A setting line whose key is not itself a failure: `Request failed: 502` is an error message
+/// with its status, `Timeout: 30s` a setting.
+fn is_setting(line: &str) -> bool {
+    setting_line().is_match(line)
+        && !line.split([':', '=']).next().is_some_and(|key| {
+            let key = key.to_ascii_lowercase();
+            key.contains("fail") || key.contains("error")
+        })
 }
 
 /// A log record: a level word beside a timestamp (`ERROR 2024-05-01T10:00:00Z ...`,
@@ -96,7 +130,7 @@ fn status_number() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
         Regex::new(
-            r"(?i)(?:^\s*|\b(?:http(?:/\d(?:\.\d)?)?|status(?:\s*code)?|code|error|returned|with|fehler|erreur|errore|erro|c[óo]digo|codice|statut)\s*[:=#]?\s*)([45]\d\d)\b",
+            r"(?i)(?:^\s*|\b(?:http(?:/\d(?:\.\d)?)?|status(?:\s*code)?|code|error|failed|returned|with|fehler|erreur|errore|erro|c[óo]digo|codice|statut)\s*[:=#]?\s*)([45]\d\d)\b",
         )
         .expect("status number regex")
     })
@@ -147,11 +181,11 @@ pub fn failure_signal(text: &str) -> Option<FailureSignal> {
         return super::xml::failure_signal(trimmed);
     }
     let first_line = trimmed.lines().next().unwrap_or("").trim();
-    if first_line.is_empty() || setting_line().is_match(first_line) || is_log(trimmed) {
+    if first_line.is_empty() || is_setting(first_line) || is_log(trimmed) {
         return None;
     }
     let single_short = trimmed.trim_end().len() <= SHORT_RESULT && !trimmed.trim().contains('\n');
-    let is_error = error_prefix().is_match(first_line)
+    let is_error = (error_prefix().is_match(first_line) && !status_prose().is_match(first_line))
         || (single_short && short_failure().is_match(first_line));
     if !is_error {
         return None;
@@ -172,6 +206,16 @@ pub fn failure_signal(text: &str) -> Option<FailureSignal> {
         codes,
         messages: vec![message.to_string()],
         ..Default::default()
+    })
+}
+
+/// Documentation about a status, not a response with it: `403 Forbidden is returned when...`,
+/// `HTTP 429 means the client is throttled`.
+fn status_prose() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r"(?i)^\W*(?:http(?:/\d(?:\.\d)?)?\s*)?[45]\d\d\b[\w ]{0,30}?\s(?:is|are|means|indicates|occurs|happens|can|should|will|errors? (?:is|are|means|occurs?))\s")
+            .expect("status prose regex")
     })
 }
 

@@ -100,7 +100,9 @@ pub struct PathInfo {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Shape {
     pub paths: BTreeMap<String, PathInfo>,
-    /// The top-level value was an object (schemas are learned for objects only).
+    /// The top-level value was an object or a non-empty array: a result with members to learn
+    /// (schemas are learned for these only). A top-level array's elements share the path `[]`
+    /// (`[].sku`), as a member's elements do.
     pub root_is_object: bool,
 }
 
@@ -109,12 +111,25 @@ impl Shape {
     pub fn of(value: &Value) -> Shape {
         let mut shape = Shape {
             paths: BTreeMap::new(),
-            root_is_object: value.is_object(),
+            root_is_object: value.is_object() || value.as_array().is_some_and(|a| !a.is_empty()),
         };
-        if let Value::Object(map) = value {
-            for (k, v) in map.iter() {
-                shape.visit(&escape(k), None, v, 1);
+        match value {
+            Value::Object(map) => {
+                for (k, v) in map.iter() {
+                    shape.visit(&escape(k), None, v, 1);
+                }
             }
+            // A list of records at the top (`[{"sku": ..}, ..]`): its elements are unified under
+            // `[]`, whose parent is the root.
+            Value::Array(items) => {
+                for item in items.iter().take(MAX_ELEMENTS) {
+                    if !shape.add("[]", None, Types::of(item)) {
+                        break;
+                    }
+                    shape.visit_children("[]", item, 1);
+                }
+            }
+            _ => {}
         }
         shape
     }

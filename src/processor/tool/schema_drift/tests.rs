@@ -569,3 +569,44 @@ fn an_incident_settles_after_settle_after_of_event_time_with_only_the_new_shape(
     );
     assert!(!drifted(&mut p, "g", 23, T0 + 160 * MIN), "then it settles");
 }
+
+/// Nine results of `old`, then three of `new`, from one tool in one session: the drift findings.
+fn drift_after(old: &str, new: &str) -> usize {
+    let mut p = processor(Config::default());
+    for turn in 1..=12u32 {
+        let result = if turn <= 9 { old } else { new };
+        let span = tool(
+            "s",
+            turn,
+            turn as u8,
+            "list_lines",
+            r#"{"order": "1"}"#,
+            Some(result),
+            T0 + turn as u64 * SEC,
+        );
+        run(&mut p, vec![span]);
+    }
+    drift_findings(&mut p, "s")
+}
+
+#[test]
+fn a_top_level_list_whose_records_lose_a_field_is_a_drift() {
+    let old = r#"[{"sku": "a", "qty": 1, "price": 2.5}, {"sku": "b", "qty": 2, "price": 1.5}]"#;
+    assert_eq!(
+        drift_after(old, r#"[{"sku": "a", "qty": 1}, {"sku": "b", "qty": 2}]"#),
+        1
+    );
+    assert_eq!(
+        drift_after(old, r#"[{"sku": "a", "qty": "1", "price": 2.5}]"#),
+        1,
+        "a retyped field"
+    );
+    // Other records of the same shape, another length, or an empty list are not a drift.
+    assert_eq!(
+        drift_after(old, r#"[{"sku": "c", "qty": 7, "price": 9.0}]"#),
+        0
+    );
+    assert_eq!(drift_after(old, "[]"), 0);
+    // A list of scalars that stays a list of scalars is not a drift either.
+    assert_eq!(drift_after(r#"["a", "b"]"#, r#"["c"]"#), 0);
+}

@@ -5,8 +5,9 @@
 //! detector). It is **silent** when, in the same turn ([`turn::TurnFacts::verdict`]):
 //! - the turn's final answer (its root span's output, else the last model output after the
 //!   failure) does not convey it (the `acknowledgements` lexicon, in English, German, French,
-//!   Spanish, Italian, Portuguese and Dutch: "sorry", "unable", "couldn't", "no results",
-//!   "leider", "désolé", "no se pudo"...);
+//!   Spanish, Italian, Portuguese, Dutch, Polish, Russian, Chinese, Japanese and Korean:
+//!   "sorry", "unable", "couldn't", "no results", "leider", "désolé", "no se pudo", "не удалось",
+//!   "无法", "죄송"...);
 //! - no later call served the same request (the same tool with equivalent arguments, or
 //!   corrected arguments after a `bad_request`);
 //! - no escalation tool (`escalation_tools`, matched on the words of the tool name: escalate,

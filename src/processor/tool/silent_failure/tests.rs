@@ -416,3 +416,63 @@ fn an_empty_result_the_answer_does_not_convey_is_silent() {
     ]);
     assert_eq!(v, None);
 }
+
+fn search_returning(result: &str) -> Span {
+    tool(
+        "s",
+        2,
+        2,
+        "kb_search",
+        r#"{"q": "refunds"}"#,
+        Some(result),
+        T0 + SEC,
+    )
+}
+
+#[test]
+fn a_failure_stated_in_the_result_text_of_another_stack_is_judged() {
+    for result in [
+        "panic: runtime error: index out of range [3] with length 3",
+        "Ошибка: сервис недоступен",
+        "错误：服务暂时不可用",
+        r#"{"errcode":40001,"errmsg":"invalid credential"}"#,
+        r#"{"data":{"policy":null},"errors":[{"message":"Internal server error"}]}"#,
+    ] {
+        let hidden = verdict_of(vec![
+            search_returning(result),
+            agent("s", 2, 4, "Refunds are accepted within 90 days.", T0),
+        ]);
+        assert_eq!(hidden.as_deref(), Some("true"), "{result}");
+    }
+}
+
+#[test]
+fn answers_admitting_the_failure_in_russian_chinese_korean_or_polish_are_not_silent() {
+    for answer in [
+        "К сожалению, база знаний сейчас недоступна.",
+        "抱歉，知识库暂时无法访问，请稍后再试。",
+        "죄송합니다. 지식 베이스에 연결할 수 없습니다.",
+        "Niestety, baza wiedzy jest niedostępna.",
+    ] {
+        let v = verdict_of(vec![
+            failed_search(2, T0 + SEC),
+            agent("s", 2, 4, answer, T0),
+        ]);
+        assert_eq!(v, None, "{answer}");
+    }
+    let hidden = verdict_of(vec![
+        failed_search(2, T0 + SEC),
+        agent("s", 2, 4, "退款可在90天内申请。", T0),
+    ]);
+    assert_eq!(hidden.as_deref(), Some("true"));
+}
+
+#[test]
+fn an_answer_about_errors_as_a_topic_does_not_hide_a_failure() {
+    let answer = "Error codes E01-E09 mean overheating; the retry policy is 3 attempts.";
+    let v = verdict_of(vec![
+        failed_search(2, T0 + SEC),
+        agent("s", 2, 4, answer, T0),
+    ]);
+    assert_eq!(v.as_deref(), Some("true"));
+}

@@ -10,9 +10,11 @@ use crate::processor::tool::result::SpanKey;
 const MAX_FACTS: usize = 64;
 
 /// Words and phrases by which an answer admits a problem or conveys that nothing was found, in
-/// English, German, French, Spanish, Italian, Portuguese and Dutch. Words that also describe
-/// healthy outcomes ("issue", "problem" alone) are not enough: they need a context that makes
-/// them about the request ("a problem with", "ran into an issue").
+/// English, German, French, Spanish, Italian, Portuguese, Dutch, Polish, Russian, Chinese,
+/// Japanese and Korean. Words that also describe healthy outcomes ("issue", "problem", "error",
+/// "outage", "timeout", "retry" alone) are not enough: they need a context that makes them about
+/// the request ("a problem with", "ran into an issue", "got an error", "experiencing an
+/// outage"), so an answer about errors as a topic does not pass for an admission.
 pub const DEFAULT_ACKNOWLEDGEMENTS: &[&str] = &[
     r"\bsorry\b",
     r"\bapologi[sz]e",
@@ -26,10 +28,12 @@ pub const DEFAULT_ACKNOWLEDGEMENTS: &[&str] = &[
     r"\bcouldn'?t\b",
     r"\bcould not\b",
     r"\bfail(ed|ure|ing|s)?\b",
-    r"\berrors?\b",
+    // An error that happened to the request, not errors as a topic ("the error codes you asked
+    // about").
+    r"\b(an?|some|got|hit|encountered|returned|returns|returning|gave|throws?|threw|technical|unexpected|internal|server|system|temporary)\s+errors?\b|\berrors?\s+(occurred|happened|while|when|from|during|fetching|retrieving|accessing|reaching|connecting|loading)\b|\berrors?\s*[:(]",
     r"\btry again\b",
-    r"\bretry\b",
-    r"\bnot (currently )?available\b",
+    r"\b(please|you can|you could|you may|i'?ll|i will|we'?ll|we will|let me|try to|to) retry\b|\bretry (later|again|in a|shortly|after|once)\b",
+    r"\bnot (currently )?available\b|\b(isn'?t|aren'?t|wasn'?t|weren'?t) (currently |yet )?available\b",
     r"\bunavailable\b",
     r"\b(a|an|some|the|technical)\s+(technical\s+)?(problems?|issues?)\s+(with|occurred|accessing|reaching|connecting|on (our|the|my) (side|end))",
     r"\b(problems?|issues?)\s+(occurred|arose|came up)",
@@ -38,12 +42,12 @@ pub const DEFAULT_ACKNOWLEDGEMENTS: &[&str] = &[
     r"\bwent wrong\b",
     r"\b(did not|didn'?t|does not|doesn'?t|is not|isn'?t) work",
     r"\bnot working\b",
-    r"\btemporar(y|ily)\b",
+    r"\btemporarily\b|\btemporary (issue|problem|error|outage|glitch|failure|disruption|unavailab)",
     r"\btechnical difficult",
     r"\b(no|don'?t have|do not have) access\b",
     r"\bexpired\b",
-    r"\boutage\b",
-    r"\btimed? ?out\b",
+    r"\b(an|ongoing|current|temporary|experiencing|partial|service|system)\s+outage\b|\boutage (on|in|at|affecting)\b",
+    r"\btimed ?out\b|\btime-?outs? (occurred|error|happened)\b|\b(hit|got|encountered|ran into) an? time-?out\b",
     r"\bdown (right )?now\b",
     r"\bnot (be )?(able|possible)\b",
     r"\b(found|find|there (is|are|were|was))\s+no\b",
@@ -51,26 +55,45 @@ pub const DEFAULT_ACKNOWLEDGEMENTS: &[&str] = &[
     r"\bnothing\s+(was\s+)?(found|matched|came up|available)",
     r"\bnot find\b",
     r"\bfound nothing\b|\bnothing (for|about|on)\b",
+    // Indirect English: the request did not go through, the service did not answer, the
+    // lookup came back empty, the tool answered with an error status.
+    r"\bI'?m afraid\b|\b(didn'?t|did not|doesn'?t|does not) go through\b|\bhaven'?t been able\b",
+    r"\b(isn'?t|is not|aren'?t|are not|wasn'?t|was not|weren'?t|were not|not|stopped|didn'?t|did not|doesn'?t|does not) respond(ing)?\b|\bno (response|reply|answer) from\b",
+    r"\b(didn'?t|did not) (find|locate|get|retrieve|receive)\b|\b(don'?t|doesn'?t|do not|does not) (appear|seem) to (be|have) (any|anything)\b",
+    r"\bcame back (empty|blank|with nothing)|\breturned (nothing|no (results?|data|matches)|an? (error|empty))",
+    r"\b(returned|returning|got|gave|answered|with)\s+(an?\s+(http\s+)?|http\s+|(status|error)(\s+code)?\s+)[45]\d\d\b",
+    r"\bsomething('?s| is| went) (off|wrong)\b",
+    // Not answering, in other languages.
+    r"\b(antwortet|reagiert) nicht\b|\bkeine antwort\b|\bne répond pas\b|\b(pas|aucune) de réponse\b|\bno responde\b|\bca[íi]d[oa]\b|\bsin respuesta\b|\bnon risponde\b|\bnessuna risposta\b|\bnão responde\b|\bfora do ar\b|\bsem resposta\b",
     // German
     r"\b(hat|hatte|hat es) nicht geklappt|\bnicht geklappt|\bleider\b|\bentschuldig|\b(konnte|kann)\b.{0,40}\bnicht\b|\bnicht möglich|\bfehlgeschlagen|\bfehler|\bnicht (verfügbar|erreichbar)|\bspäter (noch )?(einmal|erneut)|\bkeine (daten|ergebnisse|treffer)|\bproblem (mit|bei)\b|\bstörung",
     // French
     r"\béchou|\bne (peux|peut|pouvons|pouvez|peuvent|pourrai|pourrons|pourrait) pas\b|\bdésolée?\b|\bmalheureusement\b|\bimpossible\b|\b(je )?n'ai pas pu\b|\bn'a pas pu\b|\béchec\b|\berreur\b|\bindisponible\b|\bréessay|\baucun(e)? (résultat|donnée)|\bproblème (avec|technique)",
     // Spanish
-    r"\bint[ée]ntalo\b|\bvuelv[ae] a intentar|\blo siento\b|\blamentablemente\b|\bdesafortunadamente\b|\bno (pude|pudo|se pudo|puedo|es posible)\b|\berror\b|\bfall(ó|o|ido)\b|\bno (está )?disponible\b|\binténtelo|\bintenta(r)? de nuevo|\bningún resultado|\bno hay (datos|resultados)|\bproblema (con|técnico)",
+    r"\bint[ée]ntalo\b|\bvuelv[ae] a intentar|\blo siento\b|\blamentablemente\b|\bdesafortunadamente\b|\bno (pude|pudo|se pudo|puedo|es posible)\b|\b(un|el|hubo|ocurrió|se produjo)\s+(\w+\s+)?error\b|\bfall(ó|o|ido)\b|\bno (está )?disponible\b|\binténtelo|\bintenta(r)? de nuevo|\bningún resultado|\bno hay (datos|resultados)|\bproblema (con|técnico)",
     // Italian
     r"\bfallit[oa]\b|\bnon ho (accesso|i permessi|il permesso)|\bmi dispiace\b|\bpurtroppo\b|\bnon (sono|è) (riuscit|stato possibile)|\bnon riesco\b|\berrore\b|\bnon (è )?disponibile\b|\briprova|\bnessun (risultato|dato)|\bproblema (con|tecnico)",
     // Portuguese
     r"\bfalh(ou|aram|a|ando)\b|\bdesculp|\binfelizmente\b|\bnão (consegui|conseguimos|foi possível|é possível)|\berro\b|\bindisponível\b|\btente novamente\b|\bnenhum (resultado|dado)",
     // Access refused to the object asked about, in every language.
-    r"\b(no|don'?t have|do not have|without) (access|permission)|\bnot (allowed|permitted|authori[sz]ed)|\bkeine berechtigung|\bkein zugriff|\bpas (accès|l'autorisation|la permission)|\bsin (permiso|acceso)|\bno (tengo|tenemos|tienes|tiene|tienen) (permiso|acceso)|\bnão (tenho|temos|tem|têm) (permissão|acesso)|\bsem (permissão|acesso)|権限|アクセスでき",
+    r"\b(no|don'?t have|do not have|without) (access|permission)|\bnot (allowed|permitted|authori[sz]ed)|\bkeine?[nrs]? (berechtigung|zugriff|zugang)|\bpas (accès|l'autorisation|la permission)|\bsin (permiso|acceso)|\bno (tengo|tenemos|tienes|tiene|tienen) (permiso|acceso)|\bnão (tenho|temos|tem|têm) (permissão|acesso)|\bsem (permissão|acesso)|権限|アクセスでき",
     // Negated statements: "n'est pas valide", "no tienes permiso", "não é válida".
     r"\bn'(est|a|ai|avons|ont)\b.{0,30}\bpas\b|\bpas (pu|possible|valide|disponible)|\bno tienes?\b|\bno es v[áa]lid|\bnão (é|está) (válid|disponível)|\bungültig|\binvalide?\b|\binválid",
     // Nothing found, in other languages.
-    r"\bkeine?[nrs]?\b|\bnichts\b|\baucun|\brien\b|\bningun|\bno hay\b|\bno (se )?encontr|\bnenhum|\bnada\b|\bnão (há|encontr)",
+    r"\bkeine?[nrs]?\s+(\w+\s+)?(gefunden|vorhanden|verfügbar|ergebnisse|daten|treffer|einträge|antwort)|\bes gibt kein|\bnichts\b|\baucun|\brien (trouvé|de disponible)|\b(n'ai|n'a|n'avons|ne)\b.{0,20}\brien\b|\bningun|\bno hay\b|\bno (se )?encontr|\bnenhum|\bnada\b|\bnão (há|encontr)",
     // Japanese
     r"申し訳|すみません|できませんでした|できません|エラー|失敗|利用できません|見つかりません|ありませんでした|ありません|ございません|取得でき|問題が発生|タイムアウト|後ほど|再度|一時的",
     // Dutch
     r"\bhelaas\b|\bkon (niet|geen)\b|\bmislukt\b|\bfout\b|\bniet beschikbaar\b|\bgeen (resultaten|gegevens)",
+    r"\bhet spijt me\b|\bkon\b.{0,40}\bniet\b|\bniet bereikbaar\b|\bgeen toegang\b|\breageert niet\b|\bgeen (antwoord|reactie)\b|\bprobeer het later\b",
+    // Polish
+    r"\bprzepraszam\b|\bniestety\b|\bnie udało się\b|\bnie (można|mogę|mogłem|mogłam|mogliśmy|jestem w stanie)\b|\bbłąd|\bbłęd|\bniedostępn|\bspróbuj(cie)? (ponownie|później)|\bbrak (wyników|danych|dostępu|odpowiedzi)|\bnie znaleziono\b|\bnie (mam|mamy) dostępu\b|\bawari",
+    // Russian
+    r"(?:^|\W)(извин|прост(и|ите)|к сожалению|не удалось|не (могу|смог|смогла|смогли|получилось|получается)|ошибк|недоступ|попробуйте (позже|ещё раз|еще раз|снова)|ничего не найдено|не найден|нет (доступа|данных|результатов|ответа)|сбо[йя]|не отвечает)",
+    // Chinese
+    r"抱歉|对不起|對不起|很遗憾|遺憾|无法|無法|不能|失败|失敗|错误|錯誤|出错|出錯|异常|異常|不可用|稍后再试|稍後再試|请重试|請重試|没有找到|未找到|找不到|没有权限|沒有權限|无权|暂时|暫時|超时|超時|没有结果|没有数据",
+    // Korean
+    r"죄송|유감|할 수 없|수 없습니다|수 없었습니다|실패|오류|에러|사용할 수 없|나중에 다시|다시 시도|결과가 없|데이터가 없|찾을 수 없|권한이 없|응답이 없",
 ];
 
 /// Tool names that hand a problem to a human or another team. Matched on the name's words, so
@@ -371,6 +394,93 @@ mod tests {
         assert!(lexicon().acknowledges(&output_text(
             r#""\u7533\u3057\u8a33\u3042\u308a\u307e\u305b\u3093""#
         )));
+    }
+
+    #[test]
+    fn failures_conveyed_in_polish_russian_chinese_korean_and_dutch_are_acknowledged() {
+        let l = lexicon();
+        for t in [
+            "Nie udało się pobrać danych. Spróbuj ponownie później.",
+            "Przepraszam, wystąpił błąd.",
+            "Niestety, usługa jest niedostępna.",
+            "Извините, не удалось получить данные.",
+            "К сожалению, сервис сейчас недоступен.",
+            "Произошла ошибка при поиске.",
+            "Ничего не найдено.",
+            "抱歉，我无法获取您的订单信息。",
+            "系统暂时不可用，请稍后再试。",
+            "没有找到相关结果。",
+            "죄송합니다. 주문 정보를 가져올 수 없습니다.",
+            "시스템 오류가 발생했습니다. 나중에 다시 시도해 주세요.",
+            "검색 결과가 없습니다.",
+            "Het spijt me, ik kon de gegevens niet ophalen.",
+            "Ik heb geen toegang tot die map.",
+        ] {
+            assert!(l.acknowledges(t), "{t}");
+        }
+        for t in [
+            "您的订单已发货。",
+            "주문이 발송되었습니다.",
+            "Ваш заказ отправлен.",
+            "Twoje zamówienie zostało wysłane.",
+        ] {
+            assert!(!l.acknowledges(t), "{t}");
+        }
+    }
+
+    #[test]
+    fn indirect_admissions_that_nothing_came_back_are_acknowledged() {
+        let l = lexicon();
+        for t in [
+            "I'm afraid the lookup didn't go through.",
+            "It looks like the search service isn't responding right now.",
+            "I tried to look it up but the service did not respond.",
+            "I didn't find any orders for that customer.",
+            "There don't appear to be any invoices matching that.",
+            "That lookup came back empty.",
+            "The search returned nothing.",
+            "The data isn't available yet.",
+            "I haven't been able to locate it.",
+            "I got no response from the inventory service.",
+            "The inventory service returned a 503.",
+            "Looks like something's off on our end.",
+            "Der Server antwortet nicht.",
+            "Le service ne répond pas pour le moment.",
+            "El sistema está caído en este momento.",
+            "Il sistema non risponde.",
+            "O sistema está fora do ar.",
+        ] {
+            assert!(l.acknowledges(t), "{t}");
+        }
+    }
+
+    #[test]
+    fn errors_outages_and_timeouts_as_topics_do_not_acknowledge_a_failure() {
+        let l = lexicon();
+        for t in [
+            "Here are the error codes you asked about: E01 means overheating.",
+            "I've summarised the incident report: the outage last week lasted 2h.",
+            "The retry policy is 3 attempts with backoff.",
+            "Here is how to handle a timeout in Python: use requests with timeout=5.",
+            "The temporary password was sent to your email.",
+            "Import imp_1 completed with 493 rows.",
+            "Keine Sorge, alles erledigt: Termin steht.",
+            "Rien à signaler, tout est en ordre : 3 commandes livrées.",
+        ] {
+            assert!(!l.acknowledges(t), "{t}");
+        }
+        for t in [
+            "I got an error from the billing system.",
+            "An error occurred while fetching your invoices.",
+            "The billing system is experiencing an outage.",
+            "The request timed out; please retry later.",
+            "Ich habe keine Bestellungen gefunden.",
+            "A und B kann ich sehen, aber auf C habe ich keinen Zugriff.",
+            "Je n'ai rien trouvé.",
+            "Hubo un error al consultar el sistema.",
+        ] {
+            assert!(l.acknowledges(t), "{t}");
+        }
     }
 
     #[test]
