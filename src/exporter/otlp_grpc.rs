@@ -167,7 +167,7 @@ pub fn classify(status: &Status) -> ExportError {
 /// followed by the protobuf bodies, compressed or as they are.
 fn frame(batch: &Batch, compression: Compression, level: i32) -> Result<Vec<Bytes>, ExportError> {
     let mut pieces = compression
-        .compress(batch.protobuf_chunks(), level)
+        .compress(batch, level)
         .map_err(|e| ExportError::permanent("cannot compress").with_source(e))?;
     let len: usize = pieces.iter().map(Bytes::len).sum();
     let len = u32::try_from(len)

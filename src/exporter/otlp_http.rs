@@ -166,32 +166,39 @@ pub fn retry_after(headers: &http::HeaderMap) -> Option<Duration> {
 }
 
 impl OtlpHttpExporter {
-    fn encode(&self, batch: &Batch) -> Result<(Vec<Bytes>, &'static str), ExportError> {
-        let body = match self.encoding {
-            Encoding::Proto => batch.protobuf_chunks(),
-            Encoding::Json => match batch.payload() {
-                Payload::Traces(r) => serde_json::to_vec(r),
-                Payload::Logs(r) => serde_json::to_vec(r),
+    /// The body in pieces and its content type: protobuf compressed straight from the batch,
+    /// or JSON encoded whole, then compressed.
+    fn body(&self, batch: &Batch) -> Result<(Vec<Bytes>, &'static str), ExportError> {
+        let compressed = |body: Result<Vec<Bytes>, std::io::Error>| {
+            body.map_err(|e| ExportError::permanent("cannot compress").with_source(e))
+        };
+        match self.encoding {
+            Encoding::Proto => Ok((
+                compressed(self.compression.compress(batch, self.level))?,
+                "application/x-protobuf",
+            )),
+            Encoding::Json => {
+                let json = match batch.payload() {
+                    Payload::Traces(r) => serde_json::to_vec(r),
+                    Payload::Logs(r) => serde_json::to_vec(r),
+                }
+                .map_err(|e| ExportError::permanent("cannot encode OTLP/JSON").with_source(e))?;
+                Ok((
+                    compressed(
+                        self.compression
+                            .compress_bytes(Bytes::from(json), self.level),
+                    )?,
+                    "application/json",
+                ))
             }
-            .map(|json| vec![Bytes::from(json)])
-            .map_err(|e| ExportError::permanent("cannot encode OTLP/JSON").with_source(e))?,
-        };
-        let content_type = match self.encoding {
-            Encoding::Proto => "application/x-protobuf",
-            Encoding::Json => "application/json",
-        };
-        Ok((body, content_type))
+        }
     }
 }
 
 impl Exporter for OtlpHttpExporter {
     fn export<'a>(&'a self, batch: &'a Batch) -> BoxFuture<'a, Result<(), ExportError>> {
         Box::pin(async move {
-            let (body, content_type) = self.encode(batch)?;
-            let body = self
-                .compression
-                .compress(body, self.level)
-                .map_err(|e| ExportError::permanent("cannot compress").with_source(e))?;
+            let (body, content_type) = self.body(batch)?;
             let uri = match batch.signal() {
                 Signal::Traces => self.traces_url.clone(),
                 Signal::Logs => self.logs_url.clone(),

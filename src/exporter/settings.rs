@@ -1,9 +1,11 @@
 //! Option types shared by the network exporters.
 
-use std::io::Write;
+use std::io::{self, Write};
 
 use bytes::Bytes;
 use serde::Deserialize;
+
+use crate::pipeline::Batch;
 
 /// `compression`: what the exporter sends on the wire.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
@@ -39,33 +41,55 @@ impl Compression {
         }
     }
 
-    /// The body to send, in pieces: `chunks` themselves without compression, else one
-    /// compressed piece.
-    pub fn compress(self, chunks: Vec<Bytes>, level: i32) -> std::io::Result<Vec<Bytes>> {
-        let len: usize = chunks.iter().map(Bytes::len).sum();
-        let out = match self {
-            Compression::None => return Ok(chunks),
+    /// The body to send, in pieces: without compression the batch's protobuf encoding (its
+    /// received bodies when it still has them), else one compressed piece, written from the
+    /// encoding in small pieces so the whole uncompressed encoding is never held at once.
+    pub fn compress(self, batch: &Batch, level: i32) -> io::Result<Vec<Bytes>> {
+        if self == Compression::None {
+            return Ok(batch.protobuf_chunks());
+        }
+        // A first guess at the compressed size from the received size, when it is known.
+        let out = self.compressed(level, batch.size_hint / 4, |w| batch.write_protobuf(w))?;
+        Ok(vec![Bytes::from(out)])
+    }
+
+    /// The body to send for an encoding made whole (OTLP/JSON): itself, or compressed.
+    pub fn compress_bytes(self, body: Bytes, level: i32) -> io::Result<Vec<Bytes>> {
+        if self == Compression::None {
+            return Ok(vec![body]);
+        }
+        let out = self.compressed(level, body.len() / 4, |w| w.write_all(&body))?;
+        Ok(vec![Bytes::from(out)])
+    }
+
+    fn compressed(
+        self,
+        level: i32,
+        room: usize,
+        fill: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+    ) -> io::Result<Vec<u8>> {
+        match self {
+            Compression::None => {
+                let mut out = Vec::with_capacity(room * 4);
+                fill(&mut out)?;
+                Ok(out)
+            }
             Compression::Gzip => {
                 let level = level.clamp(1, 9) as u32;
                 let mut enc = flate2::write::GzEncoder::new(
-                    Vec::with_capacity(len / 4),
+                    Vec::with_capacity(room),
                     flate2::Compression::new(level),
                 );
-                for c in &chunks {
-                    enc.write_all(c)?;
-                }
-                enc.finish()?
+                fill(&mut enc)?;
+                enc.finish()
             }
             Compression::Zstd => {
                 let mut enc =
-                    zstd::stream::Encoder::new(Vec::with_capacity(len / 4), level.clamp(1, 19))?;
-                for c in &chunks {
-                    enc.write_all(c)?;
-                }
-                enc.finish()?
+                    zstd::stream::Encoder::new(Vec::with_capacity(room), level.clamp(1, 19))?;
+                fill(&mut enc)?;
+                enc.finish()
             }
-        };
-        Ok(vec![Bytes::from(out)])
+        }
     }
 }
 

@@ -6,6 +6,7 @@ mod caches;
 pub mod footprint;
 mod intake;
 mod payload;
+mod streamed;
 pub mod testing;
 
 pub use crate::extension::memory_limiter::{MemoryGuard, Ticket};

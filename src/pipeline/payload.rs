@@ -257,6 +257,15 @@ impl Batch {
         }
     }
 
+    /// Write the protobuf encoding to `out`: the original bodies when the payload is
+    /// unchanged, else a fresh encoding in pieces of about 64 KiB (see [`super::streamed`]).
+    pub fn write_protobuf(&self, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        match &self.wire {
+            Some(chunks) => chunks.iter().try_for_each(|c| out.write_all(c)),
+            None => super::streamed::write_protobuf(self.payload(), out),
+        }
+    }
+
     fn encode(&self) -> Vec<u8> {
         match self.payload() {
             Payload::Traces(r) => r.encode_to_vec(),

@@ -630,6 +630,15 @@ fn roots_first(held: &[HeldSpan]) -> Vec<SpanView<'_>> {
 fn stamp_span(span: &mut Span, resource: Option<&Resource>, stamp: &Stamp<'_>) {
     let role = SpanView::new(resource, span).role();
     let attrs: &mut Vec<KeyValue> = &mut span.attributes;
+    // Room for exactly what may be added: pushing past a decoded span's full capacity would
+    // double it, about 1 KiB more per span (58 MiB of 239 MiB in use at the agent benchmark's
+    // peak, uncounted by the memory guard).
+    let added = 1
+        + 2 * usize::from(stamp.session.is_some())
+        + usize::from(stamp.turn.is_some())
+        + usize::from(stamp.workflow.is_some())
+        + usize::from(stamp.user.is_some());
+    attrs.reserve_exact(added);
     if let Some(s) = stamp.session {
         value::upsert(attrs, spotter::SESSION_ID, value::string(s));
         value::insert(attrs, otel::GEN_AI_CONVERSATION_ID, value::string(s));
