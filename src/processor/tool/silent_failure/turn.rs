@@ -93,22 +93,27 @@ pub fn output_text(raw: &str) -> String {
     if t.starts_with('"') && t.ends_with('"') && t.len() >= 2 {
         if let Ok(Value::String(inner)) = serde_json::from_str::<Value>(t) {
             let i = inner.trim_start();
-            if (i.starts_with('[') || i.starts_with('{'))
-                && serde_json::from_str::<Value>(i).is_ok()
-            {
-                return output_text(i);
+            if i.starts_with('[') || i.starts_with('{') {
+                if let Ok(v) = serde_json::from_str::<Value>(i) {
+                    return value_text(&v);
+                }
             }
             return inner;
         }
     }
     if t.starts_with('[') || t.starts_with('{') {
         if let Ok(v) = serde_json::from_str::<Value>(t) {
-            let mut out = String::new();
-            collect_text(&v, &mut out, 0);
-            return out;
+            return value_text(&v);
         }
     }
     raw.to_string()
+}
+
+/// Text of messages already parsed: what [`output_text`] gives for their JSON.
+pub fn value_text(v: &Value) -> String {
+    let mut out = String::new();
+    collect_text(v, &mut out, 0);
+    out
 }
 
 fn collect_text(v: &Value, out: &mut String, depth: usize) {
