@@ -64,7 +64,7 @@ use crate::processor::tool::classifier::Classifier;
 use crate::processor::tool::edit::{boolean, SpanEdit};
 use crate::processor::tool::findings::SessionFindings;
 use crate::processor::tool::names::STATE_ENTRIES;
-use crate::processor::tool::silent_failure::turn::output_text;
+use crate::processor::tool::silent_failure::turn::{output_text, value_text};
 use crate::processor::Processor;
 use crate::semconv::keys::spotter as keys;
 use crate::semconv::value;
@@ -514,7 +514,7 @@ fn find_user(v: &Json, last: &mut Option<String>, depth: usize) {
                 .or_else(|| map.get("message.role"))
                 .and_then(Json::as_str);
             if matches!(role, Some("user" | "human")) {
-                let text = output_text(&Json::Object(map.clone()).to_string());
+                let text = value_text(v);
                 let text = if text.trim().is_empty() {
                     map.get("message.content")
                         .and_then(Json::as_str)

@@ -75,10 +75,13 @@ fn chunks(name: &str) -> Vec<String> {
 
 /// Lower-case ASCII alphanumerics of a name: `X-Api-Key` → `xapikey`.
 pub fn normalize(name: &str) -> String {
-    name.chars()
-        .filter(|c| c.is_ascii_alphanumeric())
-        .map(|c| c.to_ascii_lowercase())
-        .collect()
+    let mut out = String::with_capacity(name.len());
+    out.extend(
+        name.chars()
+            .filter(|c| c.is_ascii_alphanumeric())
+            .map(|c| c.to_ascii_lowercase()),
+    );
+    out
 }
 
 /// The compiled field detector.

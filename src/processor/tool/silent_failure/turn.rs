@@ -1,6 +1,8 @@
 //! The pure side of silent-failure detection: what one turn showed, and the verdict on each of
 //! its failed tool calls.
 
+use std::sync::OnceLock;
+
 use crate::processor::screen::Screened;
 use serde_json::Value;
 
@@ -116,22 +118,27 @@ pub fn output_text(raw: &str) -> String {
     if t.starts_with('"') && t.ends_with('"') && t.len() >= 2 {
         if let Ok(Value::String(inner)) = serde_json::from_str::<Value>(t) {
             let i = inner.trim_start();
-            if (i.starts_with('[') || i.starts_with('{'))
-                && serde_json::from_str::<Value>(i).is_ok()
-            {
-                return output_text(i);
+            if i.starts_with('[') || i.starts_with('{') {
+                if let Ok(v) = serde_json::from_str::<Value>(i) {
+                    return value_text(&v);
+                }
             }
             return inner;
         }
     }
     if t.starts_with('[') || t.starts_with('{') {
         if let Ok(v) = serde_json::from_str::<Value>(t) {
-            let mut out = String::new();
-            collect_text(&v, &mut out, 0);
-            return out;
+            return value_text(&v);
         }
     }
     raw.to_string()
+}
+
+/// Text of messages already parsed: what [`output_text`] gives for their JSON.
+pub fn value_text(v: &Value) -> String {
+    let mut out = String::new();
+    collect_text(v, &mut out, 0);
+    out
 }
 
 fn collect_text(v: &Value, out: &mut String, depth: usize) {
@@ -266,7 +273,24 @@ pub struct Lexicon {
 }
 
 impl Lexicon {
+    /// The lexicon of these lists. The built-in lists compile once per process (a pipeline
+    /// builds a `silent_failure` per daemon, and `spotter detection` builds hundreds).
     pub fn new(acks: &[String], escalations: &[String]) -> Result<Self, (String, String)> {
+        let builtin = |list: &[String], default: &[&str]| list.iter().eq(default.iter());
+        if !(builtin(acks, DEFAULT_ACKNOWLEDGEMENTS)
+            && builtin(escalations, DEFAULT_ESCALATION_TOOLS))
+        {
+            return Self::compile(acks, escalations);
+        }
+        static BUILTIN: OnceLock<Lexicon> = OnceLock::new();
+        if let Some(lexicon) = BUILTIN.get() {
+            return Ok(lexicon.clone());
+        }
+        let lexicon = Self::compile(acks, escalations)?;
+        Ok(BUILTIN.get_or_init(|| lexicon).clone())
+    }
+
+    fn compile(acks: &[String], escalations: &[String]) -> Result<Self, (String, String)> {
         let compile = |key: &str, list: &[String]| {
             Screened::new(list.iter().map(|p| format!("(?i){p}")))
                 .map_err(|e| (key.to_string(), format!("invalid regular expression: {e}")))
@@ -329,6 +353,19 @@ mod tests {
         assert!(l.is_escalation("escalate_to_human"));
         assert!(l.is_escalation("create_support_ticket"));
         assert!(!l.is_escalation("search_docs"));
+    }
+
+    #[test]
+    fn a_configured_lexicon_is_compiled_from_its_own_lists_not_the_builtin_ones() {
+        let builtin = lexicon();
+        let custom =
+            Lexicon::new(&["(?i)\\bmist\\b".to_string()], &["^pager$".to_string()]).unwrap();
+        assert!(builtin.acknowledges("Sorry, that failed."));
+        assert!(!custom.acknowledges("Sorry, that failed."));
+        assert!(custom.acknowledges("Mist, das ging schief."));
+        assert!(custom.is_escalation("pager") && !custom.is_escalation("escalate_to_human"));
+        // The built-in lists, asked for again, give the same answers.
+        assert!(lexicon().acknowledges("Sorry, that failed."));
     }
 
     #[test]
