@@ -13,27 +13,27 @@ use crate::processor::screen::{Screened, ScreenedRegex};
 pub const CLASSES: &[(&str, &str)] = &[
     (
         "cancel",
-        r"cancel|annul|storn|absag|abgesagt|\bvoid\b|\babort|\brevok|キャンセル|取り消|取消|解約",
+        r"cancel|annul|storn|absag|abgesagt|\bvoid\b|\bvoided\b|\babort|\brevok|キャンセル|取り消|取消|解約|취소",
     ),
     (
         "book",
-        r"\bbook|reserv|schedul|appointment|\btermin|\bbuch|réserv|prenot|agend|programa|planifi|programm|geplant|einplan|vereinbart|予約|スケジュール",
+        r"\bbook|reserv|schedul|appointment|\btermin|\bbuch|réserv|prenot|agend|programa|planifi|programm|geplant|einplan|vereinbart|予約|スケジュール|\brebook|omboek|\bboek|geboekt|reserveer|改签|预订|预约|订票|예약",
     ),
     (
         "send",
-        r"\bsend|\bsent\b|\be-?mail|\bnotify|\bsms\b|\bschick|\bsende|verschick|versend|\benvo|\benvi|\benví|\binvi[ao]|送信|送っ|送付",
+        r"\bsend|\bsent\b|\be-?mail|\bnotify|\bsms\b|\bschick|\bsende|verschick|versend|\benvo|\benvi|\benví|\binvi[ao]|送信|送っ|送付|verstuur|verzend|verzonden|\bstuur|gestuurd|\bmand(?:a|e|o|ar|é|ó|ad[oa])\b|\bpage\s+(?:the\s+)?on-?call|alarmeer|gealarmeerd|发送|寄出|발송|보내|전송",
     ),
     (
         "refund",
-        r"refund|reimburs|erstatt|rembours|reembols|rimbors|返金",
+        r"refund|reimburs|erstatt|rembours|reembols|rimbors|返金|terugbetal|terugstort|退款|退钱|환불",
     ),
     (
         "create",
-        r"\bcreat|\badd\b|\binsert|\bregister|erstell|\banleg|\bcré|\bcrea|\bcri[ae]|作成|登録",
+        r"\bcreat|\badd\b|\binsert|\bregister|erstell|\banleg|\bcré|\bcrea|\bcri[ae]|作成|登録|\bmaak|aangemaakt|gemaakt|\bgenerat|\bgenerer|\bgenera\b|创建|新建|生成|만들|생성",
     ),
     (
         "restart",
-        r"restart|reboot|\bre-?run|\brelaunch|\bredeploy|\bretrigger|neu ?start|neu gestartet|neustart|redémarr|\brelanc|reinici|\brelanz|riavvi|\brilanci|再起動|再実行",
+        r"restart|reboot|\bre-?run|\brelaunch|\bredeploy|\bretrigger|neu ?start|neu gestartet|neustart|redémarr|\brelanc|reinici|\brelanz|riavvi|\brilanci|再起動|再実行|herstart|\broll\s?back|\brolled\s+back|terugdraai|teruggedraaid|回滚|重启|재시작|재부팅|롤백",
     ),
     (
         "approve",
@@ -41,16 +41,16 @@ pub const CLASSES: &[(&str, &str)] = &[
     ),
     (
         "update",
-        r"\bupdat|\bchange\b|\bedit|\bpatch\b|\brenam|\bmodif|aktualisier|\bänder|\bmet(s|tre|tez|tons)? à jour|mise? à jour|actualiz|atualiz|aggiorn|更新|変更",
+        r"\bupdat|\bchange\b|\bedit|\bpatch\b|\brenam|\bmodif|aktualisier|\bänder|\bmet(s|tre|tez|tons)? à jour|mise? à jour|actualiz|atualiz|aggiorn|更新|変更|\breconcil|riconcili|wijzig|bijgewerkt|\bbijwerk|对账|修改|변경|수정",
     ),
     ("export", r"export|esport|エクスポート"),
     (
         "delete",
-        r"delet|\bremov|\bpurge|lösch|supprim|elimin|\bborr|exclu|apag|削除",
+        r"delet|\bremov|\bpurge|lösch|supprim|elimin|\bborr|exclu|apag|削除|verwijder|删除|삭제",
     ),
     (
         "pay",
-        r"\bpay\b|\bpaid\b|\bcharg(e|ed|es)?\b|bezahl|\bpay[eé]|\bpag[aeoó]|支払",
+        r"\bpay\b|\bpaid\b|\bcharg(e|ed|es)?\b|bezahl|\bpay[eé]|\bpag[aeoó]|支払|\bbetaal|\bbetaald\b|支付|付款|결제|지불",
     ),
     // Setting something up names no particular action: any acting tool can do it (see
     // [`unmet`]).
@@ -255,11 +255,15 @@ const LEADING_MARKERS: &[&[&str]] = &[
     &["potresti"],
     &["vorrei"],
     &["voglio"],
+    &["graag"],
+    &["alsjeblieft"],
+    &["alstublieft"],
+    &["per", "piacere"],
 ];
 
 /// Determiners and pronouns between a marker and a noun request ("I want a refund"); skipped
 /// only after a marker, since a clause that opens with them names a thing, it asks nothing.
-const AFTER_MARKER: &[&str] = &["a", "an", "the", "me", "us", "to"];
+const AFTER_MARKER: &[&str] = &["a", "an", "the", "me", "us", "to", "be", "get"];
 
 /// Markers after which German puts the verb last ("Kannst du die Bestellung stornieren?").
 const VERB_LAST_MARKERS: &[&[&str]] = &[
@@ -271,6 +275,13 @@ const VERB_LAST_MARKERS: &[&[&str]] = &[
     &["würdest", "du"],
     &["ich", "möchte"],
     &["ich", "will"],
+    &["kun", "je"],
+    &["kunt", "u"],
+    &["wil", "je"],
+    &["wilt", "u"],
+    &["zou", "je"],
+    &["zou", "u"],
+    &["ik", "wil"],
 ];
 
 /// German separable verbs: (stem of the first word, particle at the clause's end) → the words
@@ -282,6 +293,8 @@ const SEPARABLE: &[(&str, &str, &str)] = &[
     ("sag", "ab", "absag"),
     ("schick", "ab", "schick"),
     ("richt", "ein", "einricht"),
+    ("maak", "aan", "maak"),
+    ("stuur", "door", "stuur"),
 ];
 
 /// Japanese request endings: the action is the noun or verb just before them.
@@ -299,7 +312,7 @@ const JA_REQUEST_ENDINGS: &[&str] = &[
 fn information_question() -> &'static Screened {
     static RE: OnceLock<Screened> = OnceLock::new();
     RE.get_or_init(|| {
-        Screened::new([r"(?i)^\W*(how|what|why|when|where|which|who|is it possible|are there|is there|do you|does|did|have you|has)\b|\bhow (do|can|to|would|does)\b|\bpolicy\b|\bstatus of\b|\bwie (kann|lange|funktioniert)|\bcomment\b|\bpourquoi\b|\bcómo\b|\bpor qué\b|\bcomo (posso|faço)\b|\bcome (posso|si)\b|\bexplain|\btell me\b|\bshow me\b|\berklär|\bexpliqu|\bexplica|どうやって|方法|なぜ|教えて|説明"])
+        Screened::new([r"(?i)^\W*(how|what|why|when|where|which|who|is it possible|are there|is there|do you|does|did|have you|has)\b|\bhow (do|can|to|would|does)\b|\bpolicy\b|\bstatus of\b|\bwie (kann|lange|funktioniert)|\bcomment\b|\bpourquoi\b|\bcómo\b|\bpor qué\b|\bcomo (posso|faço)\b|\bcome (posso|si)\b|\bexplain|\btell me\b|\bshow me\b|\berklär|\bexpliqu|\bexplica|どうやって|方法|なぜ|教えて|説明|怎么|如何|为什么|어떻게|\bhoe (kan|moet|doe|werkt)\b|\bwaarom\b|\bperché\b"])
             .expect("question regex")
     })
 }
@@ -393,14 +406,19 @@ fn clause_request(clause: &str) -> u16 {
             0
         };
     }
+    // An imperative is the verb's base form: a clause opening with an English -ing form
+    // ("booking X: what is its status?") names a thing, it asks for nothing.
+    if first.len() > 5 && first.ends_with("ing") && first.is_ascii() {
+        return 0;
+    }
     let mut bits = classes_in(&format!(" {first} "));
     if bits == 0 && rest.len() >= 3 && rest[1] == "à" && rest[2] == "jour" {
         // "mettre à jour", "mets à jour": the verb is the whole phrase.
         bits = classes_in(&rest[..3].join(" "));
     }
-    if bits == 0 && rest.len() >= 2 {
-        // "set up a weekly run": a phrasal verb of setting up.
-        bits = classes_in(&rest[..2].join(" ")) & SET_UP;
+    if bits == 0 && rest.len() >= 2 && ["up", "back"].contains(&rest[1].as_str()) {
+        // "set up a weekly run", "roll back the deployment": a phrasal verb.
+        bits = classes_in(&rest[..2].join(" "));
     }
     for (stem, particle, means) in SEPARABLE {
         if rest.len() > 1 && first.starts_with(stem) && last == *particle {
@@ -499,18 +517,28 @@ pub fn requested_classes(text: &str) -> u16 {
         if clause.is_empty() {
             continue;
         }
-        bits |= clause_request(clause) | japanese_request(clause);
+        bits |= clause_request(clause)
+            | japanese_request(clause)
+            | cjk::chinese_request(clause)
+            | cjk::korean_request(clause);
     }
     bits
 }
 
 /// Past participles of the actions, by language (used in [`claim`]).
-const EN_DONE: &str = r"cancell?ed|booked|reserved|scheduled|rescheduled|sent|e-?mailed|refunded|created|added|registered|restarted|rebooted|re-?run|relaunched|redeployed|approved|accepted|updated|changed|edited|modified|exported|deleted|removed|paid|charged|submitted|set\ up|configured";
+const EN_DONE: &str = r"cancell?ed|booked|rebooked|refunded|generated|reconciled|voided|rolled\ back|paged|reserved|scheduled|rescheduled|sent|e-?mailed|refunded|created|added|registered|restarted|rebooted|re-?run|relaunched|redeployed|approved|accepted|updated|changed|edited|modified|exported|deleted|removed|paid|charged|submitted|set\ up|configured";
 const DE_DONE: &str = r"storniert|abgesagt|gebucht|reserviert|gesendet|geschickt|verschickt|versendet|erstattet|erstellt|angelegt|neu\ gestartet|neugestartet|genehmigt|freigegeben|aktualisiert|geändert|exportiert|gelöscht|bezahlt|geplant|eingeplant|vereinbart|eingerichtet|konfiguriert";
 const FR_DONE: &str = r"(?:annul|réserv|envoy|rembours|cré|redémarr|relanc|approuv|modifi|export|supprim|pay|planifi|programm|configur)ée?s?|mise?s?\ à\ jour|mise?s?\ en\ place";
-const ES_DONE: &str = r"(?:cancelad|reservad|enviad|reembolsad|cread|reiniciad|relanzad|aprobad|actualizad|modificad|exportad|eliminad|borrad|pagad|programad|agendad|configurad)[oa]s?";
+const ES_DONE: &str = r"(?:cancelad|reservad|enviad|reembolsad|cread|mandad|reiniciad|relanzad|aprobad|actualizad|modificad|exportad|eliminad|borrad|pagad|programad|agendad|configurad)[oa]s?";
 const PT_DONE: &str = r"(?:cancelad|reservad|enviad|reembolsad|criad|reiniciad|aprovad|atualizad|exportad|excluíd|apagad|agendad|configurad)[oa]s?|pag[oa]s?";
-const IT_DONE: &str = r"(?:annullat|cancellat|prenotat|inviat|rimborsat|creat|riavviat|rilanciat|approvat|aggiornat|esportat|eliminat|pagat|programmat|configurat|impostat)[oaie]";
+const NL_DONE: &str = r"geannuleerd|geboekt|omgeboekt|gereserveerd|verstuurd|verzonden|gestuurd|terugbetaald|aangemaakt|gemaakt|herstart|verwijderd|betaald|bijgewerkt|gewijzigd|teruggedraaid|gealarmeerd|gepaged";
+const IT_DONE: &str = r"(?:riconciliat|annullat|cancellat|prenotat|inviat|rimborsat|creat|riavviat|rilanciat|approvat|aggiornat|esportat|eliminat|pagat|programmat|configurat|impostat)[oaie]";
+
+/// Chinese: 已 (already) before the action ("已为您改签", "已取消"), or the action followed by
+/// 已/成功/完成 ("退款已发起", "发送成功").
+const ZH_DONE: &str = r"已(?:经)?(?:为您|帮您|给您)?(?:取消|预订|预约|改签|发送|寄出|退款|创建|生成|重启|回滚|删除|支付|付款|对账|修改|更新)|(?:取消|预订|预约|改签|发送|退款|创建|生成|重启|回滚|删除|支付|付款|对账)(?:已|成功|完成)";
+/// Korean: the action noun, then a completed ending ("발송이 완료되었습니다", "취소했습니다").
+const KO_DONE: &str = r"(?:취소|예약|발송|전송|환불|생성|재시작|롤백|삭제|결제|변경)(?:가|이|를|을)?\s*(?:완료되었습니다|완료했습니다|완료됐습니다|했습니다|되었습니다|됐습니다)";
 
 /// A sentence asserting a completed action: the subject's auxiliary right before the past
 /// participle (only adverbs between: "I've just cancelled", "has now been booked", "a été
@@ -525,7 +553,10 @@ fn claim() -> &'static ScreenedRegex {
             r"(?ix)
             \b(?:i|we)(?:\x27ve|’ve|\s+have|\s+had)?{adv}\s+(?:{EN_DONE})\b
           | \b(?:has|have){adv}\s+been{adv}\s+(?:{EN_DONE})\b
-          | \b(?:was|were|is\s+now|are\s+now|got){adv}\s+(?:{EN_DONE})\b
+          | \b(?:was|were|is\s+now|are\s+now|got|you\x27re|you’re|you\s+are){adv}\s+(?:{EN_DONE})\b
+          | \b(?:ik\s+heb|heb\s+ik|we\s+hebben|hebben\s+we|is|zijn|werd|werden)\b[^.!?\n:;]{{0,60}}?\b(?:{NL_DONE})\b
+          | {ZH_DONE}
+          | {KO_DONE}
           | \bsuccessfully\s+(?:{EN_DONE})\b
           | \b(?:habe|haben|hab|hat|wurde|wurden|ist|sind)\b[^.!?\n:;]{{0,60}}?\b(?:{DE_DONE})\b
           | (?:\bj\x27ai|\bj’ai|\bnous\s+avons|\bl\x27ai|\bl’ai|\ba\s+été|\bont\s+été|\best|\bsont)(?:\s+(?:bien|maintenant|déjà|été))*\s+(?:{FR_DONE})\b
@@ -598,5 +629,6 @@ pub fn claimed_classes(answer: &str) -> u16 {
     bits
 }
 
+mod cjk;
 #[cfg(test)]
 mod tests;

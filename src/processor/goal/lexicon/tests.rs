@@ -221,3 +221,69 @@ fn claims_with_adverbs_and_in_other_languages_are_claims() {
         vec!["send"]
     );
 }
+
+#[test]
+fn an_english_noun_opening_a_chinese_or_korean_question_is_not_a_request() {
+    for text in [
+        "booking NHKBHO现在是什么情况？",
+        "booking QJKJBA 상세 정보가 필요해요.",
+        "booking FZFOCO 좀 조회해 줄래요?",
+        "我需要booking KIULES的详细信息。",
+        "booking LBHPCO on flight KL484（rebook）要怎么操作？我想自己来。",
+        "Booking reference ABC: what time is check-in?",
+    ] {
+        assert_eq!(requested_classes(text), 0, "{text}");
+    }
+}
+
+#[test]
+fn requests_in_dutch_chinese_and_korean_and_more_verb_families_are_recognised() {
+    for (text, want) in [
+        ("Verstuur invoice INV-4124.", "send"),
+        ("Maak a ticket 'Disk pressure' aan.", "create"),
+        ("Kun je de bestelling annuleren?", "cancel"),
+        ("请给order #517883退款", "refund"),
+        ("请取消booking WLMUVV。", "cancel"),
+        ("hotel H28636 for 2 nights 예약해 주세요.", "book"),
+        ("a return label 만들어 주세요.", "create"),
+        (
+            "I need to be rebooked: move booking B1 to flight KL233.",
+            "book",
+        ),
+        (
+            "Roll back deployment checkout-api to revision 12.",
+            "restart",
+        ),
+        ("Generate a ticket for the outage.", "create"),
+        ("Manda invoice INV-1 al cliente.", "send"),
+    ] {
+        assert_eq!(names(requested_classes(text)), vec![want], "{text}");
+    }
+    assert_eq!(
+        requested_classes("Kun je invoice INV-1007 even opzoeken?"),
+        0
+    );
+    assert_eq!(
+        requested_classes("flights AMS to Seoul 좀 조회해 줄래요?"),
+        0
+    );
+}
+
+#[test]
+fn claims_in_dutch_chinese_korean_and_more_verb_families_are_recognised() {
+    for (text, want) in [
+        ("You're rebooked — booking BFSZFN on flight KL233.", "book"),
+        ("Ho riconciliato account 1200 for 2026-06.", "update"),
+        ("Le he mandado la factura.", "send"),
+        ("Ik heb invoice INV-4 verstuurd.", "send"),
+        ("已为您改签：booking DSEFMB on flight KL776。", "book"),
+        ("order #1的退款已发起。", "refund"),
+        ("발송이 완료되었습니다.", "send"),
+    ] {
+        assert_eq!(names(claimed_classes(text)), vec![want], "{text}");
+    }
+    assert_eq!(
+        claimed_classes("Sure — I'll take care of booking B1 right away."),
+        0
+    );
+}

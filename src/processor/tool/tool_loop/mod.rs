@@ -26,6 +26,7 @@
 //! (default 20), `max_sessions` (default 10000), `max_workflows` (default 256),
 //! `max_tool_labels` (default 64), `max_workflow_labels` (default 32).
 
+pub mod answer;
 pub mod repetition;
 pub mod turn;
 
@@ -38,7 +39,8 @@ use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::hash::{Hash, Hasher};
 
-use self::repetition::{fingerprint, TurnBaseline};
+use self::answer::answer_fingerprint;
+use self::repetition::{argument_members, fingerprint, TurnBaseline};
 use self::turn::{stems, CallRec, LoopFound, TurnCalls};
 use super::call::{edit_spans, outcome_of, parsed_result};
 use super::classifier::Classifier;
@@ -200,13 +202,13 @@ impl LoopProcessor {
         let parsed = parsed_result(view, &call, cache);
         let (outcome, _) = outcome_of(view, parsed.as_deref(), &self.classifier);
         let args = call.arguments.as_deref();
-        let mut h = std::collections::hash_map::DefaultHasher::new();
-        call.name.hash(&mut h);
-        outcome.as_str().hash(&mut h);
-        match call.result.as_deref() {
-            Some(r) => r.trim().hash(&mut h),
-            None => view.status_message().unwrap_or("").hash(&mut h),
-        }
+        let answer = answer_fingerprint(
+            &call.name,
+            outcome,
+            call.result
+                .as_deref()
+                .unwrap_or_else(|| view.status_message().unwrap_or("")),
+        );
         let barren = !outcome.is_ok() || parsed.as_deref().is_some_and(|p| p.is_empty());
         Some(CallRec {
             start: view.span().start_time_unix_nano,
@@ -214,7 +216,8 @@ impl LoopProcessor {
             request: fingerprint(&call.name, args, ignored),
             family: family(&call.name, args, ignored),
             stems: stems(&argument_text(args)),
-            answer: h.finish(),
+            arguments: argument_members(args, ignored),
+            answer,
             barren,
             result_len: call.result.as_deref().map_or(0, str::len),
         })

@@ -24,6 +24,43 @@ pub fn fingerprint(tool: &str, arguments: Option<&str>, ignored: &[String]) -> u
     h.finish()
 }
 
+/// The top-level arguments of a call as (name, normalised value) fingerprints, sorted by name,
+/// for telling a default argument given from the same call with it omitted. `None` when the
+/// arguments are not a JSON object.
+pub fn argument_members(arguments: Option<&str>, ignored: &[String]) -> Option<Vec<(u64, u64)>> {
+    let text = arguments.unwrap_or("").trim();
+    if !text.starts_with('{') {
+        return None;
+    }
+    let Ok(Value::Object(map)) = serde_json::from_str::<Value>(text) else {
+        return None;
+    };
+    let mut out: Vec<(u64, u64)> = map
+        .iter()
+        .filter(|(k, _)| !ignored.iter().any(|i| i.eq_ignore_ascii_case(k)))
+        .take(64)
+        .map(|(k, v)| {
+            let mut kh = std::collections::hash_map::DefaultHasher::new();
+            k.hash(&mut kh);
+            let mut vh = std::collections::hash_map::DefaultHasher::new();
+            hash_value(v, ignored, &mut vh);
+            (kh.finish(), vh.finish())
+        })
+        .collect();
+    out.sort_unstable();
+    Some(out)
+}
+
+/// Whether one call's arguments are the other's with some arguments left out (every argument
+/// both give has the same value).
+pub fn extends(a: Option<&[(u64, u64)]>, b: Option<&[(u64, u64)]>) -> bool {
+    let (Some(a), Some(b)) = (a, b) else {
+        return false;
+    };
+    let (small, large) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    small.iter().all(|m| large.contains(m))
+}
+
 fn normalise_text(s: &str) -> String {
     s.split_whitespace()
         .map(|w| w.to_lowercase())
@@ -39,7 +76,22 @@ fn hash_value(v: &Value, ignored: &[String], h: &mut impl Hasher) {
             2u8.hash(h);
             n.as_f64().map(f64::to_bits).hash(h);
         }
-        Value::String(s) => (3u8, normalise_text(s)).hash(h),
+        Value::String(s) => {
+            // `3` and `"3"`, `false` and `"false"` are the same argument.
+            let t = s.trim();
+            if let Ok(n) = t.parse::<f64>() {
+                if n.is_finite() && !t.is_empty() {
+                    2u8.hash(h);
+                    Some(n.to_bits()).hash(h);
+                    return;
+                }
+            }
+            match t.to_ascii_lowercase().as_str() {
+                "true" => (1u8, true).hash(h),
+                "false" => (1u8, false).hash(h),
+                _ => (3u8, normalise_text(s)).hash(h),
+            }
+        }
         Value::Array(items) => {
             (4u8, items.len()).hash(h);
             for i in items {
@@ -107,6 +159,15 @@ mod tests {
             &ignored,
         );
         assert_ne!(a, d, "the tool name is part of the fingerprint");
+        assert_eq!(
+            fingerprint("hotels", Some(r#"{"nights": 3, "late": false}"#), &ignored),
+            fingerprint(
+                "hotels",
+                Some(r#"{"nights": "3", "late": "false"}"#),
+                &ignored
+            ),
+            "a number or boolean given as a string is the same argument"
+        );
         assert_eq!(
             fingerprint("shell", Some("ls   -la"), &ignored),
             fingerprint("shell", Some("LS -la "), &ignored)

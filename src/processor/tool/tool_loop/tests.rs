@@ -436,3 +436,120 @@ fn a_thousand_healthy_polling_and_paging_turns_give_no_loop() {
     println!("healthy polling/paging turns: 1000, loops: {loops}");
     assert_eq!(loops, 0);
 }
+
+fn turn_of(calls: &[(&str, String)]) -> Vec<Span> {
+    let mut spans: Vec<Span> = calls
+        .iter()
+        .enumerate()
+        .map(|(i, (args, result))| {
+            tool(
+                "s",
+                1,
+                i as u8 + 1,
+                "get_order",
+                args,
+                Some(result),
+                T0 + i as u64 * SEC,
+            )
+        })
+        .collect();
+    spans.push(agent("s", 1, 50, "Here is your order.", T0));
+    spans
+}
+
+#[test]
+fn a_default_argument_given_or_omitted_with_the_same_result_is_a_loop() {
+    let result = r#"{"order_id": "o-1", "status": "paid"}"#.to_string();
+    let calls: Vec<(&str, String)> = (0..4)
+        .map(|i| {
+            let args = if i % 2 == 0 {
+                r#"{"order_id": "o-1"}"#
+            } else {
+                r#"{"order_id": "o-1", "limit": 20}"#
+            };
+            (args, result.clone())
+        })
+        .collect();
+    assert!(loop_found(turn_of(&calls)));
+    // Paging: the cursor added to the first page's arguments brings a different page.
+    let pages: Vec<(&str, String)> = vec![
+        (
+            r#"{"account": "A"}"#,
+            r#"{"items": [1], "next": "p1"}"#.into(),
+        ),
+        (
+            r#"{"account": "A", "cursor": "p1"}"#,
+            r#"{"items": [2], "next": "p2"}"#.into(),
+        ),
+        (
+            r#"{"account": "A", "cursor": "p2"}"#,
+            r#"{"items": [3], "next": null}"#.into(),
+        ),
+    ];
+    assert!(!loop_found(turn_of(&pages)));
+}
+
+#[test]
+fn a_number_given_as_a_string_is_the_same_argument_for_loops() {
+    let result = r#"{"hotels": 7}"#.to_string();
+    let calls: Vec<(&str, String)> = (0..3)
+        .map(|i| {
+            let args = if i % 2 == 0 {
+                r#"{"nights": 3, "late": false}"#
+            } else {
+                r#"{"nights": "3", "late": "false"}"#
+            };
+            (args, result.clone())
+        })
+        .collect();
+    assert!(loop_found(turn_of(&calls)));
+}
+
+#[test]
+fn results_differing_only_in_a_request_id_are_the_same_answer_for_loops() {
+    let ids = ["0ed4980371d0c7c6", "5891c4c4f456adb7", "9eec3011ec515965"];
+    let calls: Vec<(&str, String)> = ids
+        .iter()
+        .map(|id| {
+            (
+                r#"{"order_id": "o-1"}"#,
+                format!(r#"{{"order_id": "o-1", "meta": {{"request_id": "{id}"}}}}"#),
+            )
+        })
+        .collect();
+    assert!(loop_found(turn_of(&calls)));
+    // A status that changes is progress even with a request id.
+    let states = ["queued", "running", "done"];
+    let polls: Vec<(&str, String)> = states
+        .iter()
+        .zip(ids)
+        .map(|(s, id)| {
+            (
+                r#"{"order_id": "o-1"}"#,
+                format!(r#"{{"state": "{s}", "request_id": "{id}"}}"#),
+            )
+        })
+        .collect();
+    assert!(!loop_found(turn_of(&polls)));
+}
+
+#[test]
+fn the_same_failure_with_a_new_trace_id_each_time_is_a_loop() {
+    let spans: Vec<Span> = ["a493db3d8f95a1271592237bb2dd7421", "3020da08b15ef78862f335489eee705d", "92aa19ae4a22bc95a149689189855e96"]
+        .iter()
+        .enumerate()
+        .map(|(i, trace)| {
+            failed_tool(
+                "s",
+                1,
+                i as u8 + 1,
+                "get_invoice",
+                r#"{"id": 1}"#,
+                &format!(r#"{{"title":"Gateway Timeout","status":504,"traceId":"00-{trace}-063ea4bc31538403-00"}}"#),
+                T0 + i as u64 * SEC,
+            )
+        })
+        .chain(std::iter::once(agent("s", 1, 50, "Sorry.", T0)))
+        .collect();
+    assert!(loop_found(spans));
+}

@@ -28,7 +28,9 @@ pub struct CallRec {
     pub family: u64,
     /// Word stems of the arguments' text, for rephrasings.
     pub stems: Vec<String>,
-    /// Tool, outcome and normalised result.
+    /// Top-level arguments as (name, value) fingerprints, for default arguments.
+    pub arguments: Option<Vec<(u64, u64)>>,
+    /// Tool, outcome and normalised result (see [`super::answer::answer_fingerprint`]).
     pub answer: u64,
     /// The answer says nothing new by itself: a failure or an empty result.
     pub barren: bool,
@@ -84,6 +86,43 @@ impl TurnCalls {
             if let Some(found) = stuck(group, repeats, "repeat") {
                 best = pick(best, found);
             }
+        }
+        // A default argument given or omitted: requests whose arguments are one another's with
+        // some left out, answered the same way, with that answer still the tool's last.
+        let mut by_answer: HashMap<u64, Vec<&CallRec>> = HashMap::new();
+        for c in &calls {
+            by_answer.entry(c.answer).or_default().push(c);
+        }
+        for same in by_answer.values() {
+            let Some(last) = same.last() else { continue };
+            if (same.len() as u32) < repeats {
+                continue;
+            }
+            let related: Vec<&&CallRec> = same
+                .iter()
+                .filter(|c| {
+                    super::repetition::extends(c.arguments.as_deref(), last.arguments.as_deref())
+                })
+                .collect();
+            let distinct = related
+                .iter()
+                .map(|c| c.request)
+                .collect::<std::collections::HashSet<_>>()
+                .len();
+            let tool_last = calls.iter().rev().find(|c| c.tool == last.tool);
+            if distinct < 2
+                || (related.len() as u32) < repeats
+                || tool_last.map(|c| c.answer) != Some(last.answer)
+            {
+                continue;
+            }
+            let found = LoopFound {
+                tool: last.tool.clone(),
+                repeats: related.len() as u32,
+                kind: "repeat",
+                starts: related.iter().map(|c| c.start).collect(),
+            };
+            best = pick(best, found);
         }
         // Rephrasings: same family, similar text, the same barren or repeated answer.
         let mut by_family: HashMap<u64, Vec<&CallRec>> = HashMap::new();
@@ -192,6 +231,7 @@ mod tests {
             request,
             family: 1,
             stems: stems(text),
+            arguments: None,
             answer,
             barren,
             result_len: 2,
