@@ -96,6 +96,13 @@ pub const DEFAULT_ACKNOWLEDGEMENTS: &[&str] = &[
     r"抱歉|对不起|對不起|很遗憾|遺憾|无法|無法|不能|失败|失敗|错误|錯誤|出错|出錯|异常|異常|不可用|稍后再试|稍後再試|请重试|請重試|没有找到|未找到|找不到|没有权限|沒有權限|无权|暂时|暫時|超时|超時|没有结果|没有数据",
     // Korean
     r"죄송|유감|할 수 없|수 없습니다|수 없었습니다|실패|오류|에러|사용할 수 없|나중에 다시|다시 시도|결과가 없|데이터가 없|찾을 수 없|권한이 없|응답이 없",
+    // The agent's own access lapsed or was refused, so someone has to reconnect it: the answer
+    // says the call failed even when it names no error ("my access seems to have expired",
+    // "the API key is not accepted", "an admin has to re-authorise it").
+    r"\b(rejected|refused|not accepted)\b|\bre-?authori[sz]|\bre-?connect|\bcaduc(ad[oa]|ó)\b|\bscadut[oa]\b|\b(toegang|token|sessie|autorisatie|machtiging|sleutel|koppeling)\b.{0,40}\bverlopen\b|\babgelaufen\b|\bexpiré|\bexpirad[oa]\b|\bvencid[oa]\b|\bopnieuw (worden )?(verbonden|gekoppeld|koppelen)|\bricollegare\b|\bvolver a conectar\b|\breconectar\b|\breconnecter\b|\bneu (verbinden|autorisieren)|만료|失效|过期|過期|期限切れ|重新授权|重新授權|再認証|다시 연동",
+    // Not having got what was asked, in other words: "no he podido", "no obtuve respuesta",
+    // "errored out", "ik krijg … niet binnen", "目前拿不到".
+    r"\berrored\b|\bno (he|hemos|ha|han) podido\b|\bno (obtuve|obtuvimos|recibí|recibimos|consigo|conseguí|conseguimos|logré|logramos)\b|\b(ha|han|había) fallado\b|\bkrijg\b.{0,40}\bniet\b|\bniets\b.{0,20}\b(gevonden|opgeleverd|binnengekregen)\b|\bgeen (rechten|toestemming)\b|\blater (nog eens|opnieuw)\b|拿不到|取不到|查不到|获取不到|獲取不到|没能|沒能|未能|没有成功|沒有成功|稍后再|稍後再|没有.{0,30}权限|沒有.{0,30}權限",
 ];
 
 /// Tool names that hand a problem to a human or another team. Matched on the name's words, so
@@ -460,6 +467,40 @@ mod tests {
             "주문이 발송되었습니다.",
             "Ваш заказ отправлен.",
             "Twoje zamówienie zostało wysłane.",
+        ] {
+            assert!(!l.acknowledges(t), "{t}");
+        }
+    }
+
+    #[test]
+    fn an_answer_saying_the_agents_access_lapsed_or_nothing_came_back_acknowledges_the_failure() {
+        let l = lexicon();
+        for t in [
+            "Mijn toegang tot de boekhouding is blijkbaar verlopen; de koppeling moet opnieuw worden verbonden.",
+            "Il mio accesso al calendario sembra scaduto: bisogna ricollegare l'integrazione.",
+            "Parece que mi acceso al CRM ha caducado; hay que volver a conectar la integración.",
+            "CRM 접근 권한이 만료된 것 같습니다. 관리자가 다시 연동해야 합니다.",
+            "CRM 的授权似乎已失效，需要管理员重新授权。",
+            "The billing API rejected my credentials; an admin has to re-authorize it.",
+            "Vaya, no he podido consultarlo: la factura ha fallado.",
+            "No obtuve respuesta del servicio de alertas.",
+            "Ahora mismo no consigo los datos del incidente.",
+            "Heads up: the lookup errored out, so I don't have that yet.",
+            "Ik krijg de gegevens van die vlucht nu niet binnen.",
+            "Ik heb niets gevonden voor die zoekopdracht.",
+            "Voor die retour heb ik geen rechten.",
+            "目前拿不到账户余额的信息，请稍后再问我一次。",
+            "我没有查看该账户余额的权限。",
+        ] {
+            assert!(l.acknowledges(t), "{t}");
+        }
+        for t in [
+            "Your booking is confirmed and the invoice has been sent.",
+            "Uw boeking is bevestigd en de betaling is goed verlopen.",
+            "Er is niets aan de hand met uw bestelling.",
+            "La tua prenotazione è confermata.",
+            "예약이 확정되었습니다.",
+            "您的预订已确认。",
         ] {
             assert!(!l.acknowledges(t), "{t}");
         }
