@@ -292,6 +292,11 @@ fn own_failure(
     if depth == 0 && is_exception_object(obj, rules) {
         return Some(collect(obj, 0));
     }
+    // A Kubernetes API `Status` (`{"kind": "Status", "status": "Failure", "code": 401,
+    // "reason": "Unauthorized", ...}`): the API server's own answer that the call failed.
+    if depth == 0 && is_kubernetes_failure(obj) {
+        return Some(collect(obj, 0));
+    }
     // Below here every signal is a status or code field, which is business data in a record.
     if !envelope {
         return None;
@@ -382,6 +387,14 @@ fn failure_code_member(obj: &Map<String, Value>, rules: &Ruleset) -> bool {
             .as_str()
             .is_some_and(|c| rules.is_failure_code(c) && looks_like_code(c))
     })
+}
+
+/// `kind: Status` with `status: Failure`, the failure form of every Kubernetes-style API
+/// (`metav1.Status`); its `status: Success` form is not a failure.
+fn is_kubernetes_failure(obj: &Map<String, Value>) -> bool {
+    let field = |k: &str| obj.get(k).and_then(Value::as_str);
+    field("kind") == Some("Status")
+        && field("status").is_some_and(|s| s.eq_ignore_ascii_case("failure"))
 }
 
 /// An object naming its exception class (`name`, `__type`, `type`: `...Error`,

@@ -307,3 +307,24 @@ fn a_long_message_that_opens_with_a_credential_refusal_is_auth() {
         Outcome::Ok
     );
 }
+
+#[test]
+fn a_kubernetes_status_of_failure_is_a_failure_and_its_success_form_is_not() {
+    let unauthorized = r#"{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"Unauthorized","reason":"Unauthorized","code":401}"#;
+    assert_eq!(outcome_of(unauthorized), Outcome::Auth);
+    let unavailable = r#"{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"the server is currently unable to handle the request","reason":"ServiceUnavailable","code":503}"#;
+    assert!(outcome_of(unavailable).is_hard_failure(), "{unavailable}");
+    let deleted = r#"{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Success","details":{"name":"web-1","kind":"pods"}}"#;
+    assert_eq!(outcome_of(deleted), Outcome::Ok);
+    // A resource whose own status is a word is data.
+    let pod = r#"{"kind":"Pod","metadata":{"name":"web-1"},"status":{"phase":"Failed","reason":"Evicted"}}"#;
+    assert_eq!(outcome_of(pod), Outcome::Ok);
+}
+
+#[test]
+fn a_feign_client_exception_in_text_is_a_failure_of_its_status() {
+    let unauthorized = "feign.FeignException$Unauthorized: [401 Unauthorized] during [GET] to [http://ledger/api/balance] [LedgerClient#balance(String)]: [{\"error\":\"invalid_token\"}]";
+    assert_eq!(outcome_of(unauthorized), Outcome::Auth);
+    let internal = "feign.FeignException$InternalServerError: [500 Internal Server Error] during [GET] to [http://ledger/api/invoices] [LedgerClient#invoices()]: []";
+    assert!(outcome_of(internal).is_hard_failure(), "{internal}");
+}

@@ -55,7 +55,9 @@ fn error_prefix() -> &'static Regex {
               | http(?:/\d(?:\.\d)?)?\s*[45]\d\d\b
               | [45]\d\d\s*[-:]?\s*(?:bad|unauthori|forbidden|not\ |method|request|too\ many|internal|service|gateway|payment|conflict|gone|unprocessable|precondition|proxy|error|unavailable|insufficient)
               | status(?:\s*code)?\s*[:=]?\s*[45]\d\d\b
-              | (?:[a-z_][\w.]*)?(?:error|exception|timeout|fault|failure|refused)\s*:\s*\S
+              # `ValueError: ...`, `java.io.IOException: ...`, and nested classes such as
+              # Feign's `feign.FeignException$Unauthorized: [401 Unauthorized] ...`.
+              | (?:[a-z_][\w.]*)?(?:error|exception|timeout|fault|failure|refused)(?:\$\w+)?\s*:\s*\S
               | \w{0,8}(?:エラー|错误|錯誤|오류)\s*[:：]
               | rpc\ error:\s*code\s*=\s*\w+
               | request\ failed\b
