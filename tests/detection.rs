@@ -91,11 +91,19 @@ fn corpus_report_covers_every_labelled_session_of_both_splits() {
     assert_eq!(one.sessions.len(), labelled(&dir).len());
 }
 
-/// The second dev split (tests/corpus/out/dev2, agents written without reading the rules) is a
-/// tuning split with no floor: this only checks that every labelled session of it replays into a
-/// summary, per library and through one daemon, and prints the scores.
+/// The second dev split (tests/corpus/out/dev2, agents written without reading the rules): every
+/// labelled session replays into a summary, per library and through one daemon, and no mode falls
+/// below the scores the rules reached on it (first scored at auth_rot 0.90, schema_drift 0.90,
+/// silent_failure 0.38, tool_loop 0.77, goal_not_met 0.33, 32 of 136 healthy sessions flagged).
 #[test]
-fn corpus_dev2_report_covers_every_labelled_session() {
+fn corpus_dev2_does_not_fall_below_todays_scores() {
+    const FLOORS: &[(&str, f64)] = &[
+        ("auth_rot", 0.92),
+        ("schema_drift", 0.95),
+        ("silent_failure", 0.85),
+        ("tool_loop", 0.98),
+        ("goal_not_met", 0.91),
+    ];
     let dir = corpus("dev2");
     let labels = labelled(&dir);
     assert!(labels.iter().all(|l| l["split"] == "dev2"));
@@ -104,6 +112,15 @@ fn corpus_dev2_report_covers_every_labelled_session() {
         println!("{report}");
         assert!(report.missing.is_empty(), "dev2: {:?}", report.missing);
         assert_eq!(report.sessions.len(), labels.len());
+        for (mode, floor) in FLOORS {
+            let m = report.mode(mode).expect("scored mode");
+            assert!(
+                m.f1() >= *floor,
+                "{mode}: F1 {:.2} < {floor}\n{report}",
+                m.f1()
+            );
+        }
+        assert!(report.ok_false_positive_rate() <= 0.04, "{report}");
     }
 }
 
