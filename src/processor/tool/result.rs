@@ -120,15 +120,12 @@ fn value_bytes(v: &Value) -> usize {
     }
 }
 
-/// Members that describe a response, not data (`{"results": null, "total": 0}` is empty).
+/// Members that describe a response, not data (`{"results": null, "total": 0}` is empty), besides
+/// the counts of [`COUNT_KEYS`].
 const META_KEYS: &[&str] = &[
     "ok",
     "success",
     "status",
-    "total",
-    "count",
-    "totalcount",
-    "total_count",
     "page",
     "pages",
     "per_page",
@@ -153,14 +150,6 @@ const META_KEYS: &[&str] = &[
     "pagesize",
     "more",
     "done",
-    "totalsize",
-    "rowcount",
-    "row_count",
-    "numfound",
-    "totalresults",
-    "total_results",
-    "totalitems",
-    "total_items",
     "nextpagetoken",
     "next_page_token",
 ];
@@ -188,7 +177,7 @@ fn value_is_empty(v: &Value) -> bool {
             let mut saw_data_slot = false;
             for (k, child) in m {
                 let key = k.to_ascii_lowercase();
-                let meta = META_KEYS.contains(&key.as_str());
+                let meta = META_KEYS.contains(&key.as_str()) || COUNT_KEYS.contains(&key.as_str());
                 if meta {
                     // A result that counts what it found is not empty when the count is not
                     // zero (`{"results": null, "total": 3}` lost its data; it found some).

@@ -4,7 +4,8 @@
 use super::*;
 use crate::processor::tool::result::ParsedResult;
 
-fn outcome_of(text: &str) -> Outcome {
+/// The outcome of a text result of an unnamed tool (shared by the probe modules).
+pub(super) fn outcome_of(text: &str) -> Outcome {
     let parsed = ParsedResult::parse(text);
     Classifier::default()
         .classify(&CallEvidence {

@@ -6,15 +6,7 @@
 use super::*;
 use crate::processor::tool::result::ParsedResult;
 
-fn outcome_of(text: &str) -> Outcome {
-    let parsed = ParsedResult::parse(text);
-    Classifier::default()
-        .classify(&CallEvidence {
-            result: Some(&parsed),
-            ..Default::default()
-        })
-        .outcome
-}
+use super::probes::outcome_of;
 
 fn outcome_of_data_tool(text: &str) -> Outcome {
     let parsed = ParsedResult::parse(text);
