@@ -320,3 +320,21 @@ fn a_feign_client_exception_in_text_is_a_failure_of_its_status() {
     let internal = "feign.FeignException$InternalServerError: [500 Internal Server Error] during [GET] to [http://ledger/api/invoices] [LedgerClient#invoices()]: []";
     assert!(outcome_of(internal).is_hard_failure(), "{internal}");
 }
+
+#[test]
+fn empty_pages_of_other_apis_are_empty_whatever_metadata_they_carry() {
+    for text in [
+        r#"{"ok":true,"items":[],"response_metadata":{"next_cursor":""}}"#,
+        r#"{"took":5,"timed_out":false,"_shards":{"total":1},"hits":{"total":{"value":0},"hits":[]}}"#,
+        r#"{"data":[],"links":{"self":"/orders?page=1"},"meta":{"total":0}}"#,
+    ] {
+        assert_eq!(outcome_of_data_tool(text), Outcome::Empty, "{text}");
+    }
+    // The same envelopes with something in them are data.
+    for text in [
+        r#"{"ok":true,"items":[{"id":1}],"response_metadata":{"next_cursor":"x"}}"#,
+        r#"{"took":5,"timed_out":false,"hits":{"total":{"value":1},"hits":[{"_id":"a"}]}}"#,
+    ] {
+        assert_eq!(outcome_of_data_tool(text), Outcome::Ok, "{text}");
+    }
+}
