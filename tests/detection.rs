@@ -112,15 +112,7 @@ fn corpus_dev2_does_not_fall_below_todays_scores() {
         println!("{report}");
         assert!(report.missing.is_empty(), "dev2: {:?}", report.missing);
         assert_eq!(report.sessions.len(), labels.len());
-        for (mode, floor) in FLOORS {
-            let m = report.mode(mode).expect("scored mode");
-            assert!(
-                m.f1() >= *floor,
-                "{mode}: F1 {:.2} < {floor}\n{report}",
-                m.f1()
-            );
-        }
-        assert!(report.ok_false_positive_rate() <= 0.04, "{report}");
+        assert_floors(&report, FLOORS, 0.04);
     }
 }
 
@@ -157,7 +149,12 @@ fn corpus_test_agents_do_not_fall_below_todays_scores() {
         ("goal_not_met", 0.98),
     ];
     let report = run_with(&corpus("test"), Delivery::Original).expect("replay");
-    for (mode, floor) in FLOORS {
+    assert_floors(&report, FLOORS, 0.01);
+}
+
+/// Every mode's F1 at or above its floor, and at most `max_fp_rate` of healthy sessions flagged.
+fn assert_floors(report: &Report, floors: &[(&str, f64)], max_fp_rate: f64) {
+    for (mode, floor) in floors {
         let m = report.mode(mode).expect("scored mode");
         assert!(
             m.f1() >= *floor,
@@ -165,7 +162,7 @@ fn corpus_test_agents_do_not_fall_below_todays_scores() {
             m.f1()
         );
     }
-    assert!(report.ok_false_positive_rate() <= 0.01, "{report}");
+    assert!(report.ok_false_positive_rate() <= max_fp_rate, "{report}");
 }
 
 /// A labelled folder made of the sample's `otel-proto` captures, with labels chosen by `relabel`.
