@@ -2,11 +2,14 @@
 capture servers on loopback, run one worker process per (library, agent) and write
 out/{dev,test}/<library>/ plus labels.jsonl per split.
 
+With `--split dev3` it does the same for the third dev split (agents3.py, plan3.py, seed 37):
+out/dev3, out/plan-dev3.json.gz and its own section of out/SUMMARY.md.
+
 With `--split dev2` it generates only the second dev split instead (the agents of agents2.py,
 planned by plan2.py from a seed of its own) into out/dev2/, its plan into out/plan-dev2.json.gz
 and its section of out/SUMMARY.md; out/dev, out/test and out/plan.json.gz are left alone.
 
-Usage: main.py OUT_DIR [--seed N] [--jobs N] [--split main|dev2]"""
+Usage: main.py OUT_DIR [--seed N] [--jobs N] [--split main|dev2|dev3]"""
 
 import argparse
 import collections
@@ -19,8 +22,10 @@ import time
 
 import plan
 import plan2
+import plan3
 from agents import AGENTS, SPLIT
 from agents2 import AGENTS2
+from agents3 import AGENTS3
 from servers import Capture, ModelServer
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -29,15 +34,17 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("out")
-    ap.add_argument("--seed", type=int, default=None, help="default 9 (main), 29 (dev2)")
+    ap.add_argument("--seed", type=int, default=None, help="default 9 (main), 29 (dev2), 37 (dev3)")
     ap.add_argument("--jobs", type=int, default=4)
-    ap.add_argument("--split", choices=["main", "dev2"], default="main")
+    ap.add_argument("--split", choices=["main", "dev2", "dev3"], default="main")
     args = ap.parse_args()
     if args.split == "dev2":
         return main_dev2(args)
+    if args.split == "dev3":
+        return main_dev3(args)
     sessions = plan.build(9 if args.seed is None else args.seed)
     if os.path.exists(args.out):
-        dev2 = [os.path.join(args.out, x) for x in ("dev2", "plan-dev2.json.gz")]
+        dev2 = [os.path.join(args.out, x) for x in ("dev2", "plan-dev2.json.gz", "dev3", "plan-dev3.json.gz")]
         for x in os.listdir(args.out):
             p = os.path.join(args.out, x)
             if p not in dev2 and x != "SUMMARY.md":
@@ -133,7 +140,55 @@ def main_dev2(args):
     turns = collections.Counter(len(s["turns"]) for s in sessions)
     lines.append("turns per session: " + ", ".join("%d=%d" % kv for kv in sorted(turns.items())))
     path = os.path.join(args.out, "SUMMARY.md")
-    head = open(path).read().split(DEV2_MARK)[0].rstrip("\n") + "\n\n" if os.path.exists(path) else ""
+    old = open(path).read() if os.path.exists(path) else ""
+    head = old.split(DEV2_MARK)[0].rstrip("\n") + "\n\n" if old else ""
+    tail = "\n" + DEV3_MARK + old.split(DEV3_MARK, 1)[1] if DEV3_MARK in old else ""
+    with open(path, "w") as f:
+        f.write(head + "\n".join(lines) + "\n" + tail)
+    print("\n".join(lines))
+
+
+DEV3_MARK = "<!-- dev3 -->"
+
+
+def main_dev3(args):
+    """The third dev split only: out/dev3, out/plan-dev3.json.gz, the dev3 section of SUMMARY.md."""
+    import gzip
+    sessions = plan3.build(37 if args.seed is None else args.seed)
+    root = os.path.join(args.out, plan3.SPLIT)
+    if os.path.exists(root):
+        shutil.rmtree(root)
+    os.makedirs(root)
+    plan_path = os.path.join(args.out, "plan-dev3.json")
+    with open(plan_path, "w") as f:
+        json.dump(sessions, f, ensure_ascii=False)
+    captures = {(plan3.SPLIT, lib): Capture(args.out, plan3.SPLIT, lib) for lib in plan.LIBRARIES}
+    run_workers(sessions, AGENTS3, captures, lambda a: plan3.SPLIT, plan_path, args.jobs)
+    with open(os.path.join(root, "labels.jsonl"), "w") as f:
+        for s in sessions:
+            f.write(json.dumps(plan.label_row(s), ensure_ascii=False) + "\n")
+    os.remove(plan_path)
+    with open(os.path.join(args.out, "plan-dev3.json.gz"), "wb") as f:
+        f.write(gzip.compress(json.dumps(sessions, ensure_ascii=False, sort_keys=True).encode(), mtime=0))
+    lines = [DEV3_MARK, "", "## dev3 (a third tuning split, not held out)", "",
+             "Agents of `gen/agents3.py`, failures and traps of `gen/failures3.py`/`gen/traps3.py` "
+             "(`generate.sh --split dev3`, seed 37), written without reading spotter's rules. A dev split: tune on "
+             "it like dev, it does not replace test.", "",
+             "sessions: %d" % len(sessions), ""]
+    for key in ("agent", "label", "library", "lang"):
+        c = collections.Counter(s[key] for s in sessions)
+        lines.append("by %s: %s" % (key, ", ".join("%s=%d" % kv for kv in sorted(c.items()))))
+    lines += ["", "| agent | service | " + " | ".join(LABELS) + " |", "|---|---|" + "---|" * len(LABELS)]
+    for a in AGENTS3:
+        c = collections.Counter(s["label"] for s in sessions if s["agent"] == a["name"])
+        lines.append("| %s | %s | %s |" % (a["name"], a["service"], " | ".join(str(c[k]) for k in LABELS)))
+    lines.append("")
+    lines.append("requests per folder: " + ", ".join("%s=%d" % (k[1], v.requests) for k, v in sorted(captures.items())))
+    turns = collections.Counter(len(s["turns"]) for s in sessions)
+    lines.append("turns per session: " + ", ".join("%d=%d" % kv for kv in sorted(turns.items())))
+    path = os.path.join(args.out, "SUMMARY.md")
+    old = open(path).read() if os.path.exists(path) else ""
+    head = old.split(DEV3_MARK)[0].rstrip("\n") + "\n\n" if old else ""
     with open(path, "w") as f:
         f.write(head + "\n".join(lines) + "\n")
     print("\n".join(lines))

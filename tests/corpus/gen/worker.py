@@ -8,11 +8,12 @@ import sys
 
 from agents import AGENTS, tool as find_tool
 from agents2 import AGENTS2
+from agents3 import AGENTS3
 from plan import schedule
 from servers import MODELS
 
 PLAN, LIBRARY, AGENT, MODEL_URL, CAPTURE_URL = sys.argv[1:6]
-agent = next(a for a in AGENTS + AGENTS2 if a["name"] == AGENT)
+agent = next(a for a in AGENTS + AGENTS2 + AGENTS3 if a["name"] == AGENT)
 MODEL = MODELS.get(AGENT) or agent["model"]
 TOOLS = [{"type": "function", "function": {"name": t.name, "description": t.desc, "parameters": t.schema()}}
          for t in agent["tools"]]
