@@ -24,6 +24,22 @@ def n_turns(b, lo=3, hi=8):
 
 # --- auth rot ----------------------------------------------------------------------------------
 
+def fill_without(b, n, name):
+    """Fill the session to n turns (a thanks turn last) without calling `name`: once its credential
+    has rotted, no later call of it succeeds."""
+    others = [t for t in b.readers() if t != name]
+    while len(b.turns) < n - 1:
+        pick = b.rng.choice(others)
+        if b.rng.random() < 0.2:
+            c, g = b.healthy(pick)
+            c2, g2 = b.healthy(b.rng.choice([t for t in others if t != pick]))
+            b.turn(b.ask(g["obj"] + " / " + g2["obj"]), [[c, c2]], b.found(g["summary"] + "; " + g2["summary"]))
+        else:
+            b.healthy_turn(pick)
+    if len(b.turns) < n:
+        b.thanks_turn()
+
+
 def auth_rot(b, v):
     name = b.rng.choice(targets(b))
     fmt = AUTH_FORMATS3[v % len(AUTH_FORMATS3)]
@@ -57,7 +73,7 @@ def auth_rot(b, v):
     if len(b.turns) < n - 1 and v % 2 == 0:
         c3, g3 = b.healthy(name)
         b.turn(b.ask(g3["obj"]), [[b.fail_call(name, g3["args"], "auth_expired", fmt, form)]], b.admit(name, "auth"))
-    b.fill_to(n, allow_action=False)
+    fill_without(b, n, name)
     return b.session("auth_rot", "auth_rot/%s/%s" % (fmt, form), f_turn,
                      "%s works earlier in the session, then fails authentication (%s body, %s form%s): the credential "
                      "expired or was revoked" % (name, fmt, form, ["", ", retried at once with the same failure",
@@ -72,7 +88,7 @@ def auth_rot_fleet(b, v, name):
     b.turn(b.ask(g["obj"]), [[b.fail_call(name, g["args"], "auth_expired", fmt, form)]], b.admit(name, "auth"))
     c2, g2 = b.healthy(name)
     b.turn(b.ask(g2["obj"]), [[b.fail_call(name, g2["args"], "auth_expired", fmt, form)]], b.admit(name, "auth"))
-    b.fill_to(n, allow_action=False)
+    fill_without(b, n, name)
     return b.session("auth_rot", "auth_rot/fleet/%s/%s" % (fmt, form), 1,
                      "%s worked in earlier sessions of this agent (fleet-wide) and fails authentication from this "
                      "session's first call (%s body, %s form)" % (name, fmt, form))
