@@ -377,6 +377,26 @@ mod tests {
         }
     }
 
+    /// One user's key that never worked, refused on every call of a session while the fleet's
+    /// calls passed before, looks exactly like a fleet credential that just lapsed; without
+    /// lapse wording or a rising share it stays `auth`, not rot (precision first).
+    #[test]
+    fn repeated_refusals_in_one_session_after_fleet_success_without_lapse_wording_are_not_rot() {
+        let mut h = health();
+        for i in 0..3 {
+            h.observe("crm", Some(&format!("s{i}")), T + i * S, AuthResult::Passed);
+        }
+        for i in 0..3 {
+            let v = h.observe(
+                "crm",
+                Some("wrong-key"),
+                T + (100 + i) * S,
+                AuthResult::Failed,
+            );
+            assert_eq!(v.rot, None, "refusal {i}");
+        }
+    }
+
     #[test]
     fn state_is_bounded() {
         let mut h = AuthHealth::new(4, 4, FleetThresholds::default());

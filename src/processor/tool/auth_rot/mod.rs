@@ -215,7 +215,7 @@ impl Processor for AuthRotProcessor {
 fn credential_wording() -> &'static regex::Regex {
     static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
     RE.get_or_init(|| {
-        regex::Regex::new(r"(?i)expir|revok|revoc|révoq|unauthenticated|\b401\b|\btoken|api[ _-]?key|credential|invalid[ _-]?(grant|client)|jeton|abgelaufen|widerrufen|caducad|scadut|verlopen|www-authenticate|unauthori[sz]ed|authentication (failed|required)|失効|期限|トークン|認証|sesión|session|токен|ключ|учетн\w* данн|сесси|аутентифик|klucz|uwierzytel|sesj|令牌|密钥|凭证|凭据|认证|会话|登录|토큰|인증|세션")
+        regex::Regex::new(r"(?i)expir|revok|revoc|révoq|unauthenticated|\b401\b|\btoken|api[ _-]?key|credential|invalid[ _-]?(grant|client)|jeton|abgelaufen|widerrufen|caducad|scadut|verlopen|www-authenticate|unauthori[sz]ed|authentication (failed|required)|失効|期限|トークン|認証|sesión|session|токен|ключ|учетн\w* данн|сесси|аутентифик|klucz|uwierzytel|sesj|令牌|密钥|凭证|凭据|认证|会话|登录|토큰|인증|세션|inloggning|autentiser|oturum|kimlik doğrula|autentikasi|kredensial|sesi login")
             .expect("credential regex")
     })
 }
@@ -226,7 +226,7 @@ fn credential_wording() -> &'static regex::Regex {
 fn lapse_wording() -> &'static regex::Regex {
     static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
     RE.get_or_init(|| {
-        regex::Regex::new(r"(?i)expir|revok|revoc|r[ée]voqu|invalid[ _-]?(token|grant)|abgelaufen|widerrufen|caducad|scadut|verlopen|ingetrokken|revogad|失効|期限切れ|有効期限|만료|过期|過期|ист[её]к|просроч|отозван|wygas|unieważn|失效|撤销|撤銷|(log|sign)\s*in again|重新登录|重新登入|再ログイン|다시 로그인")
+        regex::Regex::new(r"(?i)expir|revok|revoc|r[ée]voqu|invalid[ _-]?(token|grant)|abgelaufen|widerrufen|caducad|scadut|verlopen|ingetrokken|revogad|失効|期限切れ|有効期限|만료|过期|過期|ист[её]к|просроч|отозван|wygas|unieważn|失效|撤销|撤銷|(log|sign)\s*in again|重新登录|重新登入|再ログイン|다시 로그인|har gått ut|\butgång|\butgått|återkallad|logga in igen|süresi (?:doldu|dolmuş|sona er)|iptal edilmiş|yeniden giriş|kedaluwarsa|kadaluarsa|kadaluwarsa|dicabut|masuk kembali|login ulang")
             .expect("lapse regex")
     })
 }

@@ -587,3 +587,27 @@ fn a_per_resource_403_in_russian_polish_chinese_or_korean_is_not_rot() {
         assert!(summary(&mut p, "s").findings.is_empty(), "{denial}");
     }
 }
+
+/// The same lapse said in Swedish, Turkish or Indonesian is rot too, even as a 403.
+#[test]
+fn a_403_saying_the_token_lapsed_in_swedish_turkish_or_indonesian_after_success_is_rot() {
+    for refusal in [
+        r#"{"status": 403, "message": "Din session har gått ut, logga in igen"}"#,
+        r#"{"status": 403, "message": "Erişim belirtecinin süresi doldu"}"#,
+        r#"{"status": 403, "message": "Token akses sudah kedaluwarsa"}"#,
+    ] {
+        let mut p = processor();
+        let spans = run(
+            &mut p,
+            vec![
+                call(1, 1, T0, r#"{"order_id": "A1", "total": 10}"#),
+                call(2, 2, T0 + 60 * SEC, refusal),
+            ],
+        );
+        assert_eq!(
+            attr(by_id(&spans, 2), "spotter.auth_rot").as_deref(),
+            Some("true"),
+            "{refusal}"
+        );
+    }
+}
