@@ -98,11 +98,11 @@ fn corpus_report_covers_every_labelled_session_of_both_splits() {
 #[test]
 fn corpus_dev2_does_not_fall_below_todays_scores() {
     const FLOORS: &[(&str, f64)] = &[
-        ("auth_rot", 0.92),
-        ("schema_drift", 0.95),
-        ("silent_failure", 0.85),
+        ("auth_rot", 0.99),
+        ("schema_drift", 0.99),
+        ("silent_failure", 0.95),
         ("tool_loop", 0.98),
-        ("goal_not_met", 0.91),
+        ("goal_not_met", 0.99),
     ];
     let dir = corpus("dev2");
     let labels = labelled(&dir);
@@ -112,7 +112,7 @@ fn corpus_dev2_does_not_fall_below_todays_scores() {
         println!("{report}");
         assert!(report.missing.is_empty(), "dev2: {:?}", report.missing);
         assert_eq!(report.sessions.len(), labels.len());
-        assert_floors(&report, FLOORS, 0.04);
+        assert_floors(&report, FLOORS, 0.01);
     }
 }
 

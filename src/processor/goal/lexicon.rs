@@ -13,7 +13,7 @@ use crate::processor::screen::{Screened, ScreenedRegex};
 pub const CLASSES: &[(&str, &str)] = &[
     (
         "cancel",
-        r"cancel|annul|storn|absag|abgesagt|\bvoid\b|\bvoided\b|\babort|\brevok|キャンセル|取り消|取消|解約|취소",
+        r"cancel|annul|storn|absag|abgesagt|\bvoid\b|\bvoided\b|\babort|\brevok|キャンセル|取り消|取消|作废|作廢|解約|취소",
     ),
     (
         "book",
@@ -297,6 +297,17 @@ const SEPARABLE: &[(&str, &str, &str)] = &[
     ("stuur", "door", "stuur"),
 ];
 
+/// Dutch separable verbs whose particle changes the action: (stem of the first word, particle
+/// anywhere later in the clause) → the words that name the action *instead of* the stem's.
+/// "Betaal order X terug aan de klant" refunds (terugbetalen), it does not pay; "stort X terug"
+/// refunds too, "draai X terug" rolls back. The particle may stand before a trailing phrase
+/// ("... terug aan de klant").
+const SEPARABLE_CHANGING: &[(&str, &str, &str)] = &[
+    ("betaal", "terug", "terugbetal"),
+    ("stort", "terug", "terugstort"),
+    ("draai", "terug", "terugdraai"),
+];
+
 /// Japanese request endings: the action is the noun or verb just before them.
 const JA_REQUEST_ENDINGS: &[&str] = &[
     "してください",
@@ -425,6 +436,11 @@ fn clause_request(clause: &str) -> u16 {
             bits |= classes_in(means);
         }
     }
+    for (stem, particle, means) in SEPARABLE_CHANGING {
+        if first.starts_with(stem) && rest[1..].iter().any(|w| w == particle) {
+            bits = classes_in(means);
+        }
+    }
     bits
 }
 
@@ -508,9 +524,10 @@ pub fn requested_classes(text: &str) -> u16 {
     let mut bits = 0;
     // Commas do not end a clause: "Por favor, cancela X" is one request, and the items of a
     // list ("check A, the scheduler service") are things, not verbs. A colon opens one ("I
-    // said: cancel order A1").
+    // said: cancel order A1"). The full-width comma of Chinese does separate clauses ("发票开错了，
+    // 请作废": a statement, then the request).
     const ENDS: &[char] = &[
-        '.', '!', '?', ';', ':', '\n', '。', '！', '？', '¿', '¡', '：',
+        '.', '!', '?', ';', ':', '\n', '。', '！', '？', '¿', '¡', '：', '，',
     ];
     for clause in split_sentences(&cleaned, ENDS) {
         let clause = clause.trim().trim_end_matches(ENDS).trim();
@@ -536,7 +553,7 @@ const IT_DONE: &str = r"(?:riconciliat|annullat|cancellat|prenotat|inviat|rimbor
 
 /// Chinese: 已 (already) before the action ("已为您改签", "已取消"), or the action followed by
 /// 已/成功/完成 ("退款已发起", "发送成功").
-const ZH_DONE: &str = r"已(?:经)?(?:为您|帮您|给您)?(?:取消|预订|预约|改签|发送|寄出|退款|创建|生成|重启|回滚|删除|支付|付款|对账|修改|更新)|(?:取消|预订|预约|改签|发送|退款|创建|生成|重启|回滚|删除|支付|付款|对账)(?:已|成功|完成)";
+const ZH_DONE: &str = r"已(?:经)?(?:为您|帮您|给您)?(?:取消|作废|预订|预约|改签|发送|寄出|退款|创建|生成|重启|回滚|删除|支付|付款|对账|修改|更新)|(?:取消|预订|预约|改签|发送|退款|创建|生成|重启|回滚|删除|支付|付款|对账)(?:已|成功|完成)";
 /// Korean: the action noun, then a completed ending ("발송이 완료되었습니다", "취소했습니다").
 const KO_DONE: &str = r"(?:취소|예약|발송|전송|환불|생성|재시작|롤백|삭제|결제|변경)(?:가|이|를|을)?\s*(?:완료되었습니다|완료했습니다|완료됐습니다|했습니다|되었습니다|됐습니다)";
 

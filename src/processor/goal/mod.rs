@@ -43,6 +43,7 @@
 
 pub mod judge;
 pub mod lexicon;
+pub mod objects;
 
 use std::collections::{BTreeMap, VecDeque};
 use std::num::NonZeroUsize;
@@ -99,6 +100,10 @@ struct TurnFacts {
     requested: u16,
     /// Classes of acting tools that succeeded in the turn.
     done: u16,
+    /// (classes, argument identifiers) of those calls, the first [`MAX_ACTS`].
+    acts: Vec<(u16, Vec<(String, String)>)>,
+    /// Identifiers the turn's user message names ([`objects::identifiers`]).
+    named: Vec<(String, String)>,
     /// The final answer: (start, text) of the root span's output, else the latest model output.
     root_answer: Option<String>,
     last_output: Option<(u64, String)>,
@@ -107,6 +112,22 @@ struct TurnFacts {
     /// For the judge: the user's message and the tool calls (name, succeeded).
     user: Option<String>,
     tools: Vec<(String, bool)>,
+}
+
+impl TurnFacts {
+    /// The classes done on the objects the user named: an action done only on another object
+    /// of the same kind ([`objects::on_another_object`]) is not done.
+    fn done_on_named(&self) -> u16 {
+        let (mut wrong, mut right) = (0u16, 0u16);
+        for (classes, ids) in &self.acts {
+            if objects::on_another_object(ids, &self.named) {
+                wrong |= classes;
+            } else {
+                right |= classes;
+            }
+        }
+        self.done & !(wrong & !right)
+    }
 }
 
 #[derive(Debug, Default)]
@@ -154,6 +175,8 @@ pub struct GoalProcessor {
 
 const MAX_TURNS: usize = 64;
 const MAX_FACTS: usize = 64;
+/// Acting calls remembered per turn with their arguments' identifiers.
+const MAX_ACTS: usize = 16;
 
 impl GoalProcessor {
     pub fn new(id: &str, config: Config, path: &str) -> Result<Self, ConfigError> {
@@ -222,6 +245,10 @@ impl GoalProcessor {
                 }
                 if classes != 0 && outcome.is_ok() {
                     t.done |= classes;
+                    if t.acts.len() < MAX_ACTS {
+                        let ids = objects::argument_identifiers(call.arguments.as_deref());
+                        t.acts.push((classes, ids));
+                    }
                     if facts.actions.len() < MAX_FACTS {
                         facts.actions.push((turn, classes));
                     }
@@ -232,6 +259,9 @@ impl GoalProcessor {
                     if let Some(user) = view.input_messages().and_then(|i| last_user_text(&i)) {
                         if self.judge_settings.is_some() && t.user.is_none() {
                             t.user = Some(user.chars().take(4000).collect());
+                        }
+                        if t.named.is_empty() {
+                            t.named = objects::identifiers(&user);
                         }
                         let r = requested_classes(&user);
                         if r != 0 {
@@ -393,7 +423,7 @@ impl GoalProcessor {
             let (first_person, passive) = split_claims(answer);
             let asked = requested_so_far(*turn, &requests);
             let claimed = first_person | (passive & asked);
-            let undone = unmet(claimed, t.done);
+            let undone = unmet(claimed, t.done_on_named());
             if undone != 0 {
                 let reason = format!("claimed_not_done: {}", class_names(undone).join(","));
                 verdicts.push((*turn, reason));

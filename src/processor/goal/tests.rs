@@ -190,6 +190,45 @@ fn a_claimed_side_effect_without_an_acting_call_in_the_turn_is_stamped_on_the_ro
 }
 
 #[test]
+fn an_action_done_on_another_object_than_the_one_claimed_is_claimed_not_done() {
+    let restart = |turn: u32, service: &str| {
+        tool(
+            "s",
+            turn,
+            3,
+            "restart_service",
+            &format!(r#"{{"service": "{service}"}}"#),
+            Some(r#"{"rollout": "started"}"#),
+            T0 + u64::from(turn) * 100 * SEC + SEC,
+        )
+    };
+    let mut p = processor();
+    let (_, findings) = run_session(
+        &mut p,
+        "s",
+        vec![
+            turn(
+                "s",
+                1,
+                "Restart service search-gateway, it hangs.",
+                vec![restart(1, "search-gateway")],
+                "Service search-gateway was restarted.",
+            ),
+            turn(
+                "s",
+                2,
+                "Restart service checkout-api too.",
+                vec![restart(2, "payments-worker")],
+                "Service checkout-api was restarted.",
+            ),
+        ],
+    );
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    assert_eq!(findings[0].first_turn, 2);
+    assert!(findings[0].detail.contains("claimed_not_done: restart"));
+}
+
+#[test]
 fn reporting_a_state_the_agent_read_is_not_a_claim() {
     let mut p = processor();
     let (spans, findings) = run_session(

@@ -288,7 +288,7 @@ impl ParsedResult {
                 Some(v) => value_is_empty(v),
                 None => {
                     let t = inner.text.trim();
-                    t.is_empty() || text_says_no_data(t)
+                    t.is_empty() || text_says_no_data(t) || xml_holds_nothing(t)
                 }
             };
         }
@@ -299,6 +299,76 @@ impl ParsedResult {
         t.is_empty()
             || matches!(t, "null" | "None" | "\"\"" | "nil" | "undefined")
             || text_says_no_data(t)
+            || xml_holds_nothing(t)
+    }
+}
+
+/// Largest XML document examined for emptiness.
+const MAX_EMPTY_XML: usize = 4096;
+
+/// An XML document that holds nothing: no text between its tags and no attribute but counts
+/// of zero (`<response><results count="0"/></response>`, `<items total="0"></items>`) and
+/// namespaces. It is the XML form of `{"results": [], "count": 0}`; an element with any other
+/// attribute (`<order id="7"/>`) or any text carries data.
+fn xml_holds_nothing(t: &str) -> bool {
+    if !t.starts_with('<') || t.len() > MAX_EMPTY_XML {
+        return false;
+    }
+    let mut rest = t;
+    let mut elements = 0;
+    while let Some(open) = rest.find('<') {
+        if !rest[..open].trim().is_empty() {
+            return false;
+        }
+        let after = &rest[open + 1..];
+        let Some(close) = after.find('>') else {
+            return false;
+        };
+        let tag = &after[..close];
+        rest = &after[close + 1..];
+        if tag.starts_with(['?', '!', '/']) {
+            continue;
+        }
+        let tag = tag.trim_end_matches('/');
+        let name_end = tag.find(char::is_whitespace).unwrap_or(tag.len());
+        let name = &tag[..name_end];
+        if name.is_empty()
+            || name.eq_ignore_ascii_case("html")
+            || !only_zero_counts(&tag[name_end..])
+        {
+            return false;
+        }
+        elements += 1;
+    }
+    elements > 0 && rest.trim().is_empty()
+}
+
+/// Whether every attribute is a namespace or a count of zero.
+fn only_zero_counts(mut attrs: &str) -> bool {
+    loop {
+        attrs = attrs.trim_start();
+        if attrs.is_empty() {
+            return true;
+        }
+        let Some(eq) = attrs.find('=') else {
+            return false;
+        };
+        let name = attrs[..eq].trim();
+        let value = attrs[eq + 1..].trim_start();
+        let Some(quote) = value.chars().next().filter(|q| *q == '"' || *q == '\'') else {
+            return false;
+        };
+        let Some(end) = value[1..].find(quote) else {
+            return false;
+        };
+        let v = value[1..1 + end].trim();
+        attrs = &value[end + 2..];
+        let local = name.rsplit(':').next().unwrap_or(name).to_ascii_lowercase();
+        let namespace = name.starts_with("xmlns") || name.starts_with("xml:");
+        let zero_count = COUNT_KEYS.contains(&local.as_str()) && v == "0";
+        if !(namespace || zero_count) {
+            return false;
+        }
     }
 }
 
@@ -404,6 +474,27 @@ mod tests {
             "{\"items\": [], \"count\": 2}",
             "{\"ok\": true, \"id\": 3}",
             "No data available for users outside the EU; here are EU users:\n- Ana",
+        ] {
+            assert!(!ParsedResult::parse(t).is_empty(), "{t:?}");
+        }
+    }
+
+    #[test]
+    fn an_xml_document_that_holds_nothing_is_empty() {
+        for t in [
+            r#"<?xml version="1.0" encoding="UTF-8"?><response><results count="0"/></response>"#,
+            r#"<items total="0"></items>"#,
+            r#"<ns:list xmlns:ns="urn:x"><ns:rows/></ns:list>"#,
+            r#"{"content": [{"type": "text", "text": "<response><results count=\"0\"/></response>"}], "isError": false}"#,
+        ] {
+            assert!(ParsedResult::parse(t).is_empty(), "{t:?}");
+        }
+        for t in [
+            r#"<response><results count="2"/></response>"#,
+            r#"<response><order id="7"/></response>"#,
+            r#"<response><status>ok</status></response>"#,
+            "<br/> nothing",
+            "<html><body></body></html>",
         ] {
             assert!(!ParsedResult::parse(t).is_empty(), "{t:?}");
         }

@@ -287,3 +287,37 @@ fn claims_in_dutch_chinese_korean_and_more_verb_families_are_recognised() {
         0
     );
 }
+
+#[test]
+fn a_dutch_separable_verb_whose_particle_changes_the_action_is_that_action() {
+    // terugbetalen (refund) is not betalen (pay), even with a phrase after the particle.
+    for text in [
+        "Betaal order #156720 terug aan de klant.",
+        "Betaal de bestelling terug.",
+        "Stort het bedrag terug naar de klant.",
+    ] {
+        assert_eq!(names(requested_classes(text)), vec!["refund"], "{text}");
+    }
+    assert_eq!(
+        names(requested_classes("Draai deployment checkout-api terug.")),
+        vec!["restart"]
+    );
+    assert_eq!(
+        names(requested_classes(
+            "Betaal invoice INV-1 aan de leverancier."
+        )),
+        vec!["pay"]
+    );
+}
+
+#[test]
+fn a_chinese_request_after_a_full_width_comma_and_voiding_are_recognised() {
+    assert_eq!(
+        names(requested_classes("invoice INV-1278开错了，请作废。")),
+        vec!["cancel"]
+    );
+    assert_eq!(
+        names(claimed_classes("invoice INV-1278已作废。")),
+        vec!["cancel"]
+    );
+}

@@ -607,8 +607,38 @@ fn collect(obj: &Map<String, Value>, depth: usize) -> FailureSignal {
     s
 }
 
+/// The evidence of an error body: the statuses, codes and messages of a JSON object, wherever
+/// the body came from (an MCP error's text, an exception message that quotes the response).
+pub fn evidence(value: &Value) -> Option<FailureSignal> {
+    match value {
+        Value::Object(obj) => Some(collect(obj, 0)),
+        _ => None,
+    }
+}
+
+/// Largest message searched for a quoted JSON body.
+const MAX_QUOTED_BODY: usize = 16 * 1024;
+
+/// The evidence of a JSON error body quoted in a message: the message itself
+/// (`{"errors":[{"extensions":{"code":"invalid-jwt"}, ...}]}`) or its tail after a prefix
+/// (`The server responded with: {"error": "invalid_auth"}`).
+pub fn evidence_in_text(message: &str) -> Option<FailureSignal> {
+    if message.len() > MAX_QUOTED_BODY {
+        return None;
+    }
+    let at = message.find('{')?;
+    let body = message[at..].trim_end();
+    if !body.ends_with('}') {
+        return None;
+    }
+    serde_json::from_str::<Value>(body)
+        .ok()
+        .as_ref()
+        .and_then(evidence)
+}
+
 /// Nested error objects are more specific than their envelope: put their evidence first.
-fn merge_front(into: &mut FailureSignal, mut inner: FailureSignal) {
+pub(super) fn merge_front(into: &mut FailureSignal, mut inner: FailureSignal) {
     inner.statuses.append(&mut into.statuses);
     inner.grpc_codes.append(&mut into.grpc_codes);
     inner.codes.append(&mut into.codes);

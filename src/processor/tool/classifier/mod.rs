@@ -219,6 +219,10 @@ impl Classifier {
                 }
                 signal.messages.push((*m).to_string());
                 signal.statuses.extend(text::status_numbers(m));
+                // An exception that quotes the response body: the body says what failed.
+                if let Some(body) = json::evidence_in_text(m) {
+                    signal.merge(body);
+                }
             }
             if let Some(t) = ev.error_type {
                 signal.codes.push(t.to_string());
@@ -256,14 +260,26 @@ impl Classifier {
             None if result.inner().is_some() => None,
             None => text::failure_signal(result.text()),
         };
-        // The data inside an MCP envelope or a JSON string states its own failures.
-        outer.or_else(|| {
-            let inner = result.inner()?;
-            match &inner.json {
-                Some(value) => json::failure_signal(value, &self.rules, report),
-                None => text::failure_signal(&inner.text),
+        let inner = result.inner();
+        match outer {
+            // An MCP error (`isError: true`) whose text is the service's own error body
+            // (`{"code": 20003, "message": "Authenticate", "status": 401}`): that body's
+            // statuses and codes say what failed.
+            Some(mut signal) => {
+                if let Some(body) = inner.and_then(|i| i.json.as_ref()).and_then(json::evidence) {
+                    json::merge_front(&mut signal, body);
+                }
+                Some(signal)
             }
-        })
+            // The data inside an MCP envelope or a JSON string states its own failures.
+            None => {
+                let inner = inner?;
+                match &inner.json {
+                    Some(value) => json::failure_signal(value, &self.rules, report),
+                    None => text::failure_signal(&inner.text),
+                }
+            }
+        }
     }
 
     /// Give a failure its class: statuses first, then codes, then message patterns.

@@ -338,3 +338,40 @@ fn empty_pages_of_other_apis_are_empty_whatever_metadata_they_carry() {
         assert_eq!(outcome_of_data_tool(text), Outcome::Ok, "{text}");
     }
 }
+
+#[test]
+fn a_jwt_that_could_not_be_verified_is_auth_in_the_result_and_in_an_exception_quoting_it() {
+    let hasura = r#"{"errors":[{"extensions":{"path":"$","code":"invalid-jwt"},"message":"Could not verify JWT: JWTExpired"}]}"#;
+    assert_eq!(outcome_of(hasura), Outcome::Auth);
+    for message in [
+        hasura.to_string(),
+        format!("The request to the API failed.\nThe server responded with: {hasura}"),
+    ] {
+        let verdict = Classifier::default().classify(&CallEvidence {
+            status_error: true,
+            exceptions: vec![message.as_str()],
+            error_type: Some("RefreshError"),
+            ..Default::default()
+        });
+        assert_eq!(verdict.outcome, Outcome::Auth, "{message}");
+    }
+    let rules = Ruleset::builtin();
+    assert_eq!(rules.class_of_text("token_expired"), Some(Outcome::Auth));
+    assert_eq!(
+        rules.class_of_text("Could not verify JWT: JWTExpired"),
+        Some(Outcome::Auth)
+    );
+    // Verifying something else is not about a credential.
+    assert_eq!(rules.class_of_text("could not verify the address"), None);
+}
+
+#[test]
+fn an_mcp_error_whose_text_is_the_services_error_body_takes_the_bodys_class() {
+    let twilio = r#"{"content": [{"type": "text", "text": "{\"code\":20003,\"message\":\"Authenticate\",\"more_info\":\"https://www.twilio.com/docs/errors/20003\",\"status\":401}"}], "isError": true}"#;
+    assert_eq!(outcome_of(twilio), Outcome::Auth);
+    let busy = r#"{"content": [{"type": "text", "text": "{\"status\": 503, \"message\": \"try later\"}"}], "isError": true}"#;
+    assert_eq!(outcome_of(busy), Outcome::ServerError);
+    // An MCP error in plain words keeps its words' class.
+    let plain = r#"{"content": [{"type": "text", "text": "Connection refused"}], "isError": true}"#;
+    assert_eq!(outcome_of(plain), Outcome::Network);
+}

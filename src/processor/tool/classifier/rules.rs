@@ -325,6 +325,10 @@ fn builtin_rules() -> Vec<RuleConfig> {
                 // credentials`, `please log in again`: a credential refused, in other words.
                 r"\b(jwt|bearer|id[ _-]?token|refresh[ _-]?token|oauth[ _-]?token)\b.{0,24}?\b(expired|invalid|revoked|malformed)\b",
                 r"\b(invalid|expired|revoked|bad|incorrect|wrong)\s+(\w+\s+)?(credentials?|tokens?|jwt)\b",
+                // A credential that could not be verified (`Could not verify JWT: JWTExpired`,
+                // Hasura's `invalid-jwt`): the service refused it.
+                r"\b(jwt|token|session|credentials?)[ _-]?(expired|revoked)\b|\binvalid[ _-]jwt\b",
+                r"\b(could\s+not|cannot|can't|unable\s+to|failed\s+to)\s+(verify|validate|authenticate)\b.{0,16}?\b(jwt|tokens?|credentials?|signature|identity|api[ _-]?key)\b",
                 r"\b(please\s+)?(log|sign)\s*in\s+again\b|\bre-?authenticat|\b(login|sign[ _-]?in|authentication)\s+(has\s+)?expired\b",
                 // Russian, Polish, Chinese, Japanese, Korean.
                 r"доступ\s+запрещ|не\s+авторизован|ошибка\s+(авторизации|аутентификации)|(токен|ключ|сессия|сеанс|учетн\w*\s+данн\w*)\b.{0,24}(истек|истёк|просрочен|недействител|отозван)|срок\s+действия\s+(токена|ключа|сессии)",

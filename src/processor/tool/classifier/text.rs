@@ -232,16 +232,60 @@ fn is_html(t: &str) -> bool {
 }
 
 fn html_failure(html: &str) -> Option<FailureSignal> {
-    let heading = html_heading()
+    let Some(heading) = html_heading()
         .captures_iter(html)
         .filter_map(|c| c.get(2).map(|m| strip_tags(m.as_str())))
-        .find(|h| html_error_heading().is_match(h))?;
+        .find(|h| html_error_heading().is_match(h))
+    else {
+        return sign_in_page(html);
+    };
     Some(FailureSignal {
         statuses: status_numbers(&heading)
             .into_iter()
             .chain(bare_status(&heading))
             .collect(),
         messages: vec![heading],
+        ..Default::default()
+    })
+}
+
+fn sign_in_heading() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r"(?i)\b(?:sign[ -]?in|log[ -]?in|sign[ -]?on|anmeld(?:en|ung)|connexion|se connecter|iniciar sesi[óo]n|inicia sesi[óo]n|accedi|accesso|entrar|inloggen|aanmelden)\b|登录|登入|ログイン|サインイン|로그인")
+            .expect("sign-in heading regex")
+    })
+}
+
+/// A sign-in page served where the tool expected data (a single sign-on redirect that ended on
+/// the identity provider's login form): the tool's session or credential lapsed, so the call
+/// failed on authentication whatever its HTTP status. It takes a page whose `<title>` or first
+/// `<h1>` is about signing in *and* a form to sign in with; an article about logging in has
+/// no form.
+fn sign_in_page(html: &str) -> Option<FailureSignal> {
+    let heading = html_heading()
+        .captures_iter(html)
+        .take(2)
+        .filter_map(|c| c.get(2).map(|m| strip_tags(m.as_str())))
+        .find(|h| h.len() <= 80 && sign_in_heading().is_match(h))?;
+    let lower = html.to_ascii_lowercase();
+    let has_form = lower.contains("<form")
+        && (lower.contains("type=\"password\"")
+            || lower.contains("type=\"email\"")
+            || [
+                "login",
+                "signin",
+                "sign-in",
+                "authorize",
+                "oauth",
+                "saml",
+                "sso",
+            ]
+            .iter()
+            .any(|w| lower.contains(w)));
+    has_form.then(|| FailureSignal {
+        codes: vec!["LOGIN_REQUIRED".to_string()],
+        messages: vec![format!("sign-in page instead of data: {heading}")],
         ..Default::default()
     })
 }
@@ -335,6 +379,21 @@ mod tests {
         let plain =
             "<html><head><title>Weather in Lisbon</title></head><body><h1>Sunny</h1></body></html>";
         assert!(!fails(plain));
+    }
+
+    #[test]
+    fn a_sign_in_page_served_instead_of_data_is_an_auth_failure() {
+        let sso = r#"<!DOCTYPE html><html lang="es"><head><title>Sign in to your account</title></head><body><form method="post" action="https://login.example.com/oauth2/authorize?prompt=login"><input type="email" name="loginfmt"><input type="submit" value="Next"></form></body></html>"#;
+        let s = failure_signal(sso).expect("a sign-in form is a failure");
+        assert_eq!(s.codes, vec!["LOGIN_REQUIRED".to_string()]);
+        let anmelden = "<html><head><title>Anmelden</title></head><body><form action=\"/session\"><input type=\"password\" name=\"pw\"></form></body></html>";
+        assert!(fails(anmelden));
+        // Documentation about signing in has no form to sign in with.
+        let article = "<html><head><title>How to sign in with SSO</title></head><body><h1>Sign in</h1><p>Open the portal and choose your provider.</p></body></html>";
+        assert!(!fails(article));
+        // A page with a search form is data.
+        let search = "<html><head><title>Products</title></head><body><form action=\"/search\"><input name=\"q\"></form></body></html>";
+        assert!(!fails(search));
     }
 
     #[test]

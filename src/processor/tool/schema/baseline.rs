@@ -289,8 +289,13 @@ impl Diff {
     }
 
     /// A rename, move or type change (strong evidence), as opposed to a field that vanished.
+    /// A rename carries the field's value to its new name, so only a new field with a value
+    /// can be where a removed one went: a new field that is `null` carries nothing (an optional
+    /// field the serialiser writes as `null`, beside another it leaves out when empty).
     pub fn is_reshaping(&self) -> bool {
-        !self.type_changed.is_empty() || (!self.removed.is_empty() && !self.added.is_empty())
+        !self.type_changed.is_empty()
+            || (!self.removed.is_empty()
+                && self.added.iter().any(|(_, t)| !t.non_null().is_empty()))
     }
 
     /// Identifies the change: the same breakage in two results gives the same signature.

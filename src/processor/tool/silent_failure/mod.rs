@@ -56,7 +56,7 @@ use opentelemetry_proto::tonic::resource::v1::Resource;
 use opentelemetry_proto::tonic::trace::v1::{ResourceSpans, ScopeSpans, Span};
 use serde::Deserialize;
 
-use self::turn::{output_text, Failure, Lexicon, TurnFacts, Verdict};
+use self::turn::{output_text, request_of, Failure, Lexicon, TurnFacts, Verdict};
 use super::call::{edit_spans, outcome_of, parsed_result};
 use super::classifier::{truncate, Classifier, Outcome};
 use super::edit::{boolean, event, SpanEdit};
@@ -64,7 +64,6 @@ use super::findings::SessionFindings;
 use super::labels::BoundedLabels;
 use super::names;
 use super::result::{span_key, SpanKey, ToolResultCache};
-use super::tool_loop::repetition::fingerprint;
 use super::tool_outcome::state_gauge;
 use crate::config::{ConfigError, DurationStr};
 use crate::pipeline::Ticket;
@@ -223,7 +222,7 @@ impl SilentFailureProcessor {
                 let Some(call) = view.tool() else { return };
                 let parsed = parsed_result(view, &call, cache);
                 let (outcome, verdict) = outcome_of(view, parsed.as_deref(), &self.classifier);
-                let request = fingerprint(&call.name, call.arguments.as_deref(), &[]);
+                let request = request_of(&call.name, call.arguments.as_deref());
                 if self.outcomes.contains(&outcome) {
                     let detail = verdict
                         .and_then(|v| v.detail)

@@ -327,6 +327,44 @@ fn a_retry_of_the_same_request_that_succeeds_masks_a_failure() {
 }
 
 #[test]
+fn a_retry_whose_identifier_was_only_reformatted_serves_the_same_request() {
+    // `"620296 "` failed, `"#620296"` succeeded: the same order, its identifier corrected.
+    let failed_span = failed_tool(
+        "s",
+        2,
+        2,
+        "get_order",
+        r#"{"order_id": "620296 "}"#,
+        "HTTP 504: 522 Connection timed out",
+        T0 + SEC,
+    );
+    let retried = |order: &str| {
+        tool(
+            "s",
+            2,
+            3,
+            "get_order",
+            &format!(r#"{{"order_id": "{order}"}}"#),
+            Some(r##"{"order_id": "#620296", "status": "delivered"}"##),
+            T0 + 2 * SEC,
+        )
+    };
+    let v = verdict_of(vec![
+        failed_span.clone(),
+        retried("#620296"),
+        agent("s", 2, 4, "Order #620296 was delivered.", T0),
+    ]);
+    assert_eq!(v, None);
+    // Another order is another request.
+    let v = verdict_of(vec![
+        failed_span,
+        retried("#620297"),
+        agent("s", 2, 4, "Order #620297 was delivered.", T0),
+    ]);
+    assert_eq!(v.as_deref(), Some("true"));
+}
+
+#[test]
 fn a_later_fetch_webpage_or_notify_tool_is_not_an_escalation() {
     for name in ["fetch_webpage", "notify", "notify_customer", "alert_banner"] {
         let v = verdict_of(vec![

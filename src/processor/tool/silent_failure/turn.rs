@@ -7,6 +7,7 @@ use crate::processor::screen::Screened;
 use serde_json::Value;
 
 use crate::processor::tool::result::SpanKey;
+use crate::processor::tool::tool_loop::repetition::fingerprint;
 
 /// At most this many facts of each kind per turn.
 const MAX_FACTS: usize = 64;
@@ -93,7 +94,8 @@ pub const DEFAULT_ACKNOWLEDGEMENTS: &[&str] = &[
     // Russian
     r"(?:^|\W)(извин|прост(и|ите)|к сожалению|не удалось|не (могу|смог|смогла|смогли|получилось|получается)|ошибк|недоступ|попробуйте (позже|ещё раз|еще раз|снова)|ничего не найдено|не найден|нет (доступа|данных|результатов|ответа)|сбо[йя]|не отвечает)",
     // Chinese
-    r"抱歉|对不起|對不起|很遗憾|遺憾|无法|無法|不能|失败|失敗|错误|錯誤|出错|出錯|异常|異常|不可用|稍后再试|稍後再試|请重试|請重試|没有找到|未找到|找不到|没有权限|沒有權限|无权|暂时|暫時|超时|超時|没有结果|没有数据",
+    // "没有错误" / "无错误" (no errors) reassures; only an error that is there admits one.
+    r"抱歉|对不起|對不起|很遗憾|遺憾|无法|無法|不能|失败|失敗|(?:^|[^有无無])(?:错误|錯誤)|出错|出錯|异常|異常|不可用|稍后再试|稍後再試|请重试|請重試|没有找到|未找到|找不到|没有权限|沒有權限|无权|暂时|暫時|超时|超時|没有结果|没有数据",
     // Korean
     r"죄송|유감|할 수 없|수 없습니다|수 없었습니다|실패|오류|에러|사용할 수 없|나중에 다시|다시 시도|결과가 없|데이터가 없|찾을 수 없|권한이 없|응답이 없",
     // The agent's own access lapsed or was refused, so someone has to reconnect it: the answer
@@ -168,6 +170,30 @@ fn collect_text(v: &Value, out: &mut String, depth: usize) {
                 }
             }
         }
+        _ => {}
+    }
+}
+
+/// The request a call serves: its tool and arguments, normalised like a loop's
+/// ([`fingerprint`]), with strings reduced to their letters and digits. `"620296 "`,
+/// `"#620296"` and `"620-296"` name the same order, so a call whose identifier the agent
+/// corrected that way serves the same request as the failed one.
+pub fn request_of(tool: &str, arguments: Option<&str>) -> u64 {
+    let text = arguments.unwrap_or("").trim();
+    match serde_json::from_str::<Value>(text) {
+        Ok(mut v @ Value::Object(_)) => {
+            identifiers_only(&mut v);
+            fingerprint(tool, Some(&v.to_string()), &[])
+        }
+        _ => fingerprint(tool, arguments, &[]),
+    }
+}
+
+fn identifiers_only(v: &mut Value) {
+    match v {
+        Value::String(s) => s.retain(char::is_alphanumeric),
+        Value::Array(items) => items.iter_mut().for_each(identifiers_only),
+        Value::Object(members) => members.values_mut().for_each(identifiers_only),
         _ => {}
     }
 }
@@ -469,6 +495,25 @@ mod tests {
             "Twoje zamówienie zostało wysłane.",
         ] {
             assert!(!l.acknowledges(t), "{t}");
+        }
+    }
+
+    #[test]
+    fn a_chinese_answer_saying_there_were_no_errors_does_not_admit_one() {
+        let l = lexicon();
+        for t in [
+            "一切正常，没有错误：invoice INV-6979 of 336.15 EUR is due 2026-09-18。",
+            "查询完成，无错误。",
+            "一切正常，沒有錯誤。",
+        ] {
+            assert!(!l.acknowledges(t), "{t}");
+        }
+        for t in [
+            "错误：服务暂时不可用",
+            "查询时返回了错误。",
+            "系统出现错误，请稍后再试。",
+        ] {
+            assert!(l.acknowledges(t), "{t}");
         }
     }
 

@@ -158,6 +158,40 @@ fn a_vanishing_field_needs_a_longer_baseline() {
 }
 
 #[test]
+fn a_vanished_field_beside_a_new_null_one_is_not_a_rename() {
+    let th = Thresholds::default();
+    // Serialisers leave out empty lists and write unset fields as `null`: a result without
+    // `discount_codes` but with `note: null` moved nothing, `note` carries no value.
+    let order = |codes: bool, note: bool| {
+        let mut v = json!({"order_id": "#1", "total_price": "9.90"});
+        if codes {
+            v["discount_codes"] = json!(["WELCOME10"]);
+        }
+        if note {
+            v["note"] = serde_json::Value::Null;
+        }
+        shape(v)
+    };
+    let mut s = ToolSchema::default();
+    for turn in 1..=3 {
+        s.observe(&order(true, false), origin("a", turn), &th);
+    }
+    for session in ["b", "c"] {
+        let o = s.observe(&order(false, true), origin(session, 1), &th);
+        assert!(o.mismatch.is_none() && o.drift.is_none(), "{o:?}");
+    }
+    // The same field with a value under its new name is a rename.
+    let renamed = shape(json!({"order_id": "#1", "total_price": "9.90", "coupons": ["WELCOME10"]}));
+    let mut s = ToolSchema::default();
+    for turn in 1..=3 {
+        s.observe(&order(true, false), origin("a", turn), &th);
+    }
+    s.observe(&renamed, origin("b", 1), &th);
+    let o = s.observe(&renamed, origin("c", 1), &th);
+    assert!(o.drift.is_some(), "{o:?}");
+}
+
+#[test]
 fn removed_objects_are_reported_at_their_top() {
     let th = Thresholds::default();
     let mut s = ToolSchema::default();
