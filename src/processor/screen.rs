@@ -1,4 +1,5 @@
-//! Lexicon regexes screened by the same patterns without their word boundaries.
+//! Lexicon regexes screened by the same patterns without their word boundaries (and with
+//! counted repetitions open-ended, see [`screen_of`]).
 //!
 //! A regex with a Unicode `\b` runs on the PikeVM whenever the text holds a non-ASCII byte: the
 //! lazy DFA cannot decide a Unicode word boundary, so it gives up on such text, and agent text
@@ -10,6 +11,7 @@
 //! the answer is always theirs.
 
 use regex::{Error, Match, Regex, RegexSet};
+use regex_syntax::hir::{Hir, HirKind, Look, Repetition};
 
 /// Does any of a list of patterns match? Same answer as [`RegexSet::is_match`].
 ///
@@ -35,7 +37,11 @@ impl Screened {
             .into_iter()
             .map(|p| p.as_ref().to_string())
             .collect();
-        let screen = RegexSet::new(patterns.iter().map(|p| without_word_boundaries(p))).ok();
+        let screen = patterns
+            .iter()
+            .map(|p| screen_of(p))
+            .collect::<Option<Vec<_>>>()
+            .and_then(|screens| RegexSet::new(screens).ok());
         Ok(Screened {
             screen,
             patterns: patterns
@@ -74,7 +80,7 @@ pub struct ScreenedRegex {
 impl ScreenedRegex {
     pub fn new(pattern: &str) -> Result<ScreenedRegex, Error> {
         Ok(ScreenedRegex {
-            screen: Regex::new(&without_word_boundaries(pattern)).ok(),
+            screen: screen_of(pattern).and_then(|p| Regex::new(&p).ok()),
             regex: Regex::new(pattern)?,
         })
     }
@@ -95,33 +101,39 @@ impl ScreenedRegex {
     }
 }
 
-/// `pattern` without its `\b` assertions (and `\b{…}` forms); other escapes stay as they are.
-fn without_word_boundaries(pattern: &str) -> String {
-    let mut out = String::with_capacity(pattern.len());
-    let mut chars = pattern.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c != '\\' {
-            out.push(c);
-            continue;
-        }
-        match chars.next() {
-            Some('b') => {
-                if chars.peek() == Some(&'{') {
-                    for c in chars.by_ref() {
-                        if c == '}' {
-                            break;
-                        }
-                    }
-                }
-            }
-            Some(other) => {
-                out.push('\\');
-                out.push(other);
-            }
-            None => out.push('\\'),
-        }
+/// The screen of `pattern`: the same pattern without its word-boundary assertions (`\b`,
+/// `\B`, `\b{…}`) and with every counted repetition open-ended (`[^.]{0,60}` becomes
+/// `[^.]{0,}`). Both only widen what it matches. A counted gap after a common word (`\bist\b
+/// [^.!?]{0,60}?\bgebucht\b`) makes the lazy DFA track every distance at once: it exhausts its
+/// cache on ordinary prose and gives up to the PikeVM, so such a screen cost more than the
+/// pattern it guards (goal's claim regex, issue 10); open-ended, it is a few states. `None`
+/// when the pattern does not parse (the caller then reports the pattern's own error).
+fn screen_of(pattern: &str) -> Option<String> {
+    let hir = regex_syntax::Parser::new().parse(pattern).ok()?;
+    Some(widened(&hir).to_string())
+}
+
+fn widened(hir: &Hir) -> Hir {
+    match hir.kind() {
+        HirKind::Look(look) if is_word_look(*look) => Hir::empty(),
+        HirKind::Repetition(r) => Hir::repetition(Repetition {
+            min: r.min,
+            max: r.max.filter(|max| *max <= 1),
+            greedy: r.greedy,
+            sub: Box::new(widened(&r.sub)),
+        }),
+        HirKind::Capture(c) => widened(&c.sub),
+        HirKind::Concat(subs) => Hir::concat(subs.iter().map(widened).collect()),
+        HirKind::Alternation(subs) => Hir::alternation(subs.iter().map(widened).collect()),
+        _ => hir.clone(),
     }
-    out
+}
+
+fn is_word_look(look: Look) -> bool {
+    !matches!(
+        look,
+        Look::Start | Look::End | Look::StartLF | Look::EndLF | Look::StartCRLF | Look::EndCRLF
+    )
 }
 
 #[cfg(test)]
@@ -129,13 +141,17 @@ mod tests {
     use super::*;
 
     #[test]
-    fn word_boundaries_are_dropped_and_other_escapes_kept() {
-        assert_eq!(without_word_boundaries(r"\bsorry\b"), "sorry");
-        assert_eq!(without_word_boundaries(r"a\\b\B\w\b{start}x"), r"a\\b\B\wx");
-        assert_eq!(
-            without_word_boundaries(r"(?i)\b(no|kein)\s+\d"),
-            r"(?i)(no|kein)\s+\d"
-        );
+    fn screens_drop_word_boundaries_and_open_counted_gaps() {
+        let screen = |p: &str| Regex::new(&screen_of(p).unwrap()).unwrap();
+        let claim = screen(r"(?i)\bist\b[^.!?]{0,6}?\bgebucht\b");
+        assert!(claim.is_match("Mist, das wurde nicht gebucht"));
+        assert!(claim.is_match("Die Reise ist seit gestern schon gebucht"));
+        assert!(!claim.is_match("Die Reise ist. Gebucht"));
+        let exact = screen(r"\bab\d{2}\b|^x?y$");
+        assert!(exact.is_match("cab1234d"));
+        assert!(exact.is_match("y"));
+        assert!(!exact.is_match("ab1") && !exact.is_match("zy"));
+        assert!(screen_of(r"(unclosed").is_none());
     }
 
     #[test]

@@ -61,7 +61,7 @@ use self::lexicon::{
 use crate::config::ConfigError;
 use crate::pipeline::{Batch, Payload};
 use crate::processor::tool::call::{edit_spans, outcome_of};
-use crate::processor::tool::classifier::Classifier;
+use crate::processor::tool::classifier::{Classifier, Outcome};
 use crate::processor::tool::edit::{boolean, SpanEdit};
 use crate::processor::tool::findings::SessionFindings;
 use crate::processor::tool::names::STATE_ENTRIES;
@@ -235,11 +235,18 @@ impl GoalProcessor {
                 if classes == 0 && !judged {
                     return;
                 }
-                let parsed = call
-                    .result
-                    .as_deref()
-                    .map(crate::processor::tool::result::ParsedResult::parse);
-                let (outcome, _) = outcome_of(view, parsed.as_ref(), &self.classifier);
+                // `tool_outcome` (placed before) stamped the outcome: the result is parsed only
+                // when it did not.
+                let outcome = match view.tool_outcome().and_then(Outcome::parse) {
+                    Some(stamped) => stamped,
+                    None => {
+                        let parsed = call
+                            .result
+                            .as_deref()
+                            .map(crate::processor::tool::result::ParsedResult::parse);
+                        outcome_of(view, parsed.as_ref(), &self.classifier).0
+                    }
+                };
                 if judged {
                     t.tools.push((call.name.to_string(), outcome.is_ok()));
                 }
