@@ -173,9 +173,18 @@ impl TurnCalls {
     }
 }
 
+/// The stronger of two loops: more repeats, then the one that began first, then the tool name,
+/// so the verdict never depends on the order a hash map hands the groups over.
 fn pick(best: Option<LoopFound>, found: LoopFound) -> Option<LoopFound> {
+    let rank = |l: &LoopFound| {
+        (
+            l.repeats,
+            std::cmp::Reverse(l.starts.iter().min().copied()),
+            std::cmp::Reverse(l.tool.clone()),
+        )
+    };
     match best {
-        Some(b) if b.repeats >= found.repeats => Some(b),
+        Some(b) if rank(&b) >= rank(&found) => Some(b),
         _ => Some(found),
     }
 }
@@ -286,5 +295,40 @@ mod tests {
             ]),
             None
         );
+    }
+}
+
+#[cfg(test)]
+mod pick_tests {
+    use super::*;
+
+    fn rec(start: u64, tool: &str, request: u64) -> CallRec {
+        CallRec {
+            start,
+            tool: tool.to_string(),
+            request,
+            family: request,
+            stems: Vec::new(),
+            arguments: None,
+            answer: request * 7,
+            barren: true,
+            result_len: 10,
+        }
+    }
+
+    /// Two tools looping equally often: the verdict names the loop that began first, in every
+    /// run, whatever order the hash maps of a fresh process hand the groups over.
+    #[test]
+    fn two_equal_loops_in_a_turn_always_name_the_one_that_began_first() {
+        for _ in 0..50 {
+            let mut turn = TurnCalls::default();
+            for i in 0..3 {
+                turn.add(rec(100 + i, "get_status", 1));
+                turn.add(rec(10 + i, "get_notes", 2));
+            }
+            let found = turn.verdict(3).expect("a loop");
+            assert_eq!(found.tool, "get_notes");
+            assert_eq!(found.starts, vec![10, 11, 12]);
+        }
     }
 }
