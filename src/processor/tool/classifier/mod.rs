@@ -18,6 +18,7 @@
 pub mod json;
 pub mod rules;
 pub mod text;
+pub mod warnings;
 pub mod xml;
 
 use serde::Deserialize;
@@ -257,13 +258,15 @@ impl Classifier {
             None => text::failure_signal(result.text()),
         };
         // The data inside an MCP envelope or a JSON string states its own failures.
-        outer.or_else(|| {
-            let inner = result.inner()?;
-            match &inner.json {
-                Some(value) => json::failure_signal(value, &self.rules, report),
-                None => text::failure_signal(&inner.text),
-            }
-        })
+        outer
+            .or_else(|| {
+                let inner = result.inner()?;
+                match &inner.json {
+                    Some(value) => json::failure_signal(value, &self.rules, report),
+                    None => text::failure_signal(&inner.text),
+                }
+            })
+            .or_else(|| warnings::failure_signal(result.payload()?))
     }
 
     /// Give a failure its class: statuses first, then codes, then message patterns.
