@@ -563,7 +563,7 @@ mod tests {
             r#"{"hits":[],"nbHits":4,"page":0}"#,
             r#"{"active": false}"#,
             r#"{"verified": true, "notes": null}"#,
-            r#"{"items": [], "found": "in stock"}"#,
+            r#"{"items": [], "found": "in stock", "sku": "A1"}"#,
             r#"{"number": 0, "items": [1]}"#,
             r#"{"lease": {"id": "L-1"}, "incomplete_results": false, "items": []}"#,
             r#"{"customer_id": "T-1", "units": []}"#,
