@@ -46,6 +46,7 @@ pub mod result;
 pub mod schema;
 pub mod schema_drift;
 pub mod silent_failure;
+pub mod tabular;
 /// Span builders for tests of the tool processors (unit and integration).
 pub mod testing;
 pub mod tool_loop;

@@ -29,6 +29,9 @@ pub struct ParsedResult {
     json: Option<Value>,
     /// The data inside an envelope, when there is one.
     inner: Option<Inner>,
+    /// What the innermost text stands for when it is not JSON but a table or a YAML mapping
+    /// ([`super::tabular`]).
+    structured: Option<Value>,
 }
 
 /// What an envelope carries.
@@ -82,7 +85,12 @@ fn envelope_content(json: &Value) -> Option<Inner> {
             }
             let mut text = String::new();
             for part in content.iter().take(16) {
-                if let Some(t) = part.get("text").and_then(Value::as_str) {
+                // A `text` item, or an embedded `resource` with its contents as text (MCP
+                // `{"type": "resource", "resource": {"uri", "mimeType", "text"}}`).
+                let t = part
+                    .get("text")
+                    .or_else(|| part.get("resource").and_then(|r| r.get("text")));
+                if let Some(t) = t.and_then(Value::as_str) {
                     if !text.is_empty() {
                         text.push('\n');
                     }
@@ -180,27 +188,80 @@ const COUNT_KEYS: &[&str] = &[
     "total_items",
 ];
 
-fn value_is_empty(v: &Value) -> bool {
+/// A member that counts what was found: one of [`COUNT_KEYS`], or a count of hits, results,
+/// items, rows... named the usual ways (`nbHits`, `numResults`, `totalHits`, `hitCount`,
+/// `estimatedTotalHits`).
+fn is_count_key(key: &str) -> bool {
+    if COUNT_KEYS.contains(&key) {
+        return true;
+    }
+    const THINGS: &[&str] = &[
+        "hits",
+        "results",
+        "items",
+        "rows",
+        "records",
+        "matches",
+        "docs",
+        "documents",
+        "entries",
+        "objects",
+        "found",
+    ];
+    const THING: &[&str] = &[
+        "hit", "result", "item", "row", "record", "match", "doc", "document", "entry", "object",
+    ];
+    let k: String = key.chars().filter(|c| c.is_ascii_alphanumeric()).collect();
+    if k == "found" {
+        return true;
+    }
+    let counted = ["estimatedtotal", "total", "num", "nb", "n"]
+        .iter()
+        .find_map(|p| k.strip_prefix(p))
+        .is_some_and(|rest| THINGS.contains(&rest));
+    counted
+        || k.strip_suffix("count")
+            .is_some_and(|rest| THING.contains(&rest) || THINGS.contains(&rest))
+}
+
+/// Whether a JSON value holds no data ([`ParsedResult::is_empty`]).
+///
+/// In an object, metadata members ([`META_KEYS`], counts) are not data. A listing whose every
+/// list is empty holds nothing even beside boolean flags about the response
+/// (`{"items": [], "total_count": 0, "incomplete_results": false}`); a record of flags alone
+/// (`{"active": false}`) is data.
+pub fn value_is_empty(v: &Value) -> bool {
     match v {
         Value::Null => true,
         Value::Object(m) => {
             let mut saw_data_slot = false;
+            let mut saw_empty_list = false;
+            let mut flags = false;
             for (k, child) in m {
                 let key = k.to_ascii_lowercase();
-                let meta = META_KEYS.contains(&key.as_str()) || COUNT_KEYS.contains(&key.as_str());
-                if meta {
+                // A count is a number (a `found` or `nbHits` string is data).
+                let count =
+                    COUNT_KEYS.contains(&key.as_str()) || (child.is_number() && is_count_key(&key));
+                if count || META_KEYS.contains(&key.as_str()) {
                     // A result that counts what it found is not empty when the count is not
                     // zero (`{"results": null, "total": 3}` lost its data; it found some).
-                    if COUNT_KEYS.contains(&key.as_str()) && child.as_f64().is_some_and(|n| n > 0.0)
-                    {
+                    if count && child.as_f64().is_some_and(|n| n > 0.0) {
                         return false;
                     }
+                    continue;
+                }
+                if child.is_boolean() {
+                    flags = true;
                     continue;
                 }
                 if !value_is_empty(child) {
                     return false;
                 }
                 saw_data_slot = true;
+                saw_empty_list |= child.is_array();
+            }
+            if flags && !saw_empty_list {
+                return false;
             }
             saw_data_slot || m.is_empty()
         }
@@ -208,6 +269,48 @@ fn value_is_empty(v: &Value) -> bool {
         Value::String(s) => s.trim().is_empty() || text_says_no_data(s),
         _ => false,
     }
+}
+
+/// A listing that found nothing beside an echo of what it searched: its one list is empty and
+/// its one other data member is a scalar that does not identify a record
+/// (`{"zip": "16449", "pharmacies": []}`, `{"query": "x", "results": []}`). A record's identity
+/// beside an empty list (`{"customer_id": "T-1", "units": []}`, `{"name": "Ana", "roles": []}`)
+/// is data. Judged at the top of a result only.
+fn echo_beside_no_results(v: &Value) -> bool {
+    let Value::Object(m) = v else {
+        return false;
+    };
+    let mut lists = 0;
+    let mut echo = None;
+    for (k, child) in m {
+        let key = k.to_ascii_lowercase();
+        if META_KEYS.contains(&key.as_str())
+            || COUNT_KEYS.contains(&key.as_str())
+            || child.is_boolean()
+            || (child.is_number() && is_count_key(&key))
+        {
+            continue;
+        }
+        match child {
+            Value::Array(a) if a.is_empty() => lists += 1,
+            Value::String(_) | Value::Number(_) if echo.is_none() => echo = Some(key),
+            _ => return false,
+        }
+    }
+    lists == 1 && echo.is_some_and(|k| !identifies_record(&k))
+}
+
+/// A key that names a record's identity: `id`, `customer_id`, `userId`, `uuid`, `name`, `ref`.
+fn identifies_record(key: &str) -> bool {
+    let k: String = key.chars().filter(|c| c.is_ascii_alphanumeric()).collect();
+    k.ends_with("id")
+        || k.ends_with("uuid")
+        || k.ends_with("name")
+        || k.ends_with("ref")
+        || k.ends_with("number")
+        || k.ends_with("key")
+        || k == "code"
+        || k == "email"
 }
 
 /// A short text that says there is nothing: "No data available", "No results found",
@@ -236,10 +339,17 @@ impl ParsedResult {
             parse_json(text)
         };
         let inner = json.as_ref().and_then(inner_of);
+        let json = json.filter(|j| !j.is_string());
+        let structured = match &inner {
+            Some(i) if i.json.is_none() => super::tabular::structure_of(&i.text),
+            None if json.is_none() => super::tabular::structure_of(text),
+            _ => None,
+        };
         ParsedResult {
             text: text.to_string(),
-            json: json.filter(|j| !j.is_string()),
+            json,
             inner,
+            structured,
         }
     }
 
@@ -257,6 +367,12 @@ impl ParsedResult {
         }
     }
 
+    /// The data the tool returned, for its shape and emptiness: the [`Self::payload`] JSON, else
+    /// what a table or YAML text stands for.
+    pub fn data(&self) -> Option<&Value> {
+        self.payload().or(self.structured.as_ref())
+    }
+
     pub fn text(&self) -> &str {
         &self.text
     }
@@ -269,6 +385,7 @@ impl ParsedResult {
         size_of::<ParsedResult>()
             + self.text.capacity()
             + self.json.as_ref().map_or(0, value_bytes)
+            + self.structured.as_ref().map_or(0, value_bytes)
             + inner
     }
 
@@ -283,9 +400,13 @@ impl ParsedResult {
     /// (`{"results": null}`, `{"items": [], "total": 0}`), and a short text saying there is no
     /// data, in several languages ("No data available", "Keine Daten gefunden").
     pub fn is_empty(&self) -> bool {
+        let data_is_empty = |v: &Value| value_is_empty(v) || echo_beside_no_results(v);
+        if let Some(v) = &self.structured {
+            return data_is_empty(v);
+        }
         if let Some(inner) = &self.inner {
             return match &inner.json {
-                Some(v) => value_is_empty(v),
+                Some(v) => data_is_empty(v),
                 None => {
                     let t = inner.text.trim();
                     t.is_empty() || text_says_no_data(t) || xml_holds_nothing(t)
@@ -293,7 +414,7 @@ impl ParsedResult {
             };
         }
         if let Some(v) = &self.json {
-            return value_is_empty(v);
+            return data_is_empty(v);
         }
         let t = self.text.trim();
         t.is_empty()
@@ -498,6 +619,69 @@ mod tests {
         ] {
             assert!(!ParsedResult::parse(t).is_empty(), "{t:?}");
         }
+    }
+
+    #[test]
+    fn mcp_embedded_resources_are_unwrapped_like_text() {
+        let full = r#"{"content": [{"type": "resource", "resource": {"uri": "rx://p/1", "mimeType": "application/json", "text": "{\"rx\": \"RX-1\", \"refills\": 4}"}}], "isError": false}"#;
+        let parsed = ParsedResult::parse(full);
+        assert_eq!(
+            parsed.payload(),
+            Some(&serde_json::json!({"rx": "RX-1", "refills": 4}))
+        );
+        assert!(!parsed.is_empty());
+        let yaml_empty = r#"{"content": [{"type": "resource", "resource": {"uri": "lms://c/1", "mimeType": "application/json", "text": "course: []\n"}}], "isError": false}"#;
+        assert!(ParsedResult::parse(yaml_empty).is_empty());
+        let blob =
+            r#"{"content": [{"type": "resource", "resource": {"uri": "f://a", "blob": "AAAA"}}]}"#;
+        assert!(ParsedResult::parse(blob).payload().is_none());
+    }
+
+    #[test]
+    fn listings_with_counts_flags_or_a_query_echo_beside_no_hits_are_empty() {
+        for t in [
+            r#"{"hits":[],"nbHits":0,"page":0}"#,
+            r#"{"content": [{"type": "text", "text": "{\"items\":[],\"total_count\":0,\"incomplete_results\":false}"}], "isError": false}"#,
+            r#"{"hits": [], "found": 0}"#,
+            r#"{"results": [], "numFound": 0}"#,
+            r#"{"data": [], "estimatedTotalHits": 0, "exhaustive": true}"#,
+            r#"{"zip": "16449", "pharmacies": []}"#,
+            r#"{"query": "alder st", "results": [], "total": 0}"#,
+        ] {
+            assert!(ParsedResult::parse(t).is_empty(), "{t}");
+        }
+        for t in [
+            r#"{"hits":[],"nbHits":4,"page":0}"#,
+            r#"{"active": false}"#,
+            r#"{"verified": true, "notes": null}"#,
+            r#"{"items": [], "found": "in stock", "sku": "A1"}"#,
+            r#"{"number": 0, "items": [1]}"#,
+            r#"{"lease": {"id": "L-1"}, "incomplete_results": false, "items": []}"#,
+            r#"{"customer_id": "T-1", "units": []}"#,
+            r#"{"name": "Ana", "roles": []}"#,
+            r#"{"zip": "16449", "city": "Austin", "pharmacies": []}"#,
+            r#"{"zip": "16449", "pharmacies": [], "closed": []}"#,
+        ] {
+            assert!(!ParsedResult::parse(t).is_empty(), "{t}");
+        }
+    }
+
+    #[test]
+    fn tables_and_yaml_have_data_and_a_header_alone_is_empty() {
+        let md = ParsedResult::parse("| assignment | score | max |\n|---|---|---|");
+        assert!(md.is_empty());
+        assert_eq!(md.data(), Some(&serde_json::json!([])));
+        assert!(md.payload().is_none(), "the classifier sees no JSON");
+        let rows = ParsedResult::parse("| assignment | score |\n|---|---|\n| HW1 | 95 |");
+        assert!(!rows.is_empty());
+        assert_eq!(
+            rows.data(),
+            Some(&serde_json::json!([{"assignment": "HW1", "score": "95"}]))
+        );
+        assert!(ParsedResult::parse("carrier\tservice\n").is_empty());
+        assert!(!ParsedResult::parse("carrier\tservice\nMSC\tFCL\n").is_empty());
+        assert!(ParsedResult::parse("ledger: []\n").is_empty());
+        assert!(!ParsedResult::parse("Error: Internal error").is_empty());
     }
 
     #[test]

@@ -263,7 +263,8 @@ impl Processor for SchemaDriftProcessor {
             // ([`super::schema::nulled`]).
             let empty = parsed.is_empty();
             // The data the tool returned, inside its envelope (MCP text content, a JSON string).
-            let json = parsed.payload().filter(|j| j.is_object() || j.is_array())?;
+            // A table or YAML text's columns and keys are its shape too.
+            let json = parsed.data().filter(|j| j.is_object() || j.is_array())?;
             let (outcome, _) = outcome_of(view, Some(&parsed), &self.classifier);
             if outcome.is_hard_failure() {
                 return None;

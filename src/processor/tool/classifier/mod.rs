@@ -18,6 +18,7 @@
 pub mod json;
 pub mod rules;
 pub mod text;
+pub mod warnings;
 pub mod xml;
 
 use serde::Deserialize;
@@ -271,14 +272,14 @@ impl Classifier {
                 }
                 Some(signal)
             }
-            // The data inside an MCP envelope or a JSON string states its own failures.
-            None => {
-                let inner = inner?;
-                match &inner.json {
+            // The data inside an MCP envelope or a JSON string states its own failures; an
+            // empty body with coded warnings failed for the warnings' reason.
+            None => inner
+                .and_then(|inner| match &inner.json {
                     Some(value) => json::failure_signal(value, &self.rules, report),
                     None => text::failure_signal(&inner.text),
-                }
-            }
+                })
+                .or_else(|| warnings::failure_signal(result.payload()?)),
         }
     }
 

@@ -42,6 +42,7 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use serde::{Deserialize, Serialize};
 
+use super::paging::is_paging_cursor;
 use super::shape::{Shape, Types};
 
 /// At most this many variants per tool.
@@ -217,6 +218,7 @@ impl Variant {
                         && !stats.types.contains(Types::NULL)
                         && self.is_required(path)
                         && !parent_changed
+                        && !is_paging_cursor(path)
                     {
                         diff.nulled.push((path.clone(), known));
                     }

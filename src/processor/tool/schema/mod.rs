@@ -3,6 +3,7 @@
 
 pub mod baseline;
 pub mod nulled;
+pub mod paging;
 pub mod pinned;
 pub mod shape;
 pub mod store;

@@ -610,3 +610,89 @@ fn a_top_level_list_whose_records_lose_a_field_is_a_drift() {
     // A list of scalars that stays a list of scalars is not a drift either.
     assert_eq!(drift_after(r#"["a", "b"]"#, r#"["c"]"#), 0);
 }
+
+fn resource(text: &str) -> String {
+    serde_json::json!({"content": [{"type": "resource", "resource": {"uri": "rx://p/1",
+        "mimeType": "application/json", "text": text}}], "isError": false})
+    .to_string()
+}
+
+/// MCP embedded resources carry their JSON in `content[].resource.text`, as text items do.
+#[test]
+fn a_drift_inside_an_mcp_embedded_resource_is_a_drift() {
+    let old = resource(r#"{"rx": "RX-1", "refills_remaining": 4, "status": "active"}"#);
+    let moved =
+        resource(r#"{"rx": "RX-1", "status": "active", "details": {"refills_remaining": 4}}"#);
+    assert_eq!(drift_after(&old, &moved), 1);
+    let other = resource(r#"{"rx": "RX-2", "refills_remaining": 1, "status": "expired"}"#);
+    assert_eq!(drift_after(&old, &other), 0);
+}
+
+/// A table's columns are its schema: one removed or renamed is a drift; other rows, fewer rows
+/// or a header alone are not.
+#[test]
+fn a_table_column_removed_or_renamed_is_a_drift() {
+    let tsv = "carrier\tservice\tall_in_usd\nMSC\tFCL 20GP\t2600\nHapag\tFCL 40HC\t2100\n";
+    assert_eq!(drift_after(tsv, "carrier\tservice\nMSC\tFCL 20GP\n"), 1);
+    assert_eq!(
+        drift_after(tsv, "carrier\tservice\tall_in_usd\nCMA\tLCL\t90\n"),
+        0
+    );
+    assert_eq!(drift_after(tsv, "carrier\tservice\tall_in_usd\n"), 0);
+    let md = "| assignment | score | max |\n|---|---|---|\n| HW1 | 95 | 100 |";
+    assert_eq!(
+        drift_after(
+            md,
+            "| item | score | max |\n|---|---|---|\n| HW1 | 95 | 100 |"
+        ),
+        1
+    );
+    assert_eq!(
+        drift_after(md, "| assignment | score | max |\n|---|---|---|"),
+        0
+    );
+}
+
+/// Relay paging: `pageInfo.endCursor` is a string on every page but the last, where it is null:
+/// paging ending, not drift. A renamed cursor, or a data field turning null, still is one.
+#[test]
+fn a_paging_cursor_that_ends_on_the_last_page_is_not_a_drift() {
+    let page = |cursor: &str| {
+        format!(
+            r#"{{"data": {{"manifests": {{"edges": [{{"node": {{"bl": "B1"}}}}], "pageInfo": {{"hasNextPage": {}, "endCursor": {cursor}}}}}}}}}"#,
+            cursor != "null"
+        )
+    };
+    assert_eq!(drift_after(&page("\"c1\""), &page("null")), 0);
+    let rest = r#"{"items": [{"id": 1}], "links": {"self": "/p/1", "next": "/p/2"}}"#;
+    assert_eq!(
+        drift_after(
+            rest,
+            r#"{"items": [{"id": 1}], "links": {"self": "/p/9", "next": null}}"#
+        ),
+        0
+    );
+    let snake = r#"{"items": [{"id": 1}], "next_cursor": "c1"}"#;
+    assert_eq!(
+        drift_after(snake, r#"{"items": [{"id": 1}], "nextCursor": "c1"}"#),
+        1
+    );
+    // A data field turning null is still one.
+    let status = r#"{"refill": "RF-1", "stage": "ready", "store": "S1"}"#;
+    assert_eq!(
+        drift_after(
+            status,
+            r#"{"refill": "RF-1", "stage": null, "store": "S1"}"#
+        ),
+        1
+    );
+}
+
+/// A 200 body whose data is empty and whose warnings carry an error code is a failed call, not
+/// a new shape of the tool's results.
+#[test]
+fn an_empty_body_with_coded_warnings_is_not_a_new_shape() {
+    let old = r#"{"student": {"id": "S1", "name": "Ana"}, "enrollments": [{"course": "CS101"}]}"#;
+    let warned = r#"{"data": [], "warnings": [{"code": "SOURCE_ERROR", "message": "Unexpected error"}], "meta": {"partial": true}}"#;
+    assert_eq!(drift_after(old, warned), 0);
+}
