@@ -136,6 +136,27 @@ fn corpus_dev3_does_not_fall_below_todays_scores() {
     }
 }
 
+/// The third dev split (tests/corpus/out/dev3, four agents written blind, answers in en, pl, ru,
+/// tr, sv, id and de): every labelled session replays into a summary, per library and through
+/// one daemon, and the modes with a floor here do not fall below today's scores (first scored
+/// at silent_failure 0.35, 21 of 136 healthy sessions flagged; silent_failure 0.74 and none
+/// flagged per library after its admission lexicon learnt the families of pl, ru, tr, sv and id,
+/// conditional clauses and requests equal but for case and punctuation).
+#[test]
+fn corpus_dev3_does_not_fall_below_todays_scores() {
+    const FLOORS: &[(&str, f64)] = &[("silent_failure", 0.72)];
+    let dir = corpus("dev3");
+    let labels = labelled(&dir);
+    assert!(labels.iter().all(|l| l["split"] == "dev3"));
+    for daemons in [Daemons::PerLibrary, Daemons::One] {
+        let report = run_replay(&dir, Delivery::Original, daemons).expect("replay");
+        println!("{report}");
+        assert!(report.missing.is_empty(), "dev3: {:?}", report.missing);
+        assert_eq!(report.sessions.len(), labels.len());
+        assert_floors(&report, FLOORS, 0.05);
+    }
+}
+
 /// The bar of issue 9 on the agents the detectors were not tuned on.
 #[test]
 #[ignore = "the lead un-ignores this once the detectors meet the bar on the corpus (issue 9)"]

@@ -59,6 +59,17 @@ impl Screened {
         !self.screened_out(text) && self.patterns.iter().any(|p| p.is_match(text))
     }
 
+    /// Does any pattern match at a place `accept` takes (given the text and the match)? The
+    /// same answer as [`Screened::is_match`] when `accept` takes every match; the matches of a
+    /// pattern are only looked for once it matched at all.
+    pub fn is_match_where(&self, text: &str, accept: impl Fn(&str, Match<'_>) -> bool) -> bool {
+        !self.screened_out(text)
+            && self
+                .patterns
+                .iter()
+                .any(|p| p.is_match(text) && p.regex.find_iter(text).any(|m| accept(text, m)))
+    }
+
     /// The indices of the patterns that match, ascending. Same answer as [`RegexSet::matches`].
     pub fn matches(&self, text: &str) -> Vec<usize> {
         if self.screened_out(text) {

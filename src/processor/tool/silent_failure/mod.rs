@@ -5,11 +5,15 @@
 //! detector). It is **silent** when, in the same turn ([`turn::TurnFacts::verdict`]):
 //! - the turn's final answer (its root span's output, else the last model output after the
 //!   failure) does not convey it (the `acknowledgements` lexicon, in English, German, French,
-//!   Spanish, Italian, Portuguese, Dutch, Polish, Russian, Chinese, Japanese and Korean:
-//!   "sorry", "unable", "couldn't", "no results", "leider", "désolé", "no se pudo", "не удалось",
-//!   "无法", "죄송"...);
-//! - no later call served the same request (the same tool with equivalent arguments, or
-//!   corrected arguments after a `bad_request`);
+//!   Spanish, Italian, Portuguese, Dutch, Polish, Russian, Swedish, Turkish, Indonesian, Chinese,
+//!   Japanese and Korean: "sorry", "unable", "couldn't", "no results", "leider", "désolé",
+//!   "no se pudo", "не удалось", "misslyckades", "bulunamadı", "tidak berhasil", "无法",
+//!   "죄송"...), a word of admission inside a conditional clause ("if a payment ever fails",
+//!   [`hypothetical`]) or an error noun under a negation ("没有错误", "keine Fehler",
+//!   [`negated`]) not counting;
+//! - no later call served the same request (the same tool with equivalent arguments, values
+//!   equal once case, spaces and punctuation are set aside: [`request`]; or corrected arguments
+//!   after a `bad_request`);
 //! - no escalation tool (`escalation_tools`, matched on the words of the tool name: escalate,
 //!   handoff, create_ticket, page_oncall...) was called.
 //!
@@ -42,6 +46,9 @@
 //! (default 10000 open turns), `max_sessions` (default 10000), `max_tool_labels` (default 64),
 //! `max_workflow_labels` (default 32).
 
+pub mod hypothetical;
+pub mod negated;
+pub mod request;
 pub mod turn;
 
 use std::collections::{HashMap, HashSet, VecDeque};
@@ -56,7 +63,7 @@ use opentelemetry_proto::tonic::resource::v1::Resource;
 use opentelemetry_proto::tonic::trace::v1::{ResourceSpans, ScopeSpans, Span};
 use serde::Deserialize;
 
-use self::turn::{output_text, request_of, Failure, Lexicon, TurnFacts, Verdict};
+use self::turn::{output_text, Failure, Lexicon, TurnFacts, Verdict};
 use super::call::{edit_spans, outcome_of, parsed_result};
 use super::classifier::{truncate, Classifier, Outcome};
 use super::edit::{boolean, event, SpanEdit};
@@ -222,7 +229,7 @@ impl SilentFailureProcessor {
                 let Some(call) = view.tool() else { return };
                 let parsed = parsed_result(view, &call, cache);
                 let (outcome, verdict) = outcome_of(view, parsed.as_deref(), &self.classifier);
-                let request = request_of(&call.name, call.arguments.as_deref());
+                let request = request::request_key(&call.name, call.arguments.as_deref());
                 if self.outcomes.contains(&outcome) {
                     let detail = verdict
                         .and_then(|v| v.detail)

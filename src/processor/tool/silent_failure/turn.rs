@@ -3,6 +3,8 @@
 
 use std::sync::OnceLock;
 
+use super::hypothetical::in_conditional_clause;
+use super::negated::is_negated_error;
 use crate::processor::screen::Screened;
 use serde_json::Value;
 
@@ -13,8 +15,10 @@ use crate::processor::tool::tool_loop::repetition::fingerprint;
 const MAX_FACTS: usize = 64;
 
 /// Words and phrases by which an answer admits a problem or conveys that nothing was found, in
-/// English, German, French, Spanish, Italian, Portuguese, Dutch, Polish, Russian, Chinese,
-/// Japanese and Korean. Words that also describe healthy outcomes ("issue", "problem", "error",
+/// English, German, French, Spanish, Italian, Portuguese, Dutch, Polish, Russian, Swedish,
+/// Turkish, Indonesian, Chinese, Japanese and Korean: per language, the family of what an
+/// admission says (a failure or inability verb under negation, no access or permission, access
+/// expired or to be reconnected, nothing found, ask or try again later), not fixed phrases. Words that also describe healthy outcomes ("issue", "problem", "error",
 /// "outage", "timeout", "retry" alone) are not enough: they need a context that makes them about
 /// the request ("a problem with", "ran into an issue", "got an error", "experiencing an
 /// outage"), so an answer about errors as a topic does not pass for an admission.
@@ -105,6 +109,36 @@ pub const DEFAULT_ACKNOWLEDGEMENTS: &[&str] = &[
     // Not having got what was asked, in other words: "no he podido", "no obtuve respuesta",
     // "errored out", "ik krijg … niet binnen", "目前拿不到".
     r"\berrored\b|\bno (he|hemos|ha|han) podido\b|\bno (obtuve|obtuvimos|recibí|recibimos|consigo|conseguí|conseguimos|logré|logramos)\b|\b(ha|han|había) fallado\b|\bkrijg\b.{0,40}\bniet\b|\bniets\b.{0,20}\b(gevonden|opgeleverd|binnengekregen)\b|\bgeen (rechten|toestemming)\b|\blater (nog eens|opnieuw)\b|拿不到|取不到|查不到|获取不到|獲取不到|没能|沒能|未能|没有成功|沒有成功|稍后再|稍後再|没有.{0,30}权限|沒有.{0,30}權限",
+    // Not having the data right now and asking to be asked again later ("I don't have the
+    // details of X at the moment, could you ask me again a little later?"); access that no
+    // longer holds ("no longer authorized", "I've been signed out").
+    r"\b(don'?t|do not|doesn'?t|does not) have (the |any )?(details|information|info|data)\b.{0,60}\b(at the moment|right now|currently|yet|for now)\b|\bask (me )?again (a (little |bit )?)?later\b|\bno longer (authori[sz]ed|valid|accepted|active)\b|\bsigned out\b",
+    // Russian, beyond the words above: access that lapsed (истёк, больше не действует), must be
+    // reconnected (заново подключить), was refused (не принимается, отклонён, отказано), data
+    // or rights the agent lacks (нет сведений, нет прав), ask again later, it did not work out.
+    r"(?:^|\W)(ист[её]к(ла|ло|ли)?(?:$|\W)|больше не (действует|действуют|активн|принима)|заново (подключ|авториз|войти)|переподключ|повторно (подключ|авториз|войти)|не принима(ется|ются|ют)|отклон[её]н|отказано|нет (сведений|информации|прав|разрешени)|не (имею|хватает) (прав|доступа)|(спросите|спроси|попробуйте|повторите|обратитесь|напишите)[^.!?\n]{0,30}позже|не вышло|безуспешн|не сработал)",
+    // Polish, beyond the words above: expired (wygasł), the agent lacks rights or data (nie mam
+    // … uprawnień/danych), reconnect (ponownie połączyć), refused (odrzucony), any form of
+    // "did not succeed" (nie udało, się nie udało), ask again later, found nothing.
+    r"\bwygas(ł|ła|ło|ły|li)\b|\bnie (mam|mamy|masz)\b.{0,30}\b(uprawnień|uprawnienia|dostępu|danych|informacji)\b|\b(ponownie|na nowo) (połączyć|podłączyć|zalogować|autoryzować)|\bodrzucon|\bnie udał(o|a|y|em|am)?\b|\bnie zadziałał|\b(zapytaj|spróbuj)\b.{0,30}\bpóźniej\b|\bnic nie (znalaz|znaleziono)|\bbez (dostępu|uprawnień)\b",
+    // Turkish: unsuccessful (başarısız), sorry/unfortunately, an error that happened (sunucu
+    // hatası, hata oluştu), timeout; the negative of ability (-(y)AmAdI: bulunamadı, alınamadı,
+    // yapamadım; -(y)AmIyor: gösteremiyorum, erişilemiyor), did not happen or answer; expired
+    // (süresi doldu, yetkisi sona erdi), reconnect, not accepted, refused; no rights, results or
+    // data (yetkim yok, sonuç yok); try again later.
+    r"\bbaşarısız|\bmaalesef\b|\büzgünüm\b|\bözür dilerim|\b(sunucu|sistem|teknik|ağ|bağlantı) hata|\bhata (oluştu|verdi|döndü|aldım|alındı)|\bzaman aşımı|[ln][ae]m[ae]d[ıi]|[ae]m[ae]d[ıi](m|k)\b|[ae]m[ıi]yor(um|uz)\b|[ln][ae]m[ıi]yor|\bgerçekleşmedi|\b(yanıt|cevap) (vermedi|vermiyor)|\bsüresi (doldu|dolmuş)|\b(yetki|oturum|erişim|izin|token|anahtar)\w*\b.{0,20}\bsona er(di|miş)|\b(yeniden|tekrar) (bağlan|giriş|oturum aç|yetkilendir)|\bkabul edil(mi|me)|\breddedil|\b(yetki|izin|izn|erişim|sonuç|veri|bilgi)\w* yok\b|\b(daha sonra|sonra) tekrar|\btekrar deneyin",
+    // Swedish: unfortunately, sorry, could not, failed (misslyckades), an error that happened,
+    // unavailable, not answering, try again, no hits or data, found nothing, no permission,
+    // access that ran out (behörigheten har gått ut), reconnect, it did not work (gick inte),
+    // ask later, refused.
+    r"\btyvärr\b|\bbeklagar\b|\bjag är ledsen\b|\b(kunde|kan|kunnat) (inte|ej)\b|\bmisslyck|\b(ett|något|tekniskt) fel\b|\bfel (uppstod|inträffade)|\b(server|system|nätverks|anslutnings|tidsgräns)fel|\b(inte|ej) tillgänglig|\botillgänglig|\bsvarar (inte|ej)\b|\bförsök (igen|senare)|\binga (träffar|resultat|uppgifter|data)\b|\bhittade (inget|inga|ingenting)\b|\bingenting hittades|\b(inte|ingen|saknar) behörighet|\b(behörighet|inloggning|session|token|nyckel|åtkomst)\w*\b.{0,40}\b(gått ut|löpt ut|upphört)|\banslutas på nytt|\b(ansluta|koppla|logga in)\b.{0,15}\b(igen|på nytt)\b|\b(gick|går) (inte|ej)\b|\bfråga\b.{0,25}\bsenare\b|\b(nekad|nekades|avvisad|avvisades|avvisat)\b",
+    // Indonesian: sorry, unfortunately, failed (gagal), did not succeed / cannot / not
+    // responding / not available / not found / no longer valid (tidak …), an error happened,
+    // try again, no data/access/results yet (belum punya data), expired (kedaluwarsa),
+    // reconnect (dihubungkan ulang), refused (ditolak), the session ended.
+    r"\bmaaf\b|\bsayangnya\b|\bgagal\b|\btidak (berhasil|bisa|dapat|merespons|merespon|menjawab|tersedia|ditemukan|berlaku|diterima)\b|\b(terjadi|ada) (kesalahan|galat|masalah|gangguan)\b|\bkesalahan (server|sistem|teknis|internal|jaringan)\b|\bcoba (lagi|tanyakan lagi|ulang)\b|\b(tidak|belum) (punya|ada|memiliki) (data|akses|izin|hasil|informasi)\b|\btanpa akses\b|\bkedaluwarsa|\bkadaluarsa|\bkadaluwarsa|\b(dihubungkan|disambungkan|masuk|login) (ulang|kembali)\b|\bditolak\b|\bsesi\b.{0,20}\bberakhir|\bwaktu habis\b|\btidak ada (hasil|data)\b",
+    // German: no information on it (keine Angaben).
+    r"\bkeine?[nrs]? (angaben|informationen|infos)\b",
 ];
 
 /// Tool names that hand a problem to a human or another team. Matched on the name's words, so
@@ -170,30 +204,6 @@ fn collect_text(v: &Value, out: &mut String, depth: usize) {
                 }
             }
         }
-        _ => {}
-    }
-}
-
-/// The request a call serves: its tool and arguments, normalised like a loop's
-/// ([`fingerprint`]), with strings reduced to their letters and digits. `"620296 "`,
-/// `"#620296"` and `"620-296"` name the same order, so a call whose identifier the agent
-/// corrected that way serves the same request as the failed one.
-pub fn request_of(tool: &str, arguments: Option<&str>) -> u64 {
-    let text = arguments.unwrap_or("").trim();
-    match serde_json::from_str::<Value>(text) {
-        Ok(mut v @ Value::Object(_)) => {
-            identifiers_only(&mut v);
-            fingerprint(tool, Some(&v.to_string()), &[])
-        }
-        _ => fingerprint(tool, arguments, &[]),
-    }
-}
-
-fn identifiers_only(v: &mut Value) {
-    match v {
-        Value::String(s) => s.retain(char::is_alphanumeric),
-        Value::Array(items) => items.iter_mut().for_each(identifiers_only),
-        Value::Object(members) => members.values_mut().for_each(identifiers_only),
         _ => {}
     }
 }
@@ -334,8 +344,13 @@ impl Lexicon {
         })
     }
 
+    /// Whether `text` conveys a problem: a pattern matches somewhere outside a conditional
+    /// clause ("Tip: if a payment ever fails, tell me" supposes a failure, it admits none), and
+    /// not as an error noun under a negation ("没有错误", "keine Fehler": nothing went wrong).
     pub fn acknowledges(&self, text: &str) -> bool {
-        self.acknowledgement.is_match(text)
+        self.acknowledgement.is_match_where(text, |t, m| {
+            !in_conditional_clause(t, m.start()) && !is_negated_error(t, m.start(), m.end())
+        })
     }
 
     pub fn is_escalation(&self, tool: &str) -> bool {
@@ -626,6 +641,98 @@ mod tests {
             "Aqui está o que encontrei: 3 contatos.",
         ] {
             assert!(!l.acknowledges(t), "{t}");
+        }
+    }
+
+    #[test]
+    fn admissions_in_russian_polish_turkish_swedish_and_indonesian_are_recognised_as_families() {
+        let l = lexicon();
+        for t in [
+            // access lapsed, to be reconnected
+            "Доступ к календарю больше не действует (сессия истекла); нужно заново подключить интеграцию.",
+            "Токен истёк, переподключите, пожалуйста, CRM.",
+            "Dostęp do kalendarza wygasł; ktoś musi ponownie połączyć integrację.",
+            "Takvim bağlantısının yetkisi sona erdi; entegrasyonun yeniden bağlanması gerekiyor.",
+            "Behörigheten till kalendern har gått ut; integrationen måste anslutas på nytt.",
+            "Akses ke kalender sudah tidak berlaku; integrasinya perlu dihubungkan ulang.",
+            // the request failed or could not be done
+            "Sorgu başarısız oldu: servis yanıt vermedi.",
+            "Fatura bulunamadı.",
+            "Siparişinizi şu anda gösteremiyorum.",
+            "Denedim ama rezervasyon gerçekleşmedi.",
+            "Sudah saya coba, tetapi pemesanan tidak berhasil.",
+            "Pencarian gagal: layanan tidak merespons.",
+            "Próbowałem, ale rezerwacja się nie udała.",
+            "Sökningen misslyckades, försök igen senare.",
+            "Det gick inte att hämta fakturan.",
+            "Не вышло получить счёт.",
+            // no permission to see it
+            "Do faktury 7 nie mam jednak uprawnień.",
+            "Men faktura 7 har jag inte behörighet att se.",
+            "Fatura 7 içinse görüntüleme yetkim yok.",
+            "Untuk faktur 7 saya tidak punya akses.",
+            "На счёт 7 у меня нет прав.",
+            // nothing came back
+            "Inga träffar för apotek nära 62042.",
+            "Nic nie znalazłem dla tego zapytania.",
+            "Tidak ada hasil untuk apotek itu.",
+            // no data now, ask again later
+            "Сейчас у меня нет сведений по курсу. Спросите, пожалуйста, чуть позже.",
+            "W tej chwili nie mam danych o recepcie. Zapytaj proszę trochę później.",
+            "Saat ini saya belum punya data tugas itu. Coba tanyakan lagi nanti ya.",
+            "Zu der Wohnung habe ich gerade keine Angaben.",
+            "I don't have the details of the ledger of tenant T-1 at the moment.",
+            "Could you ask me again a little later?",
+            "The connection to the CRM is no longer authorized.",
+        ] {
+            assert!(l.acknowledges(t), "{t}");
+        }
+    }
+
+    #[test]
+    fn healthy_answers_in_those_languages_do_not_pass_for_admissions() {
+        let l = lexicon();
+        for t in [
+            "Сделано: встреча забронирована на 2026-12-14.",
+            "Договор аренды действует до 2027-11-22.",
+            "Gotowe: wizyta zarezerwowana, recepta ma 3 realizacje.",
+            "İşlem tamam, öğrenci derse kaydedildi. Hiçbir sorun yok.",
+            "Randevu iptal edildi; ödeme alındı.",
+            "Klart! Mötet är bokat och fakturan skickad.",
+            "Fakturan har gått ut till kunden i går.",
+            "Beres: janji temu sudah dipesan, tidak ada tunggakan.",
+            "Ini yang saya temukan: 3 unit kosong di P-391.",
+            "Here's what I found: the lease is active until 2027, and I have the details you asked for.",
+            "Ask me later if you want the invoice too.",
+        ] {
+            assert!(!l.acknowledges(t), "{t}");
+        }
+    }
+
+    #[test]
+    fn a_failure_supposed_in_a_conditional_tip_or_no_errors_claimed_is_not_an_admission() {
+        let l = lexicon();
+        for t in [
+            "WO-88007 is scheduled on 2026-12-09. Tip: if a payment ever fails or a link expires, just tell me and I'll resend it.",
+            "Refill RF-1 is ready. Tips: kalau pembayaran gagal atau tautan kedaluwarsa, kabari saya saja.",
+            "3 submissions, 0 late. Tips: om en betalning misslyckas, säg till.",
+        ] {
+            assert!(!l.acknowledges(t), "{t}");
+        }
+        // "No errors" says that nothing went wrong: the answer of a lie, not of an admission.
+        for t in [
+            "一切正常，没有错误：invoice INV-6979 is due 2026-09-18。",
+            "Alles in Ordnung, keine Fehler: Rechnung 7 ist fällig.",
+        ] {
+            assert!(!l.acknowledges(t), "{t}");
+        }
+        for t in [
+            "系统出现错误，请稍后再试。",
+            "The lookup failed; if you want, I can try again later.",
+            "It looks as if the billing service is unavailable.",
+            "Pencarian gagal. Kalau mau, saya coba lagi nanti.",
+        ] {
+            assert!(l.acknowledges(t), "{t}");
         }
     }
 }
