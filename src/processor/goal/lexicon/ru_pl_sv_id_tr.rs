@@ -34,9 +34,12 @@ pub const MORE_CLASSES: &[(&str, &str)] = &[
         "enroll",
         r"\benrol|einschreib|eingeschrieben|\banmeld|angemeldet|\binscri|\biscriv|\bmatricul|inschrijv|ingeschreven",
     ),
+    // "order" and "Bestellung" name the thing a tool or an answer is about as often as the
+    // action ("cancel_order", "die Bestellung wurde storniert"): only a request's verb
+    // (`INITIAL`), a refill and placing an order are the action.
     (
         "order",
-        r"\border\b|\bordered\b|\breorder|\brefill|bestell|\bbestel",
+        r"\breorder|\brefill|\b(?:place|create|submit)\s+(?:an?\s+)?order\b",
     ),
     (
         "transfer",
@@ -110,7 +113,7 @@ const INITIAL: &[(&str, &str)] = &[
     ),
     (
         "order",
-        "закажи(?:те)?|заказать|zamów(?:cie)?|zamówić|beställ|beställa",
+        "order|reorder|закажи(?:те)?|заказать|zamów(?:cie)?|zamówić|beställ|beställa",
     ),
     (
         "transfer",
