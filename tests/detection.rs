@@ -157,6 +157,25 @@ fn corpus_dev3_does_not_fall_below_todays_scores() {
     }
 }
 
+/// The third tuning split `tests/corpus/out/dev3` (four agents written blind, answers in en, pl,
+/// ru, tr, sv, id and de): no mode with a floor here falls below today's score, per library and
+/// through one daemon (goal_not_met first scored 0.29, 1.00 with the ru/pl/sv/id/tr request
+/// grammar), and healthy sessions flagged stay at most today's rate (0.18 through one daemon).
+#[test]
+fn corpus_dev3_does_not_fall_below_todays_scores() {
+    const FLOORS: &[(&str, f64)] = &[("goal_not_met", 0.98)];
+    let dir = corpus("dev3");
+    let labels = labelled(&dir);
+    assert!(labels.iter().all(|l| l["split"] == "dev3"));
+    for daemons in [Daemons::PerLibrary, Daemons::One] {
+        let report = run_replay(&dir, Delivery::Original, daemons).expect("replay");
+        println!("{report}");
+        assert!(report.missing.is_empty(), "dev3: {:?}", report.missing);
+        assert_eq!(report.sessions.len(), labels.len());
+        assert_floors(&report, FLOORS, 0.18);
+    }
+}
+
 /// The bar of issue 9 on the agents the detectors were not tuned on.
 #[test]
 #[ignore = "the lead un-ignores this once the detectors meet the bar on the corpus (issue 9)"]

@@ -61,11 +61,11 @@ pub const CLASSES: &[(&str, &str)] = &[
 ];
 
 /// The class of requests that name no particular action ("set up", "configure", "設定").
-pub const SET_UP: u16 = 1 << 11;
+pub const SET_UP: u32 = 1 << 11;
 
 /// The requested (or claimed) classes that `done` leaves undone. A request to set something
 /// up is met by any acting tool's success, since it names no particular action.
-pub fn unmet(asked: u16, done: u16) -> u16 {
+pub fn unmet(asked: u32, done: u32) -> u32 {
     let undone = asked & !done;
     if done != 0 {
         undone & !SET_UP
@@ -74,16 +74,28 @@ pub fn unmet(asked: u16, done: u16) -> u16 {
     }
 }
 
+/// Every class with its words: [`CLASSES`], then the classes of [`ru_pl_sv_id_tr::MORE_CLASSES`].
+fn all_classes() -> impl Iterator<Item = &'static (&'static str, &'static str)> {
+    CLASSES.iter().chain(ru_pl_sv_id_tr::MORE_CLASSES)
+}
+
 fn class_res() -> &'static Screened {
     static RE: OnceLock<Screened> = OnceLock::new();
     RE.get_or_init(|| {
-        Screened::new(CLASSES.iter().map(|(_, p)| format!("(?i){p}"))).expect("class regex")
+        Screened::new(all_classes().map(|(_, p)| format!("(?i){p}"))).expect("class regex")
     })
 }
 
+/// The bit of the class named `name` (zero for an unknown name).
+pub fn class_bit(name: &str) -> u32 {
+    all_classes()
+        .position(|(n, _)| *n == name)
+        .map_or(0, |i| 1 << i)
+}
+
 /// The action classes a text names, as bits.
-pub fn classes_in(text: &str) -> u16 {
-    let mut bits = 0u16;
+pub fn classes_in(text: &str) -> u32 {
+    let mut bits = 0u32;
     for i in class_res().matches(text) {
         bits |= 1 << i;
     }
@@ -91,9 +103,8 @@ pub fn classes_in(text: &str) -> u16 {
 }
 
 /// The names of the classes in `bits`.
-pub fn class_names(bits: u16) -> Vec<&'static str> {
-    CLASSES
-        .iter()
+pub fn class_names(bits: u32) -> Vec<&'static str> {
+    all_classes()
         .enumerate()
         .filter(|(i, _)| bits & (1 << i) != 0)
         .map(|(_, (n, _))| *n)
@@ -123,6 +134,9 @@ const READ_VERBS: &[&str] = &[
     "quote",
     "calculate",
     "compute",
+    "classify",
+    "categorize",
+    "categorise",
     "summarize",
     "summarise",
     "analyze",
@@ -182,7 +196,7 @@ fn words(name: &str) -> Vec<String> {
 /// that only read, and for tools marked `readOnlyHint` (MCP). `destructive` (MCP
 /// `destructiveHint`) marks a tool as acting even when its name says nothing: it then counts
 /// for every class its description names.
-pub fn tool_classes(name: &str, description: Option<&str>, read_only_hint: Option<bool>) -> u16 {
+pub fn tool_classes(name: &str, description: Option<&str>, read_only_hint: Option<bool>) -> u32 {
     if read_only_hint == Some(true) {
         return 0;
     }
@@ -380,7 +394,7 @@ fn tokens(clause: &str) -> Vec<String> {
 /// ("please cancel", "merci d'annuler", "por favor, reembolsa"), or, after a German modal,
 /// the verb that closes it ("kannst du X stornieren"). Nouns of the object ("look up the
 /// refund of X", "a ticket about a booking") are not the request's verb.
-fn clause_request(clause: &str) -> u16 {
+fn clause_request(clause: &str) -> u32 {
     let words = tokens(clause);
     let mut i = 0;
     let mut verb_last = false;
@@ -407,6 +421,9 @@ fn clause_request(clause: &str) -> u16 {
     let Some(first) = rest.first() else {
         return 0;
     };
+    if ru_pl_sv_id_tr::noun_not_verb(clause, rest) {
+        return 0;
+    }
     let last = rest.last().map(String::as_str).unwrap_or("");
     if verb_last {
         // After a German modal the object comes first and the verb last ("Kannst du export
@@ -446,7 +463,7 @@ fn clause_request(clause: &str) -> u16 {
 
 /// The action classes of a Japanese request: the words just before its polite ending
 /// ("予約してください", "注文をキャンセルしてください").
-fn japanese_request(clause: &str) -> u16 {
+fn japanese_request(clause: &str) -> u32 {
     for ending in JA_REQUEST_ENDINGS {
         if let Some(at) = clause.find(ending) {
             let before: String = clause[..at]
@@ -515,9 +532,12 @@ pub fn split_sentences<'a>(text: &'a str, ends: &[char]) -> Vec<&'a str> {
 /// The action classes a user message asks to be performed (zero for questions about actions:
 /// "how do I cancel?", "what is the refund policy?"). The action is the request's verb, in
 /// any of its clauses; quoted passages and the nouns of the object do not count.
-pub fn requested_classes(text: &str) -> u16 {
+pub fn requested_classes(text: &str) -> u32 {
     let t = text.trim();
     if t.is_empty() || t.len() > 2000 || information_question().is_match(t) {
+        return 0;
+    }
+    if ru_pl_sv_id_tr::only_asks_how(t) {
         return 0;
     }
     let cleaned = without_quotes(t);
@@ -534,10 +554,17 @@ pub fn requested_classes(text: &str) -> u16 {
         if clause.is_empty() {
             continue;
         }
-        bits |= clause_request(clause)
-            | japanese_request(clause)
-            | cjk::chinese_request(clause)
-            | cjk::korean_request(clause);
+        // A Turkish verb ends its clause, whose first word is then its object.
+        let verb_last = ru_pl_sv_id_tr::turkish_request(clause);
+        bits |= if verb_last != 0 {
+            verb_last
+        } else {
+            clause_request(clause)
+                | japanese_request(clause)
+                | cjk::chinese_request(clause)
+                | cjk::korean_request(clause)
+                | ru_pl_sv_id_tr::request(clause)
+        };
     }
     bits
 }
@@ -615,7 +642,7 @@ fn statements(answer: &str) -> impl Iterator<Item = &str> {
 
 /// Claims made in the first person ("I've cancelled", "J'ai annulé", "He cancelado"), as
 /// class bits; the rest of [`claimed_classes`] are passive ("has been cancelled").
-pub fn first_person_claims(answer: &str) -> u16 {
+pub fn first_person_claims(answer: &str) -> u32 {
     let mut bits = 0;
     for sentence in statements(answer) {
         let Some(m) = claim().find(sentence) else {
@@ -632,7 +659,7 @@ pub fn first_person_claims(answer: &str) -> u16 {
 /// The action classes an answer claims to have completed ("I've cancelled your order",
 /// "Done: the meeting has been booked", "Die Bestellung wurde storniert", "予約しました").
 /// Negated, conditional, future and questioning sentences do not claim anything.
-pub fn claimed_classes(answer: &str) -> u16 {
+pub fn claimed_classes(answer: &str) -> u32 {
     let mut bits = 0;
     for sentence in statements(answer) {
         let Some(m) = claim().find(sentence) else {
@@ -647,5 +674,6 @@ pub fn claimed_classes(answer: &str) -> u16 {
 }
 
 mod cjk;
+mod ru_pl_sv_id_tr;
 #[cfg(test)]
 mod tests;

@@ -9,9 +9,14 @@
 //!   may otherwise report a state the agent merely read. Decided when the turn is complete (its
 //!   root span arrived, a later turn began, or the session ended).
 //! - **requested but not done**: a user message asks for an action (book, send, cancel, refund,
-//!   create, schedule, restart, approve, update, export, delete, pay; in English, German,
-//!   French, Spanish, Italian, Portuguese and Japanese), and by the session's end no tool that
-//!   performs it succeeded at or after that turn. Decided when the session's summary is made.
+//!   create, schedule, restart, approve, update, export, delete, pay, extend/renew, enroll,
+//!   order, transfer, publish, release; in English, German, French, Spanish, Italian,
+//!   Portuguese, Dutch, Japanese, Chinese, Korean, Russian, Polish, Swedish, Indonesian and
+//!   Turkish), and by the session's end no tool that performs it succeeded at or after that
+//!   turn. Decided when the session's summary is made. A request handed off ("I passed it to
+//!   the team") or promised for later is not done. A call that answered but whose own status
+//!   turned the action down (`"status": "rejected"`, `declined`, `denied`) did not do it
+//!   ([`rejection`]), whether or not the answer tells the user.
 //!
 //! A tool performs an action when its name's words (else its description) name that action's
 //! class, unless its name starts with a reading verb (get, list, search, fetch...) or its
@@ -44,6 +49,7 @@
 pub mod judge;
 pub mod lexicon;
 pub mod objects;
+mod rejection;
 
 use std::collections::{BTreeMap, VecDeque};
 use std::num::NonZeroUsize;
@@ -97,11 +103,11 @@ const JUDGE_POLL: Duration = Duration::from_millis(50);
 
 #[derive(Debug, Default)]
 struct TurnFacts {
-    requested: u16,
+    requested: u32,
     /// Classes of acting tools that succeeded in the turn.
-    done: u16,
+    done: u32,
     /// (classes, argument identifiers) of those calls, the first [`MAX_ACTS`].
-    acts: Vec<(u16, Vec<(String, String)>)>,
+    acts: Vec<(u32, Vec<(String, String)>)>,
     /// Identifiers the turn's user message names ([`objects::identifiers`]).
     named: Vec<(String, String)>,
     /// The final answer: (start, text) of the root span's output, else the latest model output.
@@ -117,8 +123,8 @@ struct TurnFacts {
 impl TurnFacts {
     /// The classes done on the objects the user named: an action done only on another object
     /// of the same kind ([`objects::on_another_object`]) is not done.
-    fn done_on_named(&self) -> u16 {
-        let (mut wrong, mut right) = (0u16, 0u16);
+    fn done_on_named(&self) -> u32 {
+        let (mut wrong, mut right) = (0u32, 0u32);
         for (classes, ids) in &self.acts {
             if objects::on_another_object(ids, &self.named) {
                 wrong |= classes;
@@ -135,9 +141,9 @@ struct SessionFacts {
     turns: BTreeMap<u32, TurnFacts>,
     latest: u32,
     /// (turn, class bits) of requests.
-    requests: Vec<(u32, u16)>,
+    requests: Vec<(u32, u32)>,
     /// (turn, class bits) of successful actions.
-    actions: Vec<(u32, u16)>,
+    actions: Vec<(u32, u32)>,
 }
 
 /// A verdict waiting for its span.
@@ -229,28 +235,36 @@ impl GoalProcessor {
                     classes = description
                         .map(classes_in)
                         .filter(|c| *c != 0 && destructive)
-                        .unwrap_or(u16::MAX);
+                        .unwrap_or(u32::MAX);
                 }
                 let judged = self.judge_settings.is_some() && t.tools.len() < judge::MAX_TOOLS;
                 if classes == 0 && !judged {
                     return;
                 }
                 // `tool_outcome` (placed before) stamped the outcome: the result is parsed only
-                // when it did not.
-                let outcome = match view.tool_outcome().and_then(Outcome::parse) {
-                    Some(stamped) => stamped,
-                    None => {
-                        let parsed = call
-                            .result
-                            .as_deref()
-                            .map(crate::processor::tool::result::ParsedResult::parse);
-                        outcome_of(view, parsed.as_ref(), &self.classifier).0
-                    }
+                // when it did not, or to read whether a successful call turned the action down.
+                let stamped = view.tool_outcome().and_then(Outcome::parse);
+                let parsed = match stamped {
+                    Some(o) if !o.is_ok() => None,
+                    _ => call
+                        .result
+                        .as_deref()
+                        .map(crate::processor::tool::result::ParsedResult::parse),
                 };
+                let outcome = match stamped {
+                    Some(o) => o,
+                    None => outcome_of(view, parsed.as_ref(), &self.classifier).0,
+                };
+                // A call that answered but turned the action down did not do it.
+                let did = outcome.is_ok()
+                    && !parsed
+                        .as_ref()
+                        .and_then(|p| p.payload())
+                        .is_some_and(rejection::turned_down);
                 if judged {
-                    t.tools.push((call.name.to_string(), outcome.is_ok()));
+                    t.tools.push((call.name.to_string(), did));
                 }
-                if classes != 0 && outcome.is_ok() {
+                if classes != 0 && did {
                     t.done |= classes;
                     if t.acts.len() < MAX_ACTS {
                         let ids = objects::argument_identifiers(call.arguments.as_deref());
@@ -407,11 +421,11 @@ impl GoalProcessor {
             return;
         };
         let latest = facts.latest;
-        let requested_so_far = |turn: u32, requests: &[(u32, u16)]| {
+        let requested_so_far = |turn: u32, requests: &[(u32, u32)]| {
             requests
                 .iter()
                 .filter(|(t, _)| *t <= turn)
-                .fold(0u16, |a, (_, c)| a | c)
+                .fold(0u32, |a, (_, c)| a | c)
         };
         let mut verdicts = Vec::new();
         let mut questions = Vec::new();
@@ -498,7 +512,7 @@ fn final_spans(batch: &Batch, wanted: impl Fn(&TurnKey) -> bool) -> BTreeMap<Tur
 /// done within it (the rules can only wait for the session's end), its answer claims an action
 /// the rules did not count (a passive claim without a request), or its message names an action
 /// without being a question the rules read as a request.
-fn undecided(t: &TurnFacts, claims: u16) -> bool {
+fn undecided(t: &TurnFacts, claims: u32) -> bool {
     let named = t.user.as_deref().is_some_and(|u| {
         t.requested == 0 && classes_in(u) != 0 && !u.trim_end().ends_with(['?', '？'])
     });
@@ -506,7 +520,7 @@ fn undecided(t: &TurnFacts, claims: u16) -> bool {
 }
 
 /// First-person and all claims of an answer, as class bits.
-fn split_claims(answer: &str) -> (u16, u16) {
+fn split_claims(answer: &str) -> (u32, u32) {
     let all = claimed_classes(answer);
     if all == 0 {
         return (0, 0);
@@ -646,15 +660,15 @@ impl Processor for GoalProcessor {
         // A verdict now would come after the summary, on spans already gone: not asked.
         self.to_ask.clear();
         if let Some(facts) = self.sessions.pop(&session) {
-            let mut missing = 0u16;
+            let mut missing = 0u32;
             let mut first_turn = None;
-            let mut repeated = 0u16;
+            let mut repeated = 0u32;
             for (i, (turn, classes)) in facts.requests.iter().enumerate() {
                 let done = facts
                     .actions
                     .iter()
                     .filter(|(t, _)| t >= turn)
-                    .fold(0u16, |a, (_, c)| a | c);
+                    .fold(0u32, |a, (_, c)| a | c);
                 let undone = unmet(*classes, done);
                 if undone != 0 {
                     missing |= undone;

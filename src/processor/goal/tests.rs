@@ -378,3 +378,114 @@ fn mcp_hints_override_what_the_tool_name_says() {
         assert_eq!(findings.is_empty(), met, "{hint}: {findings:?}");
     }
 }
+
+fn renew(turn: u32, status: &str) -> Span {
+    tool(
+        "s",
+        turn,
+        3,
+        "renew_lease",
+        r#"{"lease_id": "L-1", "term_months": 6}"#,
+        Some(&format!(
+            r#"{{"lease_id": "L-1", "term_months": 6, "status": "{status}"}}"#
+        )),
+        T0 + u64::from(turn) * 100 * SEC + 2 * SEC,
+    )
+}
+
+#[test]
+fn an_acting_call_that_answered_with_a_business_rejection_did_not_do_the_action() {
+    let mut p = processor();
+    let (_, findings) = run_session(
+        &mut p,
+        "s",
+        vec![turn(
+            "s",
+            1,
+            "Przedłuż lease L-1 for 6 months.",
+            vec![renew(1, "rejected")],
+            "Gotowe: lease L-1 for 6 months — przedłużona.",
+        )],
+    );
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    assert!(
+        findings[0].detail.contains("requested_not_done: extend"),
+        "{}",
+        findings[0].detail
+    );
+}
+
+#[test]
+fn a_rejected_action_retried_with_success_is_met() {
+    let mut p = processor();
+    let (_, findings) = run_session(
+        &mut p,
+        "s",
+        vec![
+            turn(
+                "s",
+                1,
+                "Renew lease L-1 for 6 months.",
+                vec![renew(1, "declined")],
+                "The system turned this down: outstanding balance.",
+            ),
+            turn(
+                "s",
+                2,
+                "The balance is paid now. Renew lease L-1 for 6 months.",
+                vec![renew(2, "renewed")],
+                "Okay, lease L-1 is renewed.",
+            ),
+        ],
+    );
+    assert!(findings.is_empty(), "{findings:?}");
+}
+
+#[test]
+fn another_action_than_the_one_asked_does_not_meet_the_request() {
+    let mut p = processor();
+    let book = tool(
+        "s",
+        1,
+        3,
+        "book_consult",
+        r#"{"patient_id": "pat-1"}"#,
+        Some(r#"{"resourceType": "Appointment", "id": "apt-1", "status": "booked"}"#),
+        T0 + 102 * SEC,
+    );
+    let (_, findings) = run_session(
+        &mut p,
+        "s",
+        vec![turn(
+            "s",
+            1,
+            "Zamów a refill of RX-1, kończą mi się tabletki.",
+            vec![book],
+            "Gotowe: a refill of RX-1 — zamówione.",
+        )],
+    );
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    assert!(
+        findings[0].detail.contains("requested_not_done: order"),
+        "{}",
+        findings[0].detail
+    );
+}
+
+#[test]
+fn a_request_handed_off_to_a_team_is_not_done() {
+    let mut p = processor();
+    let (_, findings) = run_session(
+        &mut p,
+        "s",
+        vec![turn(
+            "s",
+            1,
+            "Lütfen a viewing of listing LS7889 için randevu ayarla.",
+            vec![],
+            "Talebinizi ekibe ilettim, onlar ilgilenecek.",
+        )],
+    );
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    assert!(findings[0].detail.contains("requested_not_done: book"));
+}

@@ -29,7 +29,7 @@ const ZH_READING: &[&str] = &[
 
 /// The action classes a Chinese clause asks for: a polite opening, then an action verb, with
 /// no reading verb in the clause ("请取消预订", "请给订单退款", "请帮我改签").
-pub fn chinese_request(clause: &str) -> u16 {
+pub fn chinese_request(clause: &str) -> u32 {
     let c = clause.trim();
     let Some(opening) = ZH_OPENINGS.iter().find(|o| c.starts_with(*o)) else {
         return 0;
@@ -54,7 +54,7 @@ const KO_ENDINGS: &[&str] = &[
 
 /// The action classes of a Korean request: the verb before its polite ending ("예약해
 /// 주세요", "만들어 주세요"). Reading verbs (조회해 주세요) name no class.
-pub fn korean_request(clause: &str) -> u16 {
+pub fn korean_request(clause: &str) -> u32 {
     for ending in KO_ENDINGS {
         if let Some(at) = clause.rfind(ending) {
             let verb = clause[..at].split_whitespace().next_back().unwrap_or("");
@@ -77,7 +77,7 @@ mod tests {
     use super::*;
     use crate::processor::goal::lexicon::class_names;
 
-    fn names(bits: u16) -> Vec<&'static str> {
+    fn names(bits: u32) -> Vec<&'static str> {
         class_names(bits)
     }
 

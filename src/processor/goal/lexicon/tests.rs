@@ -1,6 +1,6 @@
 use super::*;
 
-fn names(bits: u16) -> Vec<&'static str> {
+fn names(bits: u32) -> Vec<&'static str> {
     class_names(bits)
 }
 
