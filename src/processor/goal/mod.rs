@@ -237,7 +237,9 @@ impl GoalProcessor {
                         .filter(|c| *c != 0 && destructive)
                         .unwrap_or(u32::MAX);
                 }
-                let judged = self.judge_settings.is_some() && t.tools.len() < judge::MAX_TOOLS;
+                // A decided turn's verdict is out: its bodies would only be kept, never read.
+                let judged =
+                    self.judge_settings.is_some() && !t.decided && t.tools.len() < judge::MAX_TOOLS;
                 if classes == 0 && !judged {
                     return;
                 }
@@ -278,7 +280,7 @@ impl GoalProcessor {
             SpanRole::Llm | SpanRole::Agent => {
                 if t.requested == 0 {
                     if let Some(user) = view.input_messages().and_then(|i| last_user_text(&i)) {
-                        if self.judge_settings.is_some() && t.user.is_none() {
+                        if self.judge_settings.is_some() && t.user.is_none() && !t.decided {
                             t.user = Some(user.chars().take(4000).collect());
                         }
                         if t.named.is_empty() {
@@ -297,6 +299,7 @@ impl GoalProcessor {
                     .output_messages()
                     .map(|o| output_text(&o))
                     .filter(|a| !a.trim().is_empty());
+                let answer = answer.filter(|_| !t.decided);
                 if view.is_root() {
                     t.root_seen = true;
                     if let Some(a) = answer {
@@ -436,11 +439,16 @@ impl GoalProcessor {
                 continue;
             }
             t.decided = true;
-            let answer = t
-                .root_answer
-                .as_deref()
-                .or(t.last_output.as_ref().map(|(_, a)| a.as_str()));
-            let Some(answer) = answer else { continue };
+            // The turn is decided once: its texts go now, so an idle session keeps only its
+            // facts (class bits and flags), not its bodies.
+            let last_output = t.last_output.take().map(|(_, a)| a);
+            let answer = t.root_answer.take().or(last_output);
+            let Some(answer) = answer else {
+                t.user = None;
+                t.tools = Vec::new();
+                continue;
+            };
+            let answer = answer.as_str();
             let (first_person, passive) = split_claims(answer);
             let asked = requested_so_far(*turn, &requests);
             let claimed = first_person | (passive & asked);
@@ -452,12 +460,14 @@ impl GoalProcessor {
                 questions.push((
                     (session.to_string(), *turn),
                     Question {
-                        request: t.user.clone().unwrap_or_default(),
+                        request: t.user.take().unwrap_or_default(),
                         tools: std::mem::take(&mut t.tools),
                         answer: answer.to_string(),
                     },
                 ));
             }
+            t.user = None;
+            t.tools = Vec::new();
         }
         self.to_ask.extend(questions);
         for (turn, reason) in verdicts {

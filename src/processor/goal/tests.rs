@@ -488,4 +488,35 @@ fn a_request_handed_off_to_a_team_is_not_done() {
     );
     assert_eq!(findings.len(), 1, "{findings:?}");
     assert!(findings[0].detail.contains("requested_not_done: book"));
+
+#[test]
+fn a_decided_turn_keeps_no_texts_even_when_its_spans_come_again() {
+    let mut p = processor();
+    let spans = turn(
+        "s",
+        1,
+        "Please cancel my order A1",
+        vec![lookup(1, 2)],
+        "I've cancelled your order A1.",
+    );
+    let mut out = Vec::new();
+    p.process(batch(spans.clone()), Instant::now(), &mut out);
+    let texts = |p: &mut GoalProcessor| {
+        let t = &p.sessions.peek("s").expect("session state").turns[&1];
+        assert!(t.decided);
+        (
+            t.root_answer.is_some(),
+            t.last_output.is_some(),
+            t.user.is_some(),
+        )
+    };
+    assert_eq!(texts(&mut p), (false, false, false));
+    p.process(batch(spans), Instant::now(), &mut out);
+    assert_eq!(texts(&mut p), (false, false, false), "a replay keeps none");
+    let mut s = SessionSummary {
+        session_id: "s".into(),
+        ..Default::default()
+    };
+    p.enrich_summary(&mut s);
+    assert_eq!(s.findings.len(), 1, "the verdict stands: {:?}", s.findings);
 }

@@ -26,8 +26,8 @@ pub struct CallRec {
     pub request: u64,
     /// Tool and the names (not the text) of its arguments.
     pub family: u64,
-    /// Word stems of the arguments' text, for rephrasings.
-    pub stems: Vec<String>,
+    /// Word stems of the arguments' text, for rephrasings (see [`Stem`]).
+    pub stems: Box<[Stem]>,
     /// Top-level arguments as (name, value) fingerprints, for default arguments.
     pub arguments: Option<Vec<(u64, u64)>>,
     /// Tool, outcome and normalised result (see [`super::answer::answer_fingerprint`]).
@@ -205,7 +205,7 @@ fn stuck(group: &[&CallRec], repeats: u32, kind: &'static str) -> Option<LoopFou
 }
 
 /// Whether two argument texts are rephrasings: their word stems overlap by at least a third.
-fn similar(a: &[String], b: &[String]) -> bool {
+fn similar(a: &[Stem], b: &[Stem]) -> bool {
     if a.is_empty() || b.is_empty() {
         return false;
     }
@@ -214,19 +214,27 @@ fn similar(a: &[String], b: &[String]) -> bool {
     shared * 3 >= union
 }
 
+/// A word stem of up to five characters packed losslessly into one integer, 21 bits per
+/// character (a Unicode scalar fits in 21 bits; no stem contains `\0`, which pads). A session
+/// keeps its calls' stems until the turn ends: one integer instead of a `String` each (32 heap
+/// allocations a call) is what keeps an idle session small.
+pub type Stem = u128;
+
 /// Word stems of a text: lowercase words of three letters or more, cut to five characters.
-pub fn stems(text: &str) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
+pub fn stems(text: &str) -> Box<[Stem]> {
+    let mut out: Vec<Stem> = Vec::new();
     for w in text
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| w.chars().count() >= 3 && !w.chars().all(|c| c.is_ascii_digit()))
     {
-        let stem: String = w.to_lowercase().chars().take(5).collect();
+        let stem = w.to_lowercase().chars().take(5).fold(0, |packed: Stem, c| {
+            (packed << 21) | Stem::from(u32::from(c))
+        });
         if !out.contains(&stem) && out.len() < 32 {
             out.push(stem);
         }
     }
-    out
+    out.into_boxed_slice()
 }
 
 #[cfg(test)]
@@ -253,6 +261,21 @@ mod tests {
             t.add(c);
         }
         t.verdict(3)
+    }
+
+    #[test]
+    fn packed_stems_equal_exactly_when_their_lowercase_five_character_stems_do() {
+        let stem = |w: &str| stems(w).first().copied();
+        assert_eq!(stem("Refunds"), stem("refun"));
+        assert_ne!(stem("refund"), stem("refus"));
+        // Shorter stems are not prefixes of longer ones, and the cut is by characters.
+        assert_ne!(stem("abc"), stem("abcd"));
+        assert_eq!(stem("Überweisung"), stem("überw"));
+        assert_ne!(stem("überw"), stem("uberw"));
+        // Lowercased in context like the text was (a final sigma stays final).
+        assert_eq!(stem("ΟΔΟΣ"), stem("οδος"));
+        assert_ne!(stem("οδοσ"), stem("οδος"));
+        assert_eq!(stems("the the THE cat").len(), 2);
     }
 
     #[test]
