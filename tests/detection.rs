@@ -116,14 +116,20 @@ fn corpus_dev2_does_not_fall_below_todays_scores() {
     }
 }
 
-/// The third dev split (tests/corpus/out/dev3, four agents written blind, with CSV/TSV/markdown
-/// and YAML results and MCP embedded resources): schema_drift, first scored at 0.80 per library
-/// and 0.80 through one daemon (precision 0.86), reached 0.98 and 1.00 once resources were
-/// unwrapped, tables had a shape and paging cursors ending were no drift. Floors of the modes
-/// tuned on it; other modes add theirs.
+/// The third tuning split (tests/corpus/out/dev3, four agents written blind: CSV/TSV/markdown,
+/// YAML and MCP embedded resources; answers in en, pl, ru, tr, sv, id and de): every labelled
+/// session replays into a summary, per library and through one daemon, and no mode falls below
+/// today's score. First scored (blind) at auth_rot 0.84, schema_drift 0.80, silent_failure 0.35,
+/// tool_loop 1.00, goal_not_met 0.29, with 21 of 136 healthy sessions flagged.
 #[test]
 fn corpus_dev3_does_not_fall_below_todays_scores() {
-    const FLOORS: &[(&str, f64)] = &[("schema_drift", 0.95)];
+    const FLOORS: &[(&str, f64)] = &[
+        ("auth_rot", 0.87),
+        ("schema_drift", 0.97),
+        ("silent_failure", 0.95),
+        ("tool_loop", 0.98),
+        ("goal_not_met", 0.99),
+    ];
     let dir = corpus("dev3");
     let labels = labelled(&dir);
     assert!(labels.iter().all(|l| l["split"] == "dev3"));
@@ -132,47 +138,7 @@ fn corpus_dev3_does_not_fall_below_todays_scores() {
         println!("{report}");
         assert!(report.missing.is_empty(), "dev3: {:?}", report.missing);
         assert_eq!(report.sessions.len(), labels.len());
-        assert_floors(&report, FLOORS, 1.0);
-    }
-}
-
-/// The third dev split (tests/corpus/out/dev3, four agents written blind, answers in en, pl, ru,
-/// tr, sv, id and de): every labelled session replays into a summary, per library and through
-/// one daemon, and the modes with a floor here do not fall below today's scores (first scored
-/// at silent_failure 0.35, 21 of 136 healthy sessions flagged; silent_failure 0.74 and none
-/// flagged per library after its admission lexicon learnt the families of pl, ru, tr, sv and id,
-/// conditional clauses and requests equal but for case and punctuation).
-#[test]
-fn corpus_dev3_does_not_fall_below_todays_scores() {
-    const FLOORS: &[(&str, f64)] = &[("silent_failure", 0.72)];
-    let dir = corpus("dev3");
-    let labels = labelled(&dir);
-    assert!(labels.iter().all(|l| l["split"] == "dev3"));
-    for daemons in [Daemons::PerLibrary, Daemons::One] {
-        let report = run_replay(&dir, Delivery::Original, daemons).expect("replay");
-        println!("{report}");
-        assert!(report.missing.is_empty(), "dev3: {:?}", report.missing);
-        assert_eq!(report.sessions.len(), labels.len());
-        assert_floors(&report, FLOORS, 0.05);
-    }
-}
-
-/// The third tuning split `tests/corpus/out/dev3` (four agents written blind, answers in en, pl,
-/// ru, tr, sv, id and de): no mode with a floor here falls below today's score, per library and
-/// through one daemon (goal_not_met first scored 0.29, 1.00 with the ru/pl/sv/id/tr request
-/// grammar), and healthy sessions flagged stay at most today's rate (0.18 through one daemon).
-#[test]
-fn corpus_dev3_does_not_fall_below_todays_scores() {
-    const FLOORS: &[(&str, f64)] = &[("goal_not_met", 0.98)];
-    let dir = corpus("dev3");
-    let labels = labelled(&dir);
-    assert!(labels.iter().all(|l| l["split"] == "dev3"));
-    for daemons in [Daemons::PerLibrary, Daemons::One] {
-        let report = run_replay(&dir, Delivery::Original, daemons).expect("replay");
-        println!("{report}");
-        assert!(report.missing.is_empty(), "dev3: {:?}", report.missing);
-        assert_eq!(report.sessions.len(), labels.len());
-        assert_floors(&report, FLOORS, 0.18);
+        assert_floors(&report, FLOORS, 0.01);
     }
 }
 

@@ -488,6 +488,7 @@ fn a_request_handed_off_to_a_team_is_not_done() {
     );
     assert_eq!(findings.len(), 1, "{findings:?}");
     assert!(findings[0].detail.contains("requested_not_done: book"));
+}
 
 #[test]
 fn a_decided_turn_keeps_no_texts_even_when_its_spans_come_again() {

@@ -283,8 +283,24 @@ impl Classifier {
         }
     }
 
-    /// Give a failure its class: statuses first, then codes, then message patterns.
+    /// Give a failure its class: statuses first, then codes, then message patterns. A generic
+    /// bad request (400) whose own code or message says the credential was refused
+    /// (Firebase's `{"code": 400, "message": "TOKEN_EXPIRED"}`) is that refusal: the status
+    /// only says the request was not accepted, the reason says why.
     fn verdict_for(&self, signal: FailureSignal) -> Verdict {
+        let by_reason = || {
+            signal
+                .codes
+                .iter()
+                .find_map(|c| self.rules.class_of_code(c))
+                .or_else(|| {
+                    signal
+                        .codes
+                        .iter()
+                        .chain(signal.messages.iter())
+                        .find_map(|m| self.rules.class_of_text(m))
+                })
+        };
         let outcome = signal
             .statuses
             .iter()
@@ -295,20 +311,27 @@ impl Classifier {
                     .iter()
                     .find_map(|c| rules::class_of_grpc_number(*c))
             })
-            .or_else(|| {
-                signal
-                    .codes
-                    .iter()
-                    .find_map(|c| self.rules.class_of_code(c))
-            })
-            .or_else(|| {
-                signal
-                    .codes
-                    .iter()
-                    .chain(signal.messages.iter())
-                    .find_map(|m| self.rules.class_of_text(m))
-            })
+            .or_else(by_reason)
             .unwrap_or(Outcome::Error);
+        // A denial of one resource sent as 400 (AWS `AccessDeniedException`) stays what its
+        // status says: the credential was accepted.
+        let denial = || {
+            signal.codes.iter().any(|c| {
+                let c = rules::normalise_code(c);
+                [
+                    "ACCESSDENIED",
+                    "PERMISSIONDENIED",
+                    "FORBIDDEN",
+                    "NOTAUTHORIZED",
+                ]
+                .iter()
+                .any(|d| c.contains(d))
+            })
+        };
+        let outcome = match outcome {
+            Outcome::BadRequest if by_reason() == Some(Outcome::Auth) && !denial() => Outcome::Auth,
+            other => other,
+        };
         Verdict {
             outcome,
             error_type: signal.error_type().or_else(|| Some(outcome.to_string())),

@@ -375,3 +375,17 @@ fn an_mcp_error_whose_text_is_the_services_error_body_takes_the_bodys_class() {
     let plain = r#"{"content": [{"type": "text", "text": "Connection refused"}], "isError": true}"#;
     assert_eq!(outcome_of(plain), Outcome::Network);
 }
+
+#[test]
+fn a_bad_request_whose_reason_is_a_refused_credential_is_auth() {
+    let firebase = r#"{"error":{"code":400,"message":"TOKEN_EXPIRED","errors":[{"message":"TOKEN_EXPIRED","domain":"global","reason":"invalid"}]}}"#;
+    assert_eq!(outcome_of(firebase), Outcome::Auth);
+    // A 400 about the request itself stays a bad request.
+    for bad in [
+        r#"{"error":{"code":400,"message":"INVALID_EMAIL"}}"#,
+        r#"{"error":{"code":400,"message":"Missing required field: token_name"}}"#,
+        r#"{"status":400,"detail":"date must be ISO 8601"}"#,
+    ] {
+        assert_eq!(outcome_of(bad), Outcome::BadRequest, "{bad}");
+    }
+}

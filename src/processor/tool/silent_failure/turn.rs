@@ -9,7 +9,6 @@ use crate::processor::screen::Screened;
 use serde_json::Value;
 
 use crate::processor::tool::result::SpanKey;
-use crate::processor::tool::tool_loop::repetition::fingerprint;
 
 /// At most this many facts of each kind per turn.
 const MAX_FACTS: usize = 64;

@@ -331,7 +331,7 @@ mod pick_tests {
             tool: tool.to_string(),
             request,
             family: request,
-            stems: Vec::new(),
+            stems: Box::default(),
             arguments: None,
             answer: request * 7,
             barren: true,
