@@ -276,16 +276,8 @@ fn refusal(
     if lapse_wording().is_match(&text) {
         return AuthResult::Expired;
     }
-    let code = super::classifier::rules::normalise_code(error_type);
     let denial_type = error_type == "http_403"
-        || [
-            "PERMISSIONDENIED",
-            "FORBIDDEN",
-            "ACCESSDENIED",
-            "NOTAUTHORIZED",
-        ]
-        .iter()
-        .any(|c| code.contains(c))
+        || super::classifier::rules::is_denial_code(error_type)
         || view.http_status_code() == Some(403)
         || denial_wording().is_match(&text);
     let about_credential =

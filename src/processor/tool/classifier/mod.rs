@@ -315,19 +315,7 @@ impl Classifier {
             .unwrap_or(Outcome::Error);
         // A denial of one resource sent as 400 (AWS `AccessDeniedException`) stays what its
         // status says: the credential was accepted.
-        let denial = || {
-            signal.codes.iter().any(|c| {
-                let c = rules::normalise_code(c);
-                [
-                    "ACCESSDENIED",
-                    "PERMISSIONDENIED",
-                    "FORBIDDEN",
-                    "NOTAUTHORIZED",
-                ]
-                .iter()
-                .any(|d| c.contains(d))
-            })
-        };
+        let denial = || signal.codes.iter().any(|c| rules::is_denial_code(c));
         let outcome = match outcome {
             Outcome::BadRequest if by_reason() == Some(Outcome::Auth) && !denial() => Outcome::Auth,
             other => other,

@@ -95,6 +95,20 @@ impl Default for Ruleset {
 }
 
 /// Normalise an error code for comparison: ASCII alphanumerics only, upper case.
+/// Whether an error code names the refusal of a resource rather than of the credential
+/// (`PERMISSION_DENIED`, `Forbidden`, `AccessDeniedException`, `NotAuthorized...`).
+pub fn is_denial_code(code: &str) -> bool {
+    let code = normalise_code(code);
+    [
+        "PERMISSIONDENIED",
+        "FORBIDDEN",
+        "ACCESSDENIED",
+        "NOTAUTHORIZED",
+    ]
+    .iter()
+    .any(|d| code.contains(d))
+}
+
 pub fn normalise_code(code: &str) -> String {
     code.chars()
         .filter(|c| c.is_ascii_alphanumeric())
